@@ -1,0 +1,842 @@
+package org.jmapi.table;
+
+import org.jmapi.AdviseSink;
+import org.jmapi.BaseMapiObject;
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.MapiObject;
+import org.jmapi.Notification;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropType;
+import org.jmapi.prop.PropValue;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * An in-memory table, like the ITableData MAPI's CreateTable returns: the owner adds, replaces and deletes rows
+ * keyed by an index column, and hands out any number of {@link MapiTable} views. The runtime uses it for the status
+ * table and the message-store table; providers use it for their own tables (spec &sect;8, &sect;9.3).
+ *
+ * <p><b>Views</b> ({@link #openView()}) each have their own column set, restriction, sort order, cursor and
+ * bookmarks, with the IMAPITable semantics of R-TBL-1..9: see {@link MapiTable} for each method. A view's cursor and
+ * bookmarks follow their row when other rows come and go; when their row disappears they fall back to the position
+ * it had (clamped), and seeking from such a bookmark answers MAPI_W_POSITION_CHANGED (R-TBL-5). RES_COUNT in a
+ * view's restriction passes only the first {@code count} matching rows in the view's order.
+ *
+ * <p><b>Notifications</b> (R-TBL-9, R-NTF-1, R-NTF-3, R-NTF-4): after {@link #modifyRow} or {@link #deleteRow}
+ * changed the data, every view with advise sinks gets one TABLE_NOTIFICATION per event, judged by that view's
+ * restriction and order (rows the restriction hides produce nothing; a row that starts or stops passing it arrives
+ * as TABLE_ROW_ADDED / TABLE_ROW_DELETED). Each event is handed to the {@code notifier} as its own task delivering a
+ * one-element list, in event order; nothing runs inside the changing call. The notifier must run tasks
+ * asynchronously (the subsystem's dispatcher thread, or a single-thread executor in tests).
+ *
+ * <p><b>Logoff</b>: {@link #invalidateViews()} turns every open view invalid (R-INV-2): its methods but IUnknown
+ * throw MAPI_E_INVALID_OBJECT, its sinks are released and get nothing more, its bookmarks are freed.
+ *
+ * <p><b>Threads</b>: thread-safe. One internal lock guards the rows and every view's state; sinks, the notifier
+ * and {@code release()} of sinks are never called while it is held.
+ */
+public final class TableData {
+    /** The most bookmarks one view holds at once; createBookmark beyond it fails (R-TBL-7). */
+    public static final int MAX_BOOKMARKS = 256;
+
+    private static final System.Logger LOG = System.getLogger(TableData.class.getName());
+    private static final long NO_ROW = -1;
+    private static final Row EMPTY_ROW = new Row(List.of());
+    private static final PropValue PR_NULL_VALUE = PropValue.of(PropTag.PR_NULL, null);
+
+    private final Object lock = new Object();
+    private final Object dispatchLock = new Object();
+    private final int indexTag;
+    private final int[] defaultColumns;
+    private final Executor notifier;
+    private final AtomicInteger connections = new AtomicInteger();
+    /** Rows by normalised index value, in insertion order; guarded by {@link #lock}. */
+    private final LinkedHashMap<PropValue, StoredRow> rows = new LinkedHashMap<>();
+    /** Views not yet destroyed; guarded by {@link #lock}. */
+    private final Set<View> views = new LinkedHashSet<>();
+    /** Notification tasks waiting to be handed to the notifier, in event order; guarded by {@link #lock}. */
+    private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
+    private long nextSeq;
+    private long version;
+    private int viewNumbers;
+
+    /**
+     * Creates an empty table.
+     *
+     * @param indexTag       the index column (PR_INSTANCE_KEY, PR_ROWID, ...): every row carries it and it identifies
+     *                       the row; a single-valued type that can hold a value
+     * @param defaultColumns the column set of a new view (R-TBL-2 "defaults if none"); copied
+     * @param notifier       runs notification tasks asynchronously (R-NTF-3); typically the subsystem's dispatcher
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for an unusable index tag, no default columns or no notifier
+     */
+    public TableData(int indexTag, int[] defaultColumns, Executor notifier) {
+        int type = PropTag.type(indexTag);
+        if (!PropType.isKnown(type) || PropType.isMultiValued(type) || type == PropType.PT_UNSPECIFIED
+                || type == PropType.PT_NULL || type == PropType.PT_ERROR || type == PropType.PT_OBJECT) {
+            throw invalid("TableData: " + PropTag.toString(indexTag) + " cannot be an index column");
+        }
+        if (defaultColumns == null || defaultColumns.length == 0 || notifier == null) {
+            throw invalid("TableData: default columns and a notifier are required");
+        }
+        this.indexTag = indexTag;
+        this.defaultColumns = defaultColumns.clone();
+        this.notifier = notifier;
+    }
+
+    /**
+     * Adds a row, or replaces the stored row with the same index value (ITableData::HrModifyRow). A replaced row
+     * keeps its place in insertion order; a new one is appended. Views with sinks get TABLE_ROW_ADDED or
+     * TABLE_ROW_MODIFIED (or ADDED / DELETED when the change moves the row into or out of their restriction),
+     * delivered later through the notifier (R-NTF-3, R-ST-4).
+     *
+     * @param row the complete row; copied. PR_NULL and PT_ERROR entries are dropped; of two values with one id the
+     *            later wins
+     * @throws MapiException MAPI_E_INVALID_PARAMETER when {@code row} is null, holds a null entry or has no value
+     *                       for the index column; MAPI_E_INVALID_TYPE when the index value has the wrong Java type
+     */
+    public void modifyRow(List<PropValue> row) {
+        List<PropValue> values = normalise(row);
+        PropValue key = values.stream().filter(v -> v.id() == PropTag.id(indexTag)).findFirst()
+                .map(this::key)
+                .orElseThrow(() -> invalid("modifyRow: the row has no " + PropTag.toString(indexTag)));
+        synchronized (lock) {
+            Map<View, List<StoredRow>> before = visibleToListeners();
+            StoredRow old = rows.get(key);
+            long seq = old != null ? old.seq() : nextSeq++;
+            rows.put(key, new StoredRow(seq, key, values, RowSource.of(values)));
+            version++;
+            queueChanges(before, key);
+        }
+        flushOutbox();
+    }
+
+    /**
+     * Deletes the row with this index value (ITableData::HrDeleteRow); views with sinks that showed it get
+     * TABLE_ROW_DELETED (R-ST-4).
+     *
+     * @param index the index value; its id must be the index column's
+     * @return whether a row was deleted (false when none had that index value)
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for null or a value of another property
+     */
+    public boolean deleteRow(PropValue index) {
+        PropValue key = key(index);
+        synchronized (lock) {
+            if (!rows.containsKey(key)) {
+                return false;
+            }
+            Map<View, List<StoredRow>> before = visibleToListeners();
+            rows.remove(key);
+            version++;
+            queueChanges(before, key);
+        }
+        flushOutbox();
+        return true;
+    }
+
+    /**
+     * ITableData::HrQueryRow.
+     *
+     * @param index the index value
+     * @return the stored row with all its columns, if present; the row belongs to the caller
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for null or a value of another property
+     */
+    public Optional<Row> row(PropValue index) {
+        PropValue key = key(index);
+        synchronized (lock) {
+            StoredRow r = rows.get(key);
+            return r == null ? Optional.empty() : Optional.of(new Row(r.values()));
+        }
+    }
+
+    /** @return a snapshot of every stored row, in insertion order, with all its columns; owned by the caller */
+    public List<Row> rows() {
+        synchronized (lock) {
+            return rows.values().stream().map(r -> new Row(r.values())).toList();
+        }
+    }
+
+    /** @return the number of stored rows (restrictions of views do not apply) */
+    public int size() {
+        synchronized (lock) {
+            return rows.size();
+        }
+    }
+
+    /**
+     * Opens a new view (ITableData::HrGetView) with the default columns, no restriction, insertion order and the
+     * cursor at the beginning.
+     *
+     * @return the view; the caller owns its one reference and releases it (R-REF-1), which frees its bookmarks and
+     *         advise registrations (R-TBL-7, R-NTF-1)
+     */
+    public MapiTable openView() {
+        synchronized (lock) {
+            View v = new View(++viewNumbers);
+            views.add(v);
+            return v;
+        }
+    }
+
+    /** @return how many views were opened and not yet destroyed (invalid ones included until released) */
+    public int openViews() {
+        synchronized (lock) {
+            return views.size();
+        }
+    }
+
+    /**
+     * Logoff (R-INV-2): every open view becomes invalid (its non-IUnknown methods throw MAPI_E_INVALID_OBJECT),
+     * its sinks are released and receive nothing more, not even notifications already queued, and its bookmarks
+     * are freed. Holders still release their view references. Views opened later are valid.
+     */
+    public void invalidateViews() {
+        List<View> open;
+        synchronized (lock) {
+            open = new ArrayList<>(views);
+        }
+        open.forEach(BaseMapiObject::invalidate);
+    }
+
+    // ---- rows -------------------------------------------------------------------------------------------------
+
+    /** One stored row: insertion sequence, normalised index value, values, and a lookup over them. */
+    private record StoredRow(long seq, PropValue key, List<PropValue> values, RowSource source) {}
+
+    private static List<PropValue> normalise(List<PropValue> row) {
+        if (row == null) {
+            throw invalid("modifyRow: null row");
+        }
+        Map<Integer, PropValue> byId = new LinkedHashMap<>();
+        for (PropValue v : row) {
+            if (v == null) {
+                throw invalid("modifyRow: null value in row");
+            }
+            if (v.tag() != PropTag.PR_NULL && !v.isError()) {
+                byId.put(v.id(), v);
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** The index value re-tagged with the index tag, so that lookups do not depend on the caller's type. */
+    private PropValue key(PropValue index) {
+        if (index == null || index.id() != PropTag.id(indexTag) || index.isError()) {
+            throw invalid("not a value of the index column " + PropTag.toString(indexTag) + ": " + index);
+        }
+        return index.tag() == indexTag ? index : PropValue.of(indexTag, index.value());
+    }
+
+    private int[] allColumns() {
+        Map<Integer, Integer> byId = new LinkedHashMap<>();
+        for (int tag : defaultColumns) {
+            byId.putIfAbsent(PropTag.id(tag), tag);
+        }
+        for (StoredRow r : rows.values()) {
+            r.values().forEach(v -> byId.putIfAbsent(v.id(), v.tag()));
+        }
+        return byId.values().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    // ---- notifications ----------------------------------------------------------------------------------------
+
+    /** Under the lock: what each view that has live sinks shows before a change. */
+    private Map<View, List<StoredRow>> visibleToListeners() {
+        Map<View, List<StoredRow>> before = new LinkedHashMap<>();
+        for (View v : views) {
+            if (v.hasListeners()) {
+                before.put(v, v.visible());
+            }
+        }
+        return before;
+    }
+
+    /** Under the lock: compares each listening view before and after a change and queues its events. */
+    private void queueChanges(Map<View, List<StoredRow>> before, PropValue changed) {
+        before.forEach((view, rowsBefore) -> view.queue(view.changes(rowsBefore, view.visible(), changed)));
+    }
+
+    /**
+     * Hands queued tasks to the notifier in queue order, outside the data lock. The dispatch lock keeps the order
+     * of {@code execute} calls equal to the order events were queued in, even with concurrent changers.
+     */
+    private void flushOutbox() {
+        synchronized (dispatchLock) {
+            for (Runnable task = nextTask(); task != null; task = nextTask()) {
+                try {
+                    notifier.execute(task);
+                } catch (RejectedExecutionException e) {
+                    LOG.log(System.Logger.Level.WARNING, "table notification dropped: the notifier refused it", e);
+                }
+            }
+        }
+    }
+
+    private Runnable nextTask() {
+        synchronized (lock) {
+            return outbox.poll();
+        }
+    }
+
+    private int nextConnection() {
+        int c;
+        do {
+            c = connections.incrementAndGet();
+        } while (c == 0);
+        return c;
+    }
+
+    private static MapiException invalid(String message) {
+        return new MapiException(HResult.MAPI_E_INVALID_PARAMETER, message);
+    }
+
+    /**
+     * One advise registration (R-NTF-1): holds the sink (AddRef'ed when it is a {@link MapiObject}) until closed and
+     * until no OnNotify for it is running any more, then releases it exactly once.
+     */
+    private static final class Registration {
+        private final AdviseSink sink;
+        private final List<Thread> running = new ArrayList<>();
+        private boolean active = true;
+        private boolean released;
+        /** Threads inside {@link #close(boolean)} waiting for OnNotify calls; they release the sink themselves. */
+        private int waiters;
+
+        Registration(AdviseSink sink) {
+            this.sink = sink;
+            if (sink instanceof MapiObject o) {
+                o.addRef();
+            }
+        }
+
+        /** Runs on the notifier: delivers one batch unless the registration was closed meanwhile. */
+        void deliver(List<Notification> batch) {
+            synchronized (this) {
+                if (!active) {
+                    return;
+                }
+                running.add(Thread.currentThread());
+            }
+            try {
+                sink.onNotify(batch);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "advise sink threw from onNotify", e);
+            } finally {
+                finished();
+            }
+        }
+
+        private void finished() {
+            boolean release;
+            synchronized (this) {
+                running.remove(Thread.currentThread());
+                notifyAll();
+                release = !active && running.isEmpty() && !released && waiters == 0;
+                released |= release;
+            }
+            if (release) {
+                releaseSink();
+            }
+        }
+
+        /**
+         * Stops delivery. With {@code waitForOthers}, first waits for OnNotify calls running on other threads (an
+         * OnNotify on the calling thread, i.e. unadvise from inside the sink, is not waited for). The sink is
+         * released now, or by the last running OnNotify when it returns.
+         */
+        void close(boolean waitForOthers) {
+            boolean release;
+            boolean interrupted = false;
+            synchronized (this) {
+                active = false;
+                waiters++;
+                while (waitForOthers && runningElsewhere()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                waiters--;
+                release = running.isEmpty() && !released;
+                released |= release;
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (release) {
+                releaseSink();
+            }
+        }
+
+        private boolean runningElsewhere() {
+            Thread me = Thread.currentThread();
+            return running.stream().anyMatch(t -> t != me);
+        }
+
+        private void releaseSink() {
+            if (sink instanceof MapiObject o) {
+                o.release();
+            }
+        }
+    }
+
+    /** A position that follows its row: {@code seq} is the row's sequence (or NO_ROW), {@code pos} the fallback. */
+    private record Anchor(long seq, int pos) {}
+
+    /**
+     * One IMAPITable view over the table. Every non-IUnknown method checks validity first (R-INV-1, R-INV-2). All
+     * state is guarded by the table's lock.
+     */
+    final class View extends BaseMapiObject implements MapiTable {
+        private final int number;
+        private final Map<Integer, Anchor> bookmarks = new HashMap<>();
+        private final Map<Integer, Registration> sinks = new LinkedHashMap<>();
+        private int[] columns = defaultColumns.clone();
+        private Restriction restriction;
+        private List<SortOrder> sortOrder = List.of();
+        private Anchor cursor = new Anchor(NO_ROW, 0);
+        private int nextBookmark = Flags.BOOKMARK_END + 1;
+        private List<StoredRow> visibleCache;
+        private Map<Long, Integer> positions;
+        private long cacheVersion = -1;
+
+        View(int number) {
+            this.number = number;
+        }
+
+        @Override
+        public int[] queryColumns(int flags) {
+            checkValid();
+            Flags.checkKnown(flags, TBL_ALL_COLUMNS, "QueryColumns");
+            synchronized (lock) {
+                return (flags & TBL_ALL_COLUMNS) != 0 ? allColumns() : columns.clone();
+            }
+        }
+
+        @Override
+        public void setColumns(int[] tags, int flags) {
+            checkValid();
+            Flags.checkKnown(flags, Flags.TBL_ASYNC | Flags.TBL_BATCH, "SetColumns");
+            if (tags == null || tags.length == 0) {
+                throw invalid("SetColumns: a table has at least one column");
+            }
+            synchronized (lock) {
+                columns = tags.clone();
+            }
+        }
+
+        @Override
+        public List<Row> queryRows(int count, int flags) {
+            checkValid();
+            Flags.checkKnown(flags, Flags.TBL_NOADVANCE, "QueryRows");
+            if (count == 0) {
+                throw invalid("QueryRows: the row count is 0");
+            }
+            synchronized (lock) {
+                List<StoredRow> vis = visible();
+                int pos = resolve(cursor);
+                int from = count > 0 ? pos : (int) Math.max(0L, (long) pos + count);
+                int to = count > 0 ? (int) Math.min(vis.size(), (long) pos + count) : pos;
+                List<Row> out = vis.subList(from, to).stream().map(this::project).toList();
+                cursor = anchorAt((flags & Flags.TBL_NOADVANCE) != 0 ? from : to);
+                return out;
+            }
+        }
+
+        @Override
+        public SeekResult seekRow(int bookmark, int rowCount) {
+            checkValid();
+            synchronized (lock) {
+                Anchor from = anchorFor(bookmark);
+                boolean moved = vanished(from);
+                int base = resolve(from);
+                int target = (int) Math.max(0L, Math.min(visible().size(), (long) base + rowCount));
+                cursor = anchorAt(target);
+                return new SeekResult(moved ? HResult.MAPI_W_POSITION_CHANGED : HResult.S_OK, target - base);
+            }
+        }
+
+        @Override
+        public Position queryPosition() {
+            checkValid();
+            synchronized (lock) {
+                int pos = resolve(cursor);
+                return new Position(pos, pos, visible().size());
+            }
+        }
+
+        @Override
+        public void seekRowApprox(int numerator, int denominator) {
+            checkValid();
+            if (denominator <= 0 || numerator < 0) {
+                throw invalid("SeekRowApprox: " + numerator + "/" + denominator + " is not a fraction");
+            }
+            synchronized (lock) {
+                int size = visible().size();
+                int target = numerator >= denominator ? size : (int) ((long) numerator * size / denominator);
+                cursor = anchorAt(target);
+            }
+        }
+
+        @Override
+        public void findRow(Restriction r, int bookmark, int flags) {
+            checkValid();
+            Flags.checkKnown(flags, Flags.DIR_BACKWARD, "FindRow");
+            Restrictions.validate(r);
+            synchronized (lock) {
+                int start = resolve(anchorFor(bookmark));
+                boolean backward = (flags & Flags.DIR_BACKWARD) != 0;
+                int found = backward ? search(r, start - 1, -1) : search(r, start, 1);
+                if (found < 0) {
+                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "FindRow: no row matches");
+                }
+                cursor = anchorAt(found);
+            }
+        }
+
+        @Override
+        public void restrict(Restriction r, int flags) {
+            checkValid();
+            Flags.checkKnown(flags, Flags.TBL_ASYNC | Flags.TBL_BATCH, "Restrict");
+            if (r != null) {
+                Restrictions.validate(r);
+            }
+            synchronized (lock) {
+                restriction = r;
+                resetView();
+            }
+        }
+
+        @Override
+        public void sortTable(List<SortOrder> order, int flags) {
+            checkValid();
+            Flags.checkKnown(flags, Flags.TBL_ASYNC | Flags.TBL_BATCH, "SortTable");
+            if (order == null) {
+                throw invalid("SortTable: null sort order");
+            }
+            order.forEach(View::checkSortKey);
+            synchronized (lock) {
+                sortOrder = List.copyOf(order);
+                resetView();
+            }
+        }
+
+        @Override
+        public List<SortOrder> querySortOrder() {
+            checkValid();
+            synchronized (lock) {
+                return sortOrder;
+            }
+        }
+
+        @Override
+        public int createBookmark() {
+            checkValid();
+            synchronized (lock) {
+                if (bookmarks.size() >= MAX_BOOKMARKS) {
+                    throw new MapiException(HResult.MAPI_E_UNABLE_TO_COMPLETE,
+                            "CreateBookmark: a view holds at most " + MAX_BOOKMARKS + " bookmarks");
+                }
+                int id = newBookmarkId();
+                bookmarks.put(id, anchorAt(resolve(cursor)));
+                return id;
+            }
+        }
+
+        @Override
+        public void freeBookmark(int bookmark) {
+            checkValid();
+            if (isPredefined(bookmark)) {
+                return;
+            }
+            synchronized (lock) {
+                if (bookmarks.remove(bookmark) == null) {
+                    throw unknownBookmark(bookmark);
+                }
+            }
+        }
+
+        @Override
+        public int getRowCount(int flags) {
+            checkValid();
+            Flags.checkKnown(flags, 0, "GetRowCount");
+            synchronized (lock) {
+                return visible().size();
+            }
+        }
+
+        @Override
+        public int advise(int eventMask, AdviseSink sink) {
+            checkValid();
+            if (eventMask != Flags.fnevTableModified) {
+                throw invalid("table Advise accepts only fnevTableModified, not " + HResult.hex(eventMask));
+            }
+            if (sink == null) {
+                throw invalid("Advise: null sink");
+            }
+            Registration reg = new Registration(sink);
+            int connection = nextConnection();
+            try {
+                synchronized (lock) {
+                    checkValid();
+                    sinks.put(connection, reg);
+                }
+            } catch (MapiException e) {
+                reg.close(false);
+                throw e;
+            }
+            return connection;
+        }
+
+        @Override
+        public void unadvise(int connection) {
+            checkValid();
+            Registration reg;
+            synchronized (lock) {
+                reg = sinks.remove(connection);
+            }
+            if (reg == null) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "Unadvise: unknown connection " + connection);
+            }
+            reg.close(true);
+        }
+
+        @Override
+        protected String describe() {
+            return "table-view:" + number;
+        }
+
+        @Override
+        protected void onFinalRelease() {
+            dispose(true);
+        }
+
+        @Override
+        protected void onInvalidate() {
+            dispose(false);
+        }
+
+        // ---- view internals (callers hold the lock unless stated) ----
+
+        /** Not under the lock: drops sinks and bookmarks; a destroyed view also leaves the table. */
+        private void dispose(boolean destroyed) {
+            List<Registration> regs;
+            synchronized (lock) {
+                regs = new ArrayList<>(sinks.values());
+                sinks.clear();
+                bookmarks.clear();
+                visibleCache = null;
+                if (destroyed) {
+                    views.remove(this);
+                }
+            }
+            regs.forEach(r -> r.close(false));
+        }
+
+        private boolean hasListeners() {
+            return !sinks.isEmpty() && !isInvalid() && !isDestroyed();
+        }
+
+        /** The rows this view shows, in its order, recomputed when the data or the view changed. */
+        private List<StoredRow> visible() {
+            if (visibleCache == null || cacheVersion != version) {
+                List<StoredRow> all = new ArrayList<>(rows.values());
+                all.sort(comparator());
+                Predicate<RowSource> filter = Restrictions.scan(restriction);
+                visibleCache = all.stream().filter(r -> filter.test(r.source())).toList();
+                positions = new HashMap<>();
+                for (int i = 0; i < visibleCache.size(); i++) {
+                    positions.put(visibleCache.get(i).seq(), i);
+                }
+                cacheVersion = version;
+            }
+            return visibleCache;
+        }
+
+        private Comparator<StoredRow> comparator() {
+            Comparator<StoredRow> c = Comparator.comparingLong(StoredRow::seq);
+            for (int i = sortOrder.size() - 1; i >= 0; i--) {
+                SortOrder key = sortOrder.get(i);
+                Comparator<StoredRow> byKey = (a, b) ->
+                        Restrictions.compare(a.source().get(key.propTag()), b.source().get(key.propTag()));
+                if (key.direction() == SortOrder.TABLE_SORT_DESCEND) {
+                    byKey = byKey.reversed();
+                }
+                c = byKey.thenComparing(c);
+            }
+            return c;
+        }
+
+        private void resetView() {
+            bookmarks.clear();
+            visibleCache = null;
+            cursor = new Anchor(NO_ROW, 0);
+        }
+
+        private int resolve(Anchor a) {
+            List<StoredRow> vis = visible();
+            Integer at = a.seq() == NO_ROW ? null : positions.get(a.seq());
+            return at != null ? at : Math.max(0, Math.min(a.pos(), vis.size()));
+        }
+
+        private boolean vanished(Anchor a) {
+            visible();
+            return a.seq() != NO_ROW && !positions.containsKey(a.seq());
+        }
+
+        private Anchor anchorAt(int pos) {
+            List<StoredRow> vis = visible();
+            return new Anchor(pos < vis.size() ? vis.get(pos).seq() : NO_ROW, pos);
+        }
+
+        private Anchor anchorFor(int bookmark) {
+            switch (bookmark) {
+                case Flags.BOOKMARK_BEGINNING:
+                    return new Anchor(NO_ROW, 0);
+                case Flags.BOOKMARK_CURRENT:
+                    return cursor;
+                case Flags.BOOKMARK_END:
+                    return new Anchor(NO_ROW, Integer.MAX_VALUE);
+                default:
+                    Anchor a = bookmarks.get(bookmark);
+                    if (a == null) {
+                        throw unknownBookmark(bookmark);
+                    }
+                    return a;
+            }
+        }
+
+        private int newBookmarkId() {
+            while (isPredefined(nextBookmark) || bookmarks.containsKey(nextBookmark)) {
+                nextBookmark++;
+            }
+            return nextBookmark++;
+        }
+
+        private int search(Restriction r, int start, int step) {
+            List<StoredRow> vis = visible();
+            for (int i = start; i >= 0 && i < vis.size(); i += step) {
+                if (Restrictions.matches(r, vis.get(i).source())) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** The row in this view's current column set (R-TBL-1). */
+        private Row project(StoredRow r) {
+            List<PropValue> out = new ArrayList<>(columns.length);
+            for (int col : columns) {
+                out.add(column(r, col));
+            }
+            return new Row(out);
+        }
+
+        private PropValue column(StoredRow r, int col) {
+            if (col == PropTag.PR_NULL) {
+                return PR_NULL_VALUE;
+            }
+            PropValue v = r.source().get(col);
+            int want = PropTag.type(col);
+            if (v == null) {
+                return PropValue.error(col, HResult.MAPI_E_NOT_FOUND);
+            }
+            if (want == PropType.PT_UNSPECIFIED || want == v.type()) {
+                return v;
+            }
+            if (isString(want) && isString(v.type())
+                    && PropType.isMultiValued(want) == PropType.isMultiValued(v.type())) {
+                return PropValue.of(PropTag.withType(v.tag(), want), v.value());
+            }
+            return PropValue.error(col, HResult.MAPI_E_NOT_FOUND);
+        }
+
+        /** The TABLE_NOTIFICATIONs that turn {@code before} into {@code after} for this view (R-TBL-9). */
+        private List<Notification> changes(List<StoredRow> before, List<StoredRow> after, PropValue changed) {
+            Set<PropValue> beforeKeys = keys(before);
+            Set<PropValue> afterKeys = keys(after);
+            List<Notification> out = new ArrayList<>();
+            for (int i = 0; i < before.size(); i++) {
+                if (!afterKeys.contains(before.get(i).key())) {
+                    out.add(event(Flags.TABLE_ROW_DELETED, before, i, EMPTY_ROW));
+                }
+            }
+            for (int i = 0; i < after.size(); i++) {
+                StoredRow r = after.get(i);
+                if (!beforeKeys.contains(r.key())) {
+                    out.add(event(Flags.TABLE_ROW_ADDED, after, i, project(r)));
+                } else if (r.key().equals(changed)) {
+                    out.add(event(Flags.TABLE_ROW_MODIFIED, after, i, project(r)));
+                }
+            }
+            return out;
+        }
+
+        private Notification event(int type, List<StoredRow> order, int i, Row row) {
+            PropValue prior = i == 0 ? PR_NULL_VALUE : order.get(i - 1).key();
+            return new Notification.Table(type, HResult.S_OK, order.get(i).key(), prior, row);
+        }
+
+        /** Queues one task per event and registration, in event order. */
+        private void queue(List<Notification> events) {
+            for (Notification n : events) {
+                List<Notification> batch = List.of(n);
+                for (Registration reg : sinks.values()) {
+                    outbox.add(() -> reg.deliver(batch));
+                }
+            }
+        }
+
+        private static Set<PropValue> keys(List<StoredRow> rs) {
+            Set<PropValue> keys = new HashSet<>();
+            rs.forEach(r -> keys.add(r.key()));
+            return keys;
+        }
+
+        private static boolean isString(int type) {
+            int base = PropType.base(type);
+            return base == PropType.PT_UNICODE || base == PropType.PT_STRING8;
+        }
+
+        private static boolean isPredefined(int bookmark) {
+            return bookmark == Flags.BOOKMARK_BEGINNING || bookmark == Flags.BOOKMARK_CURRENT
+                    || bookmark == Flags.BOOKMARK_END;
+        }
+
+        private static MapiException unknownBookmark(int bookmark) {
+            return new MapiException(HResult.MAPI_E_INVALID_BOOKMARK, "unknown or freed bookmark " + bookmark);
+        }
+
+        /** R-TBL-4: keys are checked before anything changes, so a refused sort leaves the old order. */
+        private static void checkSortKey(SortOrder key) {
+            if (key == null) {
+                throw invalid("SortTable: null sort key");
+            }
+            int type = PropTag.type(key.propTag());
+            if (type == PropType.PT_UNSPECIFIED || type == PropType.PT_ERROR || PropType.isMultiValued(type)) {
+                throw new MapiException(HResult.MAPI_E_TOO_COMPLEX,
+                        "SortTable: cannot sort on " + PropTag.toString(key.propTag()));
+            }
+            if (key.direction() != SortOrder.TABLE_SORT_ASCEND && key.direction() != SortOrder.TABLE_SORT_DESCEND) {
+                throw new MapiException(HResult.MAPI_E_TOO_COMPLEX,
+                        "SortTable: jmapi tables do not categorise; direction " + key.direction());
+            }
+        }
+    }
+}
