@@ -1,0 +1,69 @@
+package org.jmapi.runtime;
+
+import org.jmapi.MapiObject;
+import org.jmapi.spi.AddressTypes;
+import org.jmapi.spi.MapiSupport;
+import org.jmapi.spi.XpLogon;
+
+/**
+ * A transport logon made by the spooler (R-XP-1), with what the spooler knows of it: its LOGON_SP_* flags, its
+ * address types (valid until TransportLogoff, R-XP-3), whether traffic is enabled, flushing, inside a critical
+ * section, or failed (R-TN-2).
+ */
+final class TransportLogonRecord extends LogonRecord {
+    volatile int logonFlags;
+    volatile AddressTypes addressTypes;
+    volatile boolean inboundEnabled;
+    volatile boolean outboundEnabled;
+    volatile boolean flushing;
+    volatile boolean criticalSection;
+    volatile boolean criticalError;
+    volatile boolean newMailSignalled;
+    private boolean cancelRequested;
+
+    TransportLogonRecord(RealSession session, ProviderSlot slot, String label) {
+        super(session, slot, label, MapiSupport.Kind.TRANSPORT);
+    }
+
+    XpLogon logon() {
+        return (XpLogon) logonObject();
+    }
+
+    @Override
+    String logonInterface() {
+        return "IXPLogon";
+    }
+
+    @Override
+    String logoffName() {
+        return "IXPLogon::TransportLogoff";
+    }
+
+    @Override
+    void callLogoff(MapiObject logon) {
+        ((XpLogon) logon).transportLogoff(0);
+    }
+
+    @Override
+    void beforeChain(boolean forced) {
+        session.spooler.endTraffic(this);
+        addressTypes = null; // R-LOFF-3: the spooler discards the registration before TransportLogoff
+    }
+
+    @Override
+    void afterChain() {
+        session.spooler.transportEnded(this);
+    }
+
+    /** Asks the transport (through SpoolerYield) to stop the message it is delivering (R-TN-3). */
+    synchronized void requestCancel() {
+        cancelRequested = true;
+    }
+
+    /** @return whether a cancel was pending; clears it */
+    synchronized boolean takeCancel() {
+        boolean c = cancelRequested;
+        cancelRequested = false;
+        return c;
+    }
+}
