@@ -19,7 +19,9 @@ import org.jmapi.spi.ProviderKind;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -370,7 +372,7 @@ class ProfileRulesTest extends ProfileFixture {
     // ---- R-PROF-6: the service entry point -------------------------------------------------------------------
 
     @Test
-    void R_PROF_6_createCallsInstallOncePerHomeThenCreate() {
+    void R_PROF_6_createCallsInstallOncePerHomeThenCreate(@TempDir Path otherHome) {
         Profile p = newProfile(store(), "P");
         Profile q = newProfile(store(), "Q");
         addService(p, "test.recording");
@@ -380,6 +382,10 @@ class ProfileRulesTest extends ProfileFixture {
                 Flags.MSG_SERVICE_CREATE, Flags.MSG_SERVICE_CREATE);
         assertThat(recording.calls).extracting(TestServices.Call::kind).containsOnly(MapiSupport.Kind.SERVICE);
         assertThat(q.name()).isEqualTo("Q");
+        // Another jmapi home has its own installation record.
+        addService(newProfile(ProfileStore.open(otherHome, catalog()), "R"), "test.recording");
+        assertThat(recording.contexts()).endsWith(Flags.MSG_SERVICE_INSTALL, Flags.MSG_SERVICE_CREATE);
+        assertThat(recording.contexts()).hasSize(6);
     }
 
     @Test
