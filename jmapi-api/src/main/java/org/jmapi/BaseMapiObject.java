@@ -15,8 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link LeakTracker} (the "leaked objects" report of ARCHITECTURE.md &sect;3). Thread-safe.
  */
 public abstract class BaseMapiObject implements MapiObject {
+    /** The reference count; starts at 1 (the creator's caller owns it, R-REF-1); 0 = destroyed (R-REF-4). */
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** Tells {@link LeakTracker} when the count reaches zero. */
     private final LeakTracker.Token leakToken;
+    /** Set once by {@link #invalidate()} (R-INV-1); never cleared. */
     private volatile boolean invalid;
 
     /** Creates the object with one reference, owned by whoever receives it. */

@@ -13,8 +13,10 @@ import java.util.HexFormat;
  * (R-UID-7); {@code equals} is byte equality, for maps inside providers. Immutable and thread-safe.
  */
 public final class EntryId {
+    /** The flag bytes and provider bytes; never exposed without a copy. */
     private final byte[] bytes;
 
+    /** @param bytes at least four bytes; a copy or a fresh array, not shared with any caller */
     private EntryId(byte[] bytes) {
         this.bytes = bytes;
     }

@@ -9,6 +9,7 @@ package org.jmapi;
  * meaningful together with the method it is passed to. Constants only; thread-safe.
  */
 public final class Flags {
+    /** Not instantiable. */
     private Flags() {}
 
     // IMsgStore::StoreLogoff / IMAPISupport::StoreLogoffTransports input flags (exactly one, R-SL-1).

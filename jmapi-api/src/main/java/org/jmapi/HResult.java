@@ -13,6 +13,7 @@ import java.util.HashMap;
  * <p>Thread-safe: constants and pure functions only.
  */
 public final class HResult {
+    /** Not instantiable. */
     private HResult() {}
 
     /** S_OK = 0x00000000. */
@@ -165,6 +166,7 @@ public final class HResult {
             E_INVALIDARG = MAPI_E_INVALID_PARAMETER, E_NOINTERFACE = MAPI_E_INTERFACE_NOT_SUPPORTED,
             E_ACCESSDENIED = MAPI_E_NO_ACCESS;
 
+    /** Code to name, for {@link #name(int)}; filled once by the static initializer, read-only afterwards. */
     private static final Map<Integer, String> NAMES = new HashMap<>();
     static {
         NAMES.put(S_OK, "S_OK");

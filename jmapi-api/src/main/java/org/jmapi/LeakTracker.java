@@ -15,12 +15,18 @@ import java.util.function.Consumer;
  * leave nothing behind. Listeners are called on the JDK's cleaner thread; keep them short. Thread-safe.
  */
 public final class LeakTracker {
+    /** Runs a {@link Token} when its object becomes unreachable. */
     private static final Cleaner CLEANER = Cleaner.create();
+    /** See {@link #liveObjects()}. */
     private static final AtomicLong LIVE = new AtomicLong();
+    /** See {@link #leakedObjects()}. */
     private static final AtomicLong LEAKED = new AtomicLong();
+    /** Listeners added by {@link #addListener}. */
     private static final List<Consumer<Leak>> LISTENERS = new CopyOnWriteArrayList<>();
+    /** Whether new objects record their creating stack; see {@link #captureStacks(boolean)}. */
     private static volatile boolean stacks = Boolean.getBoolean("jmapi.debug.leaks");
 
+    /** Not instantiable. */
     private LeakTracker() {}
 
     /**
@@ -33,15 +39,23 @@ public final class LeakTracker {
 
     /** Per-object state the cleaner sees; it must not reference the object itself. */
     static final class Token implements Runnable {
+        /** The object's class name. */
         private final String type;
+        /** The creating stack, or null. */
         private final Throwable created;
+        /** Set when the count reached zero or the leak was reported, whichever came first. */
         private volatile boolean destroyed;
 
+        /**
+         * @param type    the object's class name
+         * @param created the creating stack, or null when stacks are not captured
+         */
         Token(String type, Throwable created) {
             this.type = type;
             this.created = created;
         }
 
+        /** Called when the object's count reached zero: no longer live, never reported as leaked. */
         void destroyed() {
             if (!destroyed) {
                 destroyed = true;
@@ -63,6 +77,12 @@ public final class LeakTracker {
         }
     }
 
+    /**
+     * Starts tracking a new object.
+     *
+     * @param object the object just created
+     * @return its token, to be told {@link Token#destroyed()} when the count reaches zero
+     */
     static Token track(Object object) {
         Token t = new Token(object.getClass().getName(),
                 stacks ? new Throwable("created here") : null);

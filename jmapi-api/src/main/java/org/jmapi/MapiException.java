@@ -8,7 +8,9 @@ package org.jmapi;
  * exception. Unchecked, like {@link java.io.UncheckedIOException}: MAPI callers test codes, not types.
  */
 public class MapiException extends RuntimeException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
+    /** The failing MAPI code, see {@link #hresult()}. */
     private final int hresult;
 
     /**

@@ -15,9 +15,12 @@ import java.util.HexFormat;
 public final class MapiUid {
     /** Length of a MAPIUID in bytes. */
     public static final int LENGTH = 16;
+    /** Source of {@link #random()} UIDs. */
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The 16 bytes; never exposed without a copy. */
     private final byte[] bytes;
 
+    /** @param bytes exactly 16 bytes; a copy or a fresh array, not shared with any caller */
     private MapiUid(byte[] bytes) {
         this.bytes = bytes;
     }

@@ -59,7 +59,17 @@ public sealed interface Notification {
      */
     record ObjectEvent(int eventType, EntryId entryId, int objectType, EntryId parentId, EntryId oldId,
                        EntryId oldParentId, List<Integer> propTags) implements Notification {
-        /** Copies the tag list. */
+        /**
+         * Copies the tag list.
+         *
+         * @param eventType   the fnev* value
+         * @param entryId     the object
+         * @param objectType  its MAPI_* object type
+         * @param parentId    its parent folder, may be null
+         * @param oldId       the former id (move/copy), may be null
+         * @param oldParentId the former parent (move/copy), may be null
+         * @param propTags    the properties that changed; null is taken as empty
+         */
         public ObjectEvent {
             propTags = propTags == null ? List.of() : List.copyOf(propTags);
         }
@@ -89,7 +99,12 @@ public sealed interface Notification {
      * @param values  its changed properties
      */
     record StatusObject(EntryId entryId, List<PropValue> values) implements Notification {
-        /** Copies the values. */
+        /**
+         * Copies the values.
+         *
+         * @param entryId the status object
+         * @param values  its changed properties; not null
+         */
         public StatusObject {
             values = List.copyOf(values);
         }
@@ -107,7 +122,12 @@ public sealed interface Notification {
      * @param data  provider-defined bytes
      */
     record Extended(int event, byte[] data) implements Notification {
-        /** Copies the bytes. */
+        /**
+         * Copies the bytes.
+         *
+         * @param event provider-defined event
+         * @param data  provider-defined bytes; not null
+         */
         public Extended {
             data = data.clone();
         }

@@ -5,6 +5,7 @@ package org.jmapi.prop;
  * Pure functions; thread-safe.
  */
 public final class PropTag {
+    /** Not instantiable. */
     private PropTag() {}
 
     /** PR_NULL = 0x00000001 (id 0, PT_NULL): a reserved slot in column sets and value arrays. */

@@ -9,6 +9,7 @@ import java.util.Map;
  * the CLI. Constants only; thread-safe.
  */
 public final class PropTags {
+    /** Not instantiable. */
     private PropTags() {}
 
     /** PR_ENTRYID = 0x0FFF0102. */
@@ -252,6 +253,7 @@ public final class PropTags {
     /** PR_TRANSPORT_PROVIDERS = 0x3D020102. */
     public static final int PR_TRANSPORT_PROVIDERS = 0x3D020102;
 
+    /** Tag to name, for {@link #name(int)}; filled once by the static initializer, read-only afterwards. */
     private static final Map<Integer, String> NAMES = new HashMap<>();
     static {
         NAMES.put(PR_ENTRYID, "PR_ENTRYID");

@@ -11,6 +11,7 @@ package org.jmapi.prop;
  * multi-valued type ({@link #MV_FLAG}) holds an unmodifiable {@code List} of the single type's values, never empty.
  */
 public final class PropType {
+    /** Not instantiable. */
     private PropType() {}
 
     /** PT_UNSPECIFIED = 0x0: "any type" in a request; never stored. */

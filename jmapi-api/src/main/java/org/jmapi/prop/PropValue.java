@@ -20,9 +20,15 @@ import java.util.Objects;
  * (R-PROP-1, spec C-13). Thread-safe.
  */
 public final class PropValue {
+    /** The property tag. */
     private final int tag;
+    /** The checked value in its {@link PropType} Java type: byte arrays private, lists unmodifiable. */
     private final Object value;
 
+    /**
+     * @param tag   the property tag
+     * @param value the value, already checked and copied
+     */
     private PropValue(int tag, Object value) {
         this.tag = tag;
         this.value = value;
@@ -60,6 +66,15 @@ public final class PropValue {
         return new PropValue(tag, checkSingle(tag, type, value));
     }
 
+    /**
+     * Checks one (single) value against a base type.
+     *
+     * @param tag  the tag, for the message
+     * @param type the single-valued type to check against
+     * @param v    the value
+     * @return the value to store: null for PT_NULL/PT_OBJECT/PT_UNSPECIFIED, a copy for byte arrays, else {@code v}
+     * @throws MapiException MAPI_E_INVALID_TYPE when {@code v} does not fit {@code type}
+     */
     private static Object checkSingle(int tag, int type, Object v) {
         boolean ok = switch (type) {
             case PropType.PT_NULL, PropType.PT_OBJECT, PropType.PT_UNSPECIFIED -> true;
@@ -86,6 +101,11 @@ public final class PropValue {
         return v instanceof byte[] b ? b.clone() : v;
     }
 
+    /**
+     * @param tag the tag
+     * @param v   the value that does not fit it
+     * @return the MAPI_E_INVALID_TYPE exception to throw
+     */
     private static MapiException wrongType(int tag, Object v) {
         return new MapiException(HResult.MAPI_E_INVALID_TYPE, PropTag.toString(tag) + " ("
                 + PropType.name(PropTag.type(tag)) + ") cannot hold a " + (v == null ? "null" : v.getClass().getSimpleName()));
@@ -100,32 +120,56 @@ public final class PropValue {
         return new PropValue(PropTag.withType(tag, PropType.PT_ERROR), code);
     }
 
-    /** @param tag a PT_UNICODE or PT_STRING8 tag @param s the string @return the value */
+    /**
+     * @param tag a PT_UNICODE or PT_STRING8 tag
+     * @param s   the string
+     * @return the value
+     */
     public static PropValue ofString(int tag, String s) {
         return of(tag, s);
     }
 
-    /** @param tag a PT_LONG tag @param v the value @return the value */
+    /**
+     * @param tag a PT_LONG tag
+     * @param v   the value
+     * @return the value
+     */
     public static PropValue ofInt(int tag, int v) {
         return of(tag, v);
     }
 
-    /** @param tag a PT_I8 or PT_CURRENCY tag @param v the value @return the value */
+    /**
+     * @param tag a PT_I8 or PT_CURRENCY tag
+     * @param v   the value
+     * @return the value
+     */
     public static PropValue ofLong(int tag, long v) {
         return of(tag, v);
     }
 
-    /** @param tag a PT_BOOLEAN tag @param v the value @return the value */
+    /**
+     * @param tag a PT_BOOLEAN tag
+     * @param v   the value
+     * @return the value
+     */
     public static PropValue ofBoolean(int tag, boolean v) {
         return of(tag, v);
     }
 
-    /** @param tag a PT_BINARY tag @param v the bytes (copied) @return the value */
+    /**
+     * @param tag a PT_BINARY tag
+     * @param v   the bytes (copied)
+     * @return the value
+     */
     public static PropValue ofBinary(int tag, byte[] v) {
         return of(tag, v);
     }
 
-    /** @param tag a PT_SYSTIME tag @param v the time @return the value */
+    /**
+     * @param tag a PT_SYSTIME tag
+     * @param v   the time
+     * @return the value
+     */
     public static PropValue ofTime(int tag, Instant v) {
         return of(tag, v);
     }
@@ -150,7 +194,10 @@ public final class PropValue {
         return type() == PropType.PT_ERROR;
     }
 
-    /** @return the SCODE of a PT_ERROR entry @throws IllegalStateException when this is not one */
+    /**
+     * @return the SCODE of a PT_ERROR entry
+     * @throws IllegalStateException when this is not one
+     */
     public int errorCode() {
         if (!isError()) {
             throw new IllegalStateException(PropTag.toString(tag) + " is not a PT_ERROR value");
@@ -196,6 +243,12 @@ public final class PropValue {
         return as(Instant.class);
     }
 
+    /**
+     * @param c   the Java type expected
+     * @param <T> that type
+     * @return the value as {@code c} (not copied)
+     * @throws MapiException MAPI_E_INVALID_TYPE when the value is not a {@code c}
+     */
     private <T> T as(Class<T> c) {
         if (!c.isInstance(value)) {
             throw new MapiException(HResult.MAPI_E_INVALID_TYPE, PropTag.toString(tag) + " is "

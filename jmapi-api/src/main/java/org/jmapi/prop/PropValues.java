@@ -13,7 +13,12 @@ import java.util.Optional;
  * @param values  one entry per requested tag, in request order (all properties for a null request)
  */
 public record PropValues(int hresult, List<PropValue> values) {
-    /** Copies {@code values} into an unmodifiable list. */
+    /**
+     * Copies {@code values} into an unmodifiable list.
+     *
+     * @param hresult S_OK or MAPI_W_ERRORS_RETURNED
+     * @param values  one entry per requested tag, in request order; not null
+     */
     public PropValues {
         values = List.copyOf(values);
     }

@@ -31,11 +31,17 @@ public final class PropertyBag {
     /** The default inline limit: unlimited. */
     public static final int NO_LIMIT = Integer.MAX_VALUE;
 
+    /** The stored values by property id, in insertion order; guarded by {@code this}. */
     private final Map<Integer, PropValue> values = new LinkedHashMap<>();
+    /** Ids written with {@link #putComputed}: callers get MAPI_E_COMPUTED; guarded by {@code this}. */
     private final Set<Integer> computedIds = new HashSet<>();
+    /** Ids marked by {@link #protect}: callers get MAPI_E_NO_ACCESS (R-PROF-4); guarded by {@code this}. */
     private final Set<Integer> protectedIds = new HashSet<>();
+    /** Longest string (chars) or binary (bytes) an explicit getProps returns inline. */
     private final int inlineLimit;
+    /** Whether callers' changes are refused with MAPI_E_NO_ACCESS (R-MS-9). */
     private volatile boolean readOnly;
+    /** Run after each successful caller change, outside the lock; guarded by {@code this}. */
     private Runnable onChange = () -> { };
 
     /** An empty, writable bag with no inline limit. */
@@ -131,7 +137,11 @@ public final class PropertyBag {
         return new ArrayList<>(values.values());
     }
 
-    /** Owner-side: replaces every value with {@code vs} (a transacted object rolling back, say). */
+    /**
+     * Owner-side: replaces every value with {@code vs} (a transacted object rolling back, say).
+     *
+     * @param vs the new values, written as by {@link #put} (PR_NULL and PT_ERROR values are ignored)
+     */
     public synchronized void replaceAll(Collection<PropValue> vs) {
         values.clear();
         vs.forEach(this::put);
@@ -166,6 +176,14 @@ public final class PropertyBag {
         return PropValues.of(out);
     }
 
+    /**
+     * One entry of an explicit GetProps (R-PROP-1): the stored value, converted between string flavours when asked;
+     * PT_ERROR with the requested tag's id when missing or of another type (MAPI_E_NOT_FOUND), PT_OBJECT or longer
+     * than the inline limit (MAPI_E_NOT_ENOUGH_MEMORY).
+     *
+     * @param tag the requested tag; PT_UNSPECIFIED matches any type
+     * @return the value, or a PT_ERROR value
+     */
     private PropValue lookup(int tag) {
         PropValue v = values.get(PropTag.id(tag));
         if (v == null) {

@@ -12,7 +12,12 @@ import java.util.List;
  * @param uids  MAPIUIDs of recipient entry ids the transport delivers directly
  */
 public record AddressTypes(List<String> types, List<MapiUid> uids) {
-    /** Copies the lists (null {@code types} stays null). */
+    /**
+     * Copies the lists (null {@code types} stays null).
+     *
+     * @param types the address types handled; null = every type
+     * @param uids  MAPIUIDs the transport delivers directly; null = none
+     */
     public AddressTypes {
         types = types == null ? null : List.copyOf(types);
         uids = uids == null ? List.of() : List.copyOf(uids);

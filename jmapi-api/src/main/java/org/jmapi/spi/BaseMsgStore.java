@@ -40,15 +40,25 @@ import org.jmapi.table.MapiTable;
  * hooks. <b>Threads:</b> safe from any thread; hooks run inside the logon gate.
  */
 public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
+    /** This logon's support object; one reference held while {@link #supportHeld} (R-LOGON-1). */
     private final MapiSupport support;
+    /** Whether SpoolerLogon created this store (R-MS-7). */
     private final boolean spooler;
+    /** The objects handed out through this logon, invalidated at logoff (R-SR-2). */
     private final ObjectRegistry objects = new ObjectRegistry();
+    /** Where calls in flight and the logoff meet. */
     private final LogonGate gate = new LogonGate();
+    /** The IMSLogon half of the pair (R-MS-1). */
     private final StoreLogon logon = new StoreLogon();
+    /** Guards the mutable fields below. */
     private final Object lock = new Object();
+    /** The per-logon "SLT called" marker (R-SL-4); guarded by {@link #lock}. */
     private boolean sltCalled;
+    /** Whether the support reference is still held; guarded by {@link #lock}. */
     private boolean supportHeld;
+    /** Whether the logoff ran; guarded by {@link #lock}. */
     private boolean loggedOff;
+    /** The status object, one reference held until logoff (R-REF-5), or null; guarded by {@link #lock}. */
     private MapiStatus status;
 
     /**
@@ -166,6 +176,7 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
         t.ret("IMsgStore::Release", 0, HResult.S_OK);
     }
 
+    /** Calls SLT(LOGOFF_ABORT) for the final release or the forced logoff (R-SL-3, R-SL-4); errors are ignored. */
     private void storeLogoffTransportsAbort() {
         try {
             support.storeLogoffTransports(Flags.LOGOFF_ABORT);
@@ -174,6 +185,7 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
         }
     }
 
+    /** Releases the support reference, once, whichever path gets here first (R-LOFF-1, R-SL-9). */
     private void releaseSupport() {
         boolean release;
         synchronized (lock) {
@@ -185,6 +197,12 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
         }
     }
 
+    /**
+     * The logoff, run once (by {@link MsLogon#logoff} or the logon's final release): SLT(LOGOFF_ABORT) on a client
+     * logon if nobody called it (R-SL-3), closes the gate, invalidates every registered object, the status object
+     * (then released), the store and the logon (R-SR-2, R-INV-2), runs {@link #onLogoff()}, and releases the
+     * support object last (R-LOFF-1).
+     */
     private void logoffNow() {
         boolean callSlt;
         synchronized (lock) {
@@ -220,6 +238,10 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
         }
     }
 
+    /**
+     * @param method the MAPI method name, for the message
+     * @throws MapiException MAPI_E_NO_SUPPORT on a client store object (R-OQ-6)
+     */
     private void requireSpooler(String method) {
         if (!spooler) {
             throw new MapiException(HResult.MAPI_E_NO_SUPPORT,
@@ -315,13 +337,29 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
     /** @param connection from {@link #doAdvise} */
     protected abstract void doUnadvise(int connection);
 
-    /** @param flags 0 @return the outgoing queue (R-OQ-1) */
+    /**
+     * GetOutgoingQueue; called on the spooler's store object only (R-OQ-6), inside the logon gate.
+     *
+     * @param flags 0
+     * @return the outgoing queue (R-OQ-1), one reference owned by the caller (R-REF-1)
+     */
     protected abstract MapiTable doGetOutgoingQueue(int flags);
 
-    /** @param message the message @param lockState MSG_LOCKED / MSG_UNLOCKED (R-OQ-2) */
+    /**
+     * SetLockState; called on the spooler's store object only (R-OQ-6), inside the logon gate. The implementation
+     * saves the message here (R-OQ-2).
+     *
+     * @param message   the message; the caller's reference, AddRef it to keep it (R-REF-2)
+     * @param lockState MSG_LOCKED / MSG_UNLOCKED (R-OQ-2)
+     */
     protected abstract void doSetLockState(Message message, int lockState);
 
-    /** @param flags 0 @param entryId the locked message (R-OQ-5) */
+    /**
+     * FinishedMsg; called on the spooler's store object only (R-OQ-6), inside the logon gate.
+     *
+     * @param flags   0
+     * @param entryId the locked message (R-OQ-5)
+     */
     protected abstract void doFinishedMsg(int flags, EntryId entryId);
 
     /** @param notification the event to raise (R-OQ-7) */

@@ -19,7 +19,9 @@ public final class LogonGate {
     /** How long a logoff waits for other threads' calls by default. */
     public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
 
+    /** Threads inside the gate, with their re-entry depth; guarded by {@code this}. */
     private final Map<Thread, Integer> inside = new HashMap<>();
+    /** Set by {@link #close(Duration)}; guarded by {@code this}. */
     private boolean closed;
 
     /** A permit to be inside; closing it leaves the gate. Close exactly once. */
@@ -45,6 +47,11 @@ public final class LogonGate {
         return () -> leave(t);
     }
 
+    /**
+     * Leaves the gate once (a pass's close) and wakes a waiting {@link #close(Duration)}.
+     *
+     * @param t the thread that entered
+     */
     private synchronized void leave(Thread t) {
         inside.computeIfPresent(t, (k, n) -> n == 1 ? null : n - 1);
         notifyAll();

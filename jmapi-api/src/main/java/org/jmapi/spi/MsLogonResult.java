@@ -13,7 +13,14 @@ import org.jmapi.client.MsgStore;
  * @param hresult       S_OK, or MAPI_W_ERRORS_RETURNED (still a success, R-LOGON-4)
  */
 public record MsLogonResult(MsLogon logon, MsgStore store, byte[] spoolSecurity, int hresult) {
-    /** Copies the blob. */
+    /**
+     * Copies the blob.
+     *
+     * @param logon         the new logon, or null on a re-open (R-MS-3); the runtime owns this reference
+     * @param store         the store; its reference goes to the client (R-REF-1)
+     * @param spoolSecurity the spool-security blob (R-MS-5); null is taken as empty
+     * @param hresult       S_OK or MAPI_W_ERRORS_RETURNED (R-LOGON-4)
+     */
     public MsLogonResult {
         spoolSecurity = spoolSecurity == null ? new byte[0] : spoolSecurity.clone();
     }

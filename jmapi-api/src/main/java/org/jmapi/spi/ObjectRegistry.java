@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * no reference counts of its own. Thread-safe.
  */
 public final class ObjectRegistry {
+    /** The objects registered and not yet unregistered; no references held. */
     private final Set<BaseMapiObject> open = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #invalidateAll()}; later registrations are refused. */
     private volatile boolean closed;
 
     /**

@@ -11,8 +11,10 @@ public enum ProviderKind {
     /** An address-book provider (ABProviderInit, IABProvider). */
     ADDRESS_BOOK(Flags.MAPI_AB_PROVIDER);
 
+    /** PR_RESOURCE_TYPE of this kind. */
     private final int resourceType;
 
+    /** @param resourceType PR_RESOURCE_TYPE of this kind */
     ProviderKind(int resourceType) {
         this.resourceType = resourceType;
     }

@@ -43,23 +43,43 @@ public sealed interface Restriction {
     /** BMR_NEZ = 1: (value &amp; mask) != 0. */
     int BMR_NEZ = 1;
 
-    /** RES_AND. @param children all must match */
+    /**
+     * RES_AND.
+     *
+     * @param children all must match
+     */
     record And(List<Restriction> children) implements Restriction {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param children all must match; not null
+         */
         public And {
             children = List.copyOf(children);
         }
     }
 
-    /** RES_OR. @param children at least one must match */
+    /**
+     * RES_OR.
+     *
+     * @param children at least one must match
+     */
     record Or(List<Restriction> children) implements Restriction {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param children at least one must match; not null
+         */
         public Or {
             children = List.copyOf(children);
         }
     }
 
-    /** RES_NOT. @param child must not match */
+    /**
+     * RES_NOT.
+     *
+     * @param child must not match
+     */
     record Not(Restriction child) implements Restriction {}
 
     /**
@@ -107,7 +127,11 @@ public sealed interface Restriction {
      */
     record Size(int relop, int propTag, int cb) implements Restriction {}
 
-    /** RES_EXIST. @param propTag the property that must be present */
+    /**
+     * RES_EXIST.
+     *
+     * @param propTag the property that must be present
+     */
     record Exist(int propTag) implements Restriction {}
 
     /**
@@ -125,7 +149,12 @@ public sealed interface Restriction {
      * @param child the annotated restriction, may be null
      */
     record Comment(List<PropValue> props, Restriction child) implements Restriction {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param props annotations; not null
+         * @param child the annotated restriction, may be null
+         */
         public Comment {
             props = List.copyOf(props);
         }

@@ -44,6 +44,7 @@ import java.util.function.Predicate;
  * thread.
  */
 public final class Restrictions {
+    /** Not instantiable. */
     private Restrictions() {}
 
     /**
@@ -150,6 +151,12 @@ public final class Restrictions {
 
     // ---- evaluation ------------------------------------------------------------------------------------------
 
+    /**
+     * @param r        the restriction
+     * @param row      the row
+     * @param counters matches seen per RES_COUNT node during a {@link #scan}, or null outside a scan
+     * @return whether the row matches
+     */
     private static boolean eval(Restriction r, RowSource row, Map<Restriction.Count, long[]> counters) {
         if (r instanceof Restriction.And a) {
             return a.children().stream().allMatch(c -> eval(c, row, counters));
@@ -169,6 +176,11 @@ public final class Restrictions {
         return leaf(r, row);
     }
 
+    /**
+     * @param r   a restriction that is not AND / OR / NOT / COMMENT / COUNT
+     * @param row the row
+     * @return whether the row matches
+     */
     private static boolean leaf(Restriction r, RowSource row) {
         if (r instanceof Restriction.Content c) {
             return content(c, row);
@@ -202,6 +214,12 @@ public final class Restrictions {
         throw new IllegalStateException("unhandled restriction type " + r.getClass().getName());
     }
 
+    /**
+     * @param c        the RES_COUNT node
+     * @param row      the row
+     * @param counters as for {@link #eval}; null means no limit
+     * @return whether the child matches and, in a scan, fewer than {@code count} rows passed this node before
+     */
     private static boolean count(Restriction.Count c, RowSource row, Map<Restriction.Count, long[]> counters) {
         if (!eval(child(c.child(), "RES_COUNT"), row, counters)) {
             return false;
@@ -217,6 +235,11 @@ public final class Restrictions {
         return true;
     }
 
+    /**
+     * @param b   the RES_BITMASK node
+     * @param row the row
+     * @return whether the row's PT_LONG value passes the test; false when absent
+     */
     private static boolean bitmask(Restriction.Bitmask b, RowSource row) {
         PropValue v = present(row, b.propTag());
         if (v == null || !(v.value() instanceof Integer i)) {
@@ -229,6 +252,11 @@ public final class Restrictions {
         };
     }
 
+    /**
+     * @param c   the RES_CONTENT node
+     * @param row the row
+     * @return whether the row's value (any value, if multi-valued) matches the pattern; false when absent
+     */
     private static boolean content(Restriction.Content c, RowSource row) {
         Object pattern = value(c.value(), "RES_CONTENT").value();
         PropValue v = present(row, c.propTag());
@@ -242,6 +270,12 @@ public final class Restrictions {
         return contentMatches(c.fuzzyLevel(), raw, pattern);
     }
 
+    /**
+     * @param fuzzy   the fuzzy level and flags
+     * @param value   one row value
+     * @param pattern the restriction's value
+     * @return whether they match; false unless both are strings or both binaries
+     */
     private static boolean contentMatches(int fuzzy, Object value, Object pattern) {
         if (value instanceof String s && pattern instanceof String p) {
             return stringMatches(fuzzy, s, p);
@@ -252,6 +286,12 @@ public final class Restrictions {
         return false;
     }
 
+    /**
+     * @param fuzzy the fuzzy level and FL_IGNORECASE / FL_IGNORENONSPACE / FL_LOOSE flags
+     * @param s     the row's string
+     * @param p     the pattern
+     * @return whether {@code s} matches {@code p} at that level
+     */
     private static boolean stringMatches(int fuzzy, String s, String p) {
         boolean loose = (fuzzy & Restriction.FL_LOOSE) != 0;
         if (loose || (fuzzy & Restriction.FL_IGNORENONSPACE) != 0) {
@@ -270,6 +310,12 @@ public final class Restrictions {
         };
     }
 
+    /**
+     * @param level FL_FULLSTRING, FL_SUBSTRING or FL_PREFIX
+     * @param b     the row's bytes
+     * @param p     the pattern
+     * @return whether {@code b} matches {@code p} at that level
+     */
     private static boolean binaryMatches(int level, byte[] b, byte[] p) {
         return switch (level) {
             case Restriction.FL_FULLSTRING -> Arrays.equals(b, p);
@@ -279,6 +325,11 @@ public final class Restrictions {
         };
     }
 
+    /**
+     * @param haystack the bytes searched
+     * @param needle   the bytes sought
+     * @return the first index of {@code needle} in {@code haystack}, or -1
+     */
     private static int indexOf(byte[] haystack, byte[] needle) {
         for (int i = 0; i + needle.length <= haystack.length; i++) {
             if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
@@ -288,15 +339,30 @@ public final class Restrictions {
         return -1;
     }
 
+    /**
+     * @param s a string
+     * @return {@code s} case-folded (upper then lower case, root locale)
+     */
     private static String foldCase(String s) {
         return s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * @param s a string
+     * @return {@code s} decomposed (NFD) without its non-spacing marks (diacritics)
+     */
     private static String stripNonSpacing(String s) {
         return Normalizer.normalize(s, Normalizer.Form.NFD).replaceAll("\\p{Mn}+", "");
     }
 
-    /** RELOP on two present values; different types never match (R-TBL-3 semantics of RES_PROPERTY). */
+    /**
+     * RELOP on two present values; different types never match (R-TBL-3 semantics of RES_PROPERTY).
+     *
+     * @param op a RELOP_* value
+     * @param a  the row's value; if multi-valued and {@code b} is single, any of its values may match
+     * @param b  the value compared with
+     * @return whether {@code a op b} holds
+     */
     private static boolean relop(int op, PropValue a, PropValue b) {
         checkRelop(op);
         int ta = canonical(a.type());
@@ -311,6 +377,11 @@ public final class Restrictions {
         return false;
     }
 
+    /**
+     * @param op  a RELOP_* value
+     * @param cmp the result of a comparison
+     * @return whether {@code cmp} satisfies {@code op}
+     */
     private static boolean test(int op, int cmp) {
         return switch (op) {
             case Restriction.RELOP_LT -> cmp < 0;
@@ -326,6 +397,11 @@ public final class Restrictions {
         };
     }
 
+    /**
+     * @param row the row
+     * @param tag the tag
+     * @return the row's value for {@code tag}, or null when absent or PT_ERROR
+     */
     private static PropValue present(RowSource row, int tag) {
         PropValue v = row.get(tag);
         return v == null || v.isError() ? null : v;
@@ -333,6 +409,13 @@ public final class Restrictions {
 
     // ---- ordering and sizes ----------------------------------------------------------------------------------
 
+    /**
+     * The order of {@link #compare} on raw values.
+     *
+     * @param x a value or null
+     * @param y a value or null
+     * @return negative, zero or positive: by {@link #rank} first, then within the kind
+     */
     private static int compareRaw(Object x, Object y) {
         int rx = rank(x);
         int ry = rank(y);
@@ -351,6 +434,10 @@ public final class Restrictions {
         };
     }
 
+    /**
+     * @param o a raw value
+     * @return its kind's place in the order: null, boolean, number, string, time, binary, GUID, list, other
+     */
     private static int rank(Object o) {
         if (o == null) {
             return 0;
@@ -376,6 +463,11 @@ public final class Restrictions {
         return o instanceof List ? 7 : 8;
     }
 
+    /**
+     * @param x a number
+     * @param y another
+     * @return as {@link Long#compare} when both are integral, else as {@link Double#compare}
+     */
     private static int compareNumbers(Number x, Number y) {
         if (isIntegral(x) && isIntegral(y)) {
             return Long.compare(x.longValue(), y.longValue());
@@ -383,10 +475,19 @@ public final class Restrictions {
         return Double.compare(x.doubleValue(), y.doubleValue());
     }
 
+    /**
+     * @param n a number
+     * @return whether it is a Short, Integer or Long
+     */
     private static boolean isIntegral(Number n) {
         return n instanceof Short || n instanceof Integer || n instanceof Long;
     }
 
+    /**
+     * @param x a list
+     * @param y another
+     * @return element by element, then the shorter list first
+     */
     private static int compareLists(List<?> x, List<?> y) {
         for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
             int c = compareRaw(x.get(i), y.get(i));
@@ -397,6 +498,11 @@ public final class Restrictions {
         return Integer.compare(x.size(), y.size());
     }
 
+    /**
+     * @param baseType the single-valued type
+     * @param v        one value of that type
+     * @return its size in bytes, as {@link #sizeOf} documents
+     */
     private static int sizeOfSingle(int baseType, Object v) {
         return switch (baseType) {
             case PropType.PT_UNICODE -> ((String) v).length() * 2 + 2;
@@ -413,6 +519,10 @@ public final class Restrictions {
 
     // ---- validation ------------------------------------------------------------------------------------------
 
+    /**
+     * @param c a RES_CONTENT node
+     * @throws MapiException MAPI_E_INVALID_PARAMETER as {@link #validate} documents for RES_CONTENT
+     */
     private static void validateContent(Restriction.Content c) {
         PropValue v = value(c.value(), "RES_CONTENT");
         int vt = v.type();
@@ -427,6 +537,10 @@ public final class Restrictions {
         }
     }
 
+    /**
+     * @param p a RES_PROPERTY node
+     * @throws MapiException as {@link #validate} documents for RES_PROPERTY
+     */
     private static void validateProperty(Restriction.Property p) {
         checkRelop(p.relop());
         PropValue v = value(p.value(), "RES_PROPERTY");
@@ -437,6 +551,10 @@ public final class Restrictions {
         checkValueType("RES_PROPERTY", p.propTag(), v);
     }
 
+    /**
+     * @param b a RES_BITMASK node
+     * @throws MapiException MAPI_E_INVALID_PARAMETER as {@link #validate} documents for RES_BITMASK
+     */
     private static void validateBitmask(Restriction.Bitmask b) {
         if (PropTag.type(b.propTag()) != PropType.PT_LONG) {
             throw invalid("RES_BITMASK needs a PT_LONG property, not " + PropTag.toString(b.propTag()));
@@ -446,6 +564,10 @@ public final class Restrictions {
         }
     }
 
+    /**
+     * @param s a RES_SUBRESTRICTION node; its child is validated too
+     * @throws MapiException as {@link #validate} documents
+     */
     private static void validateSub(Restriction.Sub s) {
         if (s.subObject() != PropTags.PR_MESSAGE_RECIPIENTS && s.subObject() != PropTags.PR_MESSAGE_ATTACHMENTS) {
             throw invalid("RES_SUBRESTRICTION works on PR_MESSAGE_RECIPIENTS or PR_MESSAGE_ATTACHMENTS, not "
@@ -454,6 +576,10 @@ public final class Restrictions {
         validate(child(s.child(), "RES_SUBRESTRICTION"));
     }
 
+    /**
+     * @param op a relop
+     * @throws MapiException MAPI_E_INVALID_PARAMETER outside RELOP_LT..RELOP_RE; MAPI_E_TOO_COMPLEX for RELOP_RE
+     */
     private static void checkRelop(int op) {
         if (op < Restriction.RELOP_LT || op > Restriction.RELOP_RE) {
             throw invalid("relop " + op + " is outside RELOP_LT..RELOP_RE");
@@ -463,6 +589,12 @@ public final class Restrictions {
         }
     }
 
+    /**
+     * @param what    the restriction's name, for the message
+     * @param propTag the restriction's tag; an MVI tag expects a single value of its base type
+     * @param v       the restriction's value
+     * @throws MapiException MAPI_E_INVALID_PARAMETER when the value's type does not match the tag's
+     */
     private static void checkValueType(String what, int propTag, PropValue v) {
         int tagType = PropTag.type(propTag);
         boolean perInstance = (tagType & PropType.MVI_FLAG) == PropType.MVI_FLAG;
@@ -473,7 +605,12 @@ public final class Restrictions {
         }
     }
 
-    /** The type with PT_STRING8 read as PT_UNICODE and MV_INSTANCE dropped, for "same type" checks. */
+    /**
+     * The type with PT_STRING8 read as PT_UNICODE and MV_INSTANCE dropped, for "same type" checks.
+     *
+     * @param type a property type
+     * @return its canonical form
+     */
     private static int canonical(int type) {
         int base = PropType.base(type);
         if (base == PropType.PT_STRING8) {
@@ -482,6 +619,12 @@ public final class Restrictions {
         return (type & PropType.MV_FLAG) | base;
     }
 
+    /**
+     * @param child a child restriction
+     * @param what  the parent's name, for the message
+     * @return {@code child}
+     * @throws MapiException MAPI_E_INVALID_PARAMETER when {@code child} is null
+     */
     private static Restriction child(Restriction child, String what) {
         if (child == null) {
             throw invalid(what + " has no child restriction");
@@ -489,6 +632,12 @@ public final class Restrictions {
         return child;
     }
 
+    /**
+     * @param v    a restriction's value
+     * @param what the restriction's name, for the message
+     * @return {@code v}
+     * @throws MapiException MAPI_E_INVALID_PARAMETER when {@code v} is null
+     */
     private static PropValue value(PropValue v, String what) {
         if (v == null) {
             throw invalid(what + " has no value");
@@ -496,11 +645,19 @@ public final class Restrictions {
         return v;
     }
 
+    /**
+     * @param fuzzy the fuzzy level found
+     * @return the MAPI_E_INVALID_PARAMETER exception to throw
+     */
     private static MapiException badFuzzyLevel(int fuzzy) {
         return invalid("RES_CONTENT: fuzzy level " + HResult.hex(fuzzy)
                 + " is not FL_FULLSTRING, FL_SUBSTRING or FL_PREFIX");
     }
 
+    /**
+     * @param message what is wrong
+     * @return a MAPI_E_INVALID_PARAMETER exception
+     */
     private static MapiException invalid(String message) {
         return new MapiException(HResult.MAPI_E_INVALID_PARAMETER, message);
     }

@@ -13,7 +13,11 @@ import java.util.Optional;
  * @param values the values in column order
  */
 public record Row(List<PropValue> values) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param values the values in column order; not null
+     */
     public Row {
         values = List.copyOf(values);
     }

@@ -12,12 +12,18 @@ public record SortOrder(int propTag, int direction) {
     /** TABLE_SORT_DESCEND = 1. */
     public static final int TABLE_SORT_DESCEND = 1;
 
-    /** @param tag the column @return an ascending key */
+    /**
+     * @param tag the column
+     * @return an ascending key
+     */
     public static SortOrder ascending(int tag) {
         return new SortOrder(tag, TABLE_SORT_ASCEND);
     }
 
-    /** @param tag the column @return a descending key */
+    /**
+     * @param tag the column
+     * @return a descending key
+     */
     public static SortOrder descending(int tag) {
         return new SortOrder(tag, TABLE_SORT_DESCEND);
     }

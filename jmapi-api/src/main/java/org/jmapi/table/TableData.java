@@ -55,16 +55,26 @@ public final class TableData {
     /** The most bookmarks one view holds at once; createBookmark beyond it fails (R-TBL-7). */
     public static final int MAX_BOOKMARKS = 256;
 
+    /** Where refused notification tasks and sinks that throw are logged. */
     private static final System.Logger LOG = System.getLogger(TableData.class.getName());
+    /** The {@link Anchor} sequence of a position on no row (a fixed position: beginning, end). */
     private static final long NO_ROW = -1;
+    /** The row of events without row data (TABLE_ROW_DELETED). */
     private static final Row EMPTY_ROW = new Row(List.of());
+    /** A PR_NULL-tagged value: PR_NULL columns, and the propPrior of a first row (R-TBL-9). */
     private static final PropValue PR_NULL_VALUE = PropValue.of(PropTag.PR_NULL, null);
 
+    /** Guards the rows, the outbox and every view's state; never held while sinks or the notifier run. */
     private final Object lock = new Object();
+    /** Keeps the notifier's {@code execute} calls in queue order; see {@link #flushOutbox()}. */
     private final Object dispatchLock = new Object();
+    /** The index column's tag. */
     private final int indexTag;
+    /** The column set of a new view. */
     private final int[] defaultColumns;
+    /** Runs notification tasks asynchronously (R-NTF-3). */
     private final Executor notifier;
+    /** Source of advise connection numbers, shared by all views; see {@link #nextConnection()}. */
     private final AtomicInteger connections = new AtomicInteger();
     /** Rows by normalised index value, in insertion order; guarded by {@link #lock}. */
     private final LinkedHashMap<PropValue, StoredRow> rows = new LinkedHashMap<>();
@@ -72,8 +82,11 @@ public final class TableData {
     private final Set<View> views = new LinkedHashSet<>();
     /** Notification tasks waiting to be handed to the notifier, in event order; guarded by {@link #lock}. */
     private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
+    /** Insertion sequence of the next new row; guarded by {@link #lock}. */
     private long nextSeq;
+    /** Incremented by every data change, so views recompute what they show; guarded by {@link #lock}. */
     private long version;
+    /** Number of the last view opened, for its description; guarded by {@link #lock}. */
     private int viewNumbers;
 
     /**
@@ -215,9 +228,21 @@ public final class TableData {
 
     // ---- rows -------------------------------------------------------------------------------------------------
 
-    /** One stored row: insertion sequence, normalised index value, values, and a lookup over them. */
+    /**
+     * One stored row: insertion sequence, normalised index value, values, and a lookup over them.
+     *
+     * @param seq    the insertion sequence; kept when the row is replaced
+     * @param key    the normalised index value
+     * @param values the normalised values
+     * @param source a lookup over {@code values}
+     */
     private record StoredRow(long seq, PropValue key, List<PropValue> values, RowSource source) {}
 
+    /**
+     * @param row a row given to {@link #modifyRow}
+     * @return its values without PR_NULL and PT_ERROR entries, one per id (the later wins), unmodifiable
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for a null row or a null entry
+     */
     private static List<PropValue> normalise(List<PropValue> row) {
         if (row == null) {
             throw invalid("modifyRow: null row");
@@ -234,7 +259,13 @@ public final class TableData {
         return List.copyOf(byId.values());
     }
 
-    /** The index value re-tagged with the index tag, so that lookups do not depend on the caller's type. */
+    /**
+     * The index value re-tagged with the index tag, so that lookups do not depend on the caller's type.
+     *
+     * @param index a value of the index column
+     * @return the normalised key
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for null, a PT_ERROR value or a value of another property
+     */
     private PropValue key(PropValue index) {
         if (index == null || index.id() != PropTag.id(indexTag) || index.isError()) {
             throw invalid("not a value of the index column " + PropTag.toString(indexTag) + ": " + index);
@@ -242,6 +273,11 @@ public final class TableData {
         return index.tag() == indexTag ? index : PropValue.of(indexTag, index.value());
     }
 
+    /**
+     * Under the lock: the columns of QueryColumns(TBL_ALL_COLUMNS).
+     *
+     * @return the default columns, then every other column some row has; one tag per id
+     */
     private int[] allColumns() {
         Map<Integer, Integer> byId = new LinkedHashMap<>();
         for (int tag : defaultColumns) {
@@ -255,7 +291,11 @@ public final class TableData {
 
     // ---- notifications ----------------------------------------------------------------------------------------
 
-    /** Under the lock: what each view that has live sinks shows before a change. */
+    /**
+     * Under the lock: what each view that has live sinks shows before a change.
+     *
+     * @return the visible rows of each such view
+     */
     private Map<View, List<StoredRow>> visibleToListeners() {
         Map<View, List<StoredRow>> before = new LinkedHashMap<>();
         for (View v : views) {
@@ -266,7 +306,12 @@ public final class TableData {
         return before;
     }
 
-    /** Under the lock: compares each listening view before and after a change and queues its events. */
+    /**
+     * Under the lock: compares each listening view before and after a change and queues its events.
+     *
+     * @param before  what {@link #visibleToListeners()} answered before the change
+     * @param changed the key of the row added, replaced or deleted
+     */
     private void queueChanges(Map<View, List<StoredRow>> before, PropValue changed) {
         before.forEach((view, rowsBefore) -> view.queue(view.changes(rowsBefore, view.visible(), changed)));
     }
@@ -287,12 +332,14 @@ public final class TableData {
         }
     }
 
+    /** @return the oldest queued notification task, removed from the outbox, or null */
     private Runnable nextTask() {
         synchronized (lock) {
             return outbox.poll();
         }
     }
 
+    /** @return a new advise connection number, never 0 (R-NTF-1) */
     private int nextConnection() {
         int c;
         do {
@@ -301,6 +348,10 @@ public final class TableData {
         return c;
     }
 
+    /**
+     * @param message what is wrong
+     * @return a MAPI_E_INVALID_PARAMETER exception
+     */
     private static MapiException invalid(String message) {
         return new MapiException(HResult.MAPI_E_INVALID_PARAMETER, message);
     }
@@ -310,13 +361,18 @@ public final class TableData {
      * until no OnNotify for it is running any more, then releases it exactly once.
      */
     private static final class Registration {
+        /** The sink; AddRef'ed when it is a {@link MapiObject} (R-REF-2). */
         private final AdviseSink sink;
+        /** Threads running the sink's OnNotify now; guarded by {@code this}. */
         private final List<Thread> running = new ArrayList<>();
+        /** False once closed: nothing more is delivered; guarded by {@code this}. */
         private boolean active = true;
+        /** Set when the sink is released, so that it is released exactly once; guarded by {@code this}. */
         private boolean released;
         /** Threads inside {@link #close(boolean)} waiting for OnNotify calls; they release the sink themselves. */
         private int waiters;
 
+        /** @param sink the sink; AddRef'ed here when it is a {@link MapiObject} (R-REF-2) */
         Registration(AdviseSink sink) {
             this.sink = sink;
             if (sink instanceof MapiObject o) {
@@ -324,7 +380,11 @@ public final class TableData {
             }
         }
 
-        /** Runs on the notifier: delivers one batch unless the registration was closed meanwhile. */
+        /**
+         * Runs on the notifier: delivers one batch unless the registration was closed meanwhile.
+         *
+         * @param batch the notifications for one OnNotify call
+         */
         void deliver(List<Notification> batch) {
             synchronized (this) {
                 if (!active) {
@@ -341,6 +401,10 @@ public final class TableData {
             }
         }
 
+        /**
+         * After an OnNotify: releases the sink if the registration was closed, no other OnNotify is running and no
+         * {@link #close(boolean)} is waiting (R-NTF-1: the release waits for a running OnNotify).
+         */
         private void finished() {
             boolean release;
             synchronized (this) {
@@ -358,6 +422,8 @@ public final class TableData {
          * Stops delivery. With {@code waitForOthers}, first waits for OnNotify calls running on other threads (an
          * OnNotify on the calling thread, i.e. unadvise from inside the sink, is not waited for). The sink is
          * released now, or by the last running OnNotify when it returns.
+         *
+         * @param waitForOthers whether to wait for OnNotify calls running on other threads (true for unadvise)
          */
         void close(boolean waitForOthers) {
             boolean release;
@@ -384,11 +450,13 @@ public final class TableData {
             }
         }
 
+        /** @return whether an OnNotify is running on a thread other than the caller's */
         private boolean runningElsewhere() {
             Thread me = Thread.currentThread();
             return running.stream().anyMatch(t -> t != me);
         }
 
+        /** Gives back the sink reference taken at construction; called once. */
         private void releaseSink() {
             if (sink instanceof MapiObject o) {
                 o.release();
@@ -396,7 +464,12 @@ public final class TableData {
         }
     }
 
-    /** A position that follows its row: {@code seq} is the row's sequence (or NO_ROW), {@code pos} the fallback. */
+    /**
+     * A position that follows its row.
+     *
+     * @param seq the row's sequence, or {@link #NO_ROW}
+     * @param pos the position used when {@code seq} is NO_ROW or its row is not visible (clamped)
+     */
     private record Anchor(long seq, int pos) {}
 
     /**
@@ -404,18 +477,30 @@ public final class TableData {
      * state is guarded by the table's lock.
      */
     final class View extends BaseMapiObject implements MapiTable {
+        /** The view's number, for its description. */
         private final int number;
+        /** Bookmarks from {@link #createBookmark()}, by id (R-TBL-7). */
         private final Map<Integer, Anchor> bookmarks = new HashMap<>();
+        /** Advise registrations by connection number. */
         private final Map<Integer, Registration> sinks = new LinkedHashMap<>();
+        /** The column set (SetColumns, R-TBL-1). */
         private int[] columns = defaultColumns.clone();
+        /** The restriction (Restrict, R-TBL-3), or null. */
         private Restriction restriction;
+        /** The sort keys (SortTable, R-TBL-4); empty = insertion order. */
         private List<SortOrder> sortOrder = List.of();
+        /** The cursor. */
         private Anchor cursor = new Anchor(NO_ROW, 0);
+        /** The next candidate bookmark id; predefined and used ids are skipped. */
         private int nextBookmark = Flags.BOOKMARK_END + 1;
+        /** What {@link #visible()} computed for {@link #cacheVersion}, or null. */
         private List<StoredRow> visibleCache;
+        /** Row sequence to position in {@link #visibleCache}. */
         private Map<Long, Integer> positions;
+        /** The table version {@link #visibleCache} was computed for. */
         private long cacheVersion = -1;
 
+        /** @param number the view's number, for its description */
         View(int number) {
             this.number = number;
         }
@@ -634,7 +719,12 @@ public final class TableData {
 
         // ---- view internals (callers hold the lock unless stated) ----
 
-        /** Not under the lock: drops sinks and bookmarks; a destroyed view also leaves the table. */
+        /**
+         * Not under the lock: drops sinks (closed without waiting; a running OnNotify releases its sink when it
+         * returns) and bookmarks; a destroyed view also leaves the table.
+         *
+         * @param destroyed true at the final release, false at invalidation (logoff)
+         */
         private void dispose(boolean destroyed) {
             List<Registration> regs;
             synchronized (lock) {
@@ -649,11 +739,16 @@ public final class TableData {
             regs.forEach(r -> r.close(false));
         }
 
+        /** @return whether the view has sinks and is neither invalid nor destroyed */
         private boolean hasListeners() {
             return !sinks.isEmpty() && !isInvalid() && !isDestroyed();
         }
 
-        /** The rows this view shows, in its order, recomputed when the data or the view changed. */
+        /**
+         * The rows this view shows, in its order, recomputed when the data or the view changed.
+         *
+         * @return the visible rows; not to be modified
+         */
         private List<StoredRow> visible() {
             if (visibleCache == null || cacheVersion != version) {
                 List<StoredRow> all = new ArrayList<>(rows.values());
@@ -669,6 +764,7 @@ public final class TableData {
             return visibleCache;
         }
 
+        /** @return the view's order: its sort keys in turn, then insertion order */
         private Comparator<StoredRow> comparator() {
             Comparator<StoredRow> c = Comparator.comparingLong(StoredRow::seq);
             for (int i = sortOrder.size() - 1; i >= 0; i--) {
@@ -683,28 +779,46 @@ public final class TableData {
             return c;
         }
 
+        /** After Restrict / SortTable: frees every bookmark, cursor to the beginning (R-TBL-3, R-TBL-4). */
         private void resetView() {
             bookmarks.clear();
             visibleCache = null;
             cursor = new Anchor(NO_ROW, 0);
         }
 
+        /**
+         * @param a an anchor
+         * @return its row's current position, or its fallback position clamped to the visible rows
+         */
         private int resolve(Anchor a) {
             List<StoredRow> vis = visible();
             Integer at = a.seq() == NO_ROW ? null : positions.get(a.seq());
             return at != null ? at : Math.max(0, Math.min(a.pos(), vis.size()));
         }
 
+        /**
+         * @param a an anchor
+         * @return whether it was on a row that this view no longer shows (R-TBL-5 MAPI_W_POSITION_CHANGED)
+         */
         private boolean vanished(Anchor a) {
             visible();
             return a.seq() != NO_ROW && !positions.containsKey(a.seq());
         }
 
+        /**
+         * @param pos a position, 0 to the visible row count
+         * @return an anchor on the row at {@code pos}, falling back to {@code pos}; on no row past the end
+         */
         private Anchor anchorAt(int pos) {
             List<StoredRow> vis = visible();
             return new Anchor(pos < vis.size() ? vis.get(pos).seq() : NO_ROW, pos);
         }
 
+        /**
+         * @param bookmark a predefined bookmark or one from {@link #createBookmark()}
+         * @return where it points
+         * @throws MapiException MAPI_E_INVALID_BOOKMARK for an unknown or freed bookmark (R-TBL-5)
+         */
         private Anchor anchorFor(int bookmark) {
             switch (bookmark) {
                 case Flags.BOOKMARK_BEGINNING:
@@ -722,6 +836,7 @@ public final class TableData {
             }
         }
 
+        /** @return a bookmark id that is neither predefined nor in use */
         private int newBookmarkId() {
             while (isPredefined(nextBookmark) || bookmarks.containsKey(nextBookmark)) {
                 nextBookmark++;
@@ -729,6 +844,12 @@ public final class TableData {
             return nextBookmark++;
         }
 
+        /**
+         * @param r     the restriction, validated
+         * @param start the first position tested
+         * @param step  1 forward, -1 backward
+         * @return the first matching position, or -1
+         */
         private int search(Restriction r, int start, int step) {
             List<StoredRow> vis = visible();
             for (int i = start; i >= 0 && i < vis.size(); i += step) {
@@ -739,7 +860,12 @@ public final class TableData {
             return -1;
         }
 
-        /** The row in this view's current column set (R-TBL-1). */
+        /**
+         * The row in this view's current column set (R-TBL-1).
+         *
+         * @param r a stored row
+         * @return a new row, one entry per column
+         */
         private Row project(StoredRow r) {
             List<PropValue> out = new ArrayList<>(columns.length);
             for (int col : columns) {
@@ -748,6 +874,12 @@ public final class TableData {
             return new Row(out);
         }
 
+        /**
+         * @param r   a stored row
+         * @param col a column tag
+         * @return PR_NULL for a PR_NULL column; the row's value, re-typed between string flavours when asked; else
+         *         PT_ERROR / MAPI_E_NOT_FOUND (R-TBL-1)
+         */
         private PropValue column(StoredRow r, int col) {
             if (col == PropTag.PR_NULL) {
                 return PR_NULL_VALUE;
@@ -767,7 +899,14 @@ public final class TableData {
             return PropValue.error(col, HResult.MAPI_E_NOT_FOUND);
         }
 
-        /** The TABLE_NOTIFICATIONs that turn {@code before} into {@code after} for this view (R-TBL-9). */
+        /**
+         * The TABLE_NOTIFICATIONs that turn {@code before} into {@code after} for this view (R-TBL-9).
+         *
+         * @param before  the rows shown before the change
+         * @param after   the rows shown after it
+         * @param changed the key of the row the change touched
+         * @return ROW_DELETED events, then ROW_ADDED / ROW_MODIFIED events, in view order
+         */
         private List<Notification> changes(List<StoredRow> before, List<StoredRow> after, PropValue changed) {
             Set<PropValue> beforeKeys = keys(before);
             Set<PropValue> afterKeys = keys(after);
@@ -788,12 +927,23 @@ public final class TableData {
             return out;
         }
 
+        /**
+         * @param type  TABLE_ROW_ADDED, TABLE_ROW_DELETED or TABLE_ROW_MODIFIED
+         * @param order the rows the event is positioned in
+         * @param i     the row's position in {@code order}
+         * @param row   the row data, or {@link #EMPTY_ROW}
+         * @return the notification; propPrior is the preceding row's key, or PR_NULL for the first row
+         */
         private Notification event(int type, List<StoredRow> order, int i, Row row) {
             PropValue prior = i == 0 ? PR_NULL_VALUE : order.get(i - 1).key();
             return new Notification.Table(type, HResult.S_OK, order.get(i).key(), prior, row);
         }
 
-        /** Queues one task per event and registration, in event order. */
+        /**
+         * Queues one task per event and registration, in event order.
+         *
+         * @param events this view's events for one change
+         */
         private void queue(List<Notification> events) {
             for (Notification n : events) {
                 List<Notification> batch = List.of(n);
@@ -803,27 +953,49 @@ public final class TableData {
             }
         }
 
+        /**
+         * @param rs rows
+         * @return their keys
+         */
         private static Set<PropValue> keys(List<StoredRow> rs) {
             Set<PropValue> keys = new HashSet<>();
             rs.forEach(r -> keys.add(r.key()));
             return keys;
         }
 
+        /**
+         * @param type a property type
+         * @return whether its base type is PT_UNICODE or PT_STRING8
+         */
         private static boolean isString(int type) {
             int base = PropType.base(type);
             return base == PropType.PT_UNICODE || base == PropType.PT_STRING8;
         }
 
+        /**
+         * @param bookmark a bookmark
+         * @return whether it is BOOKMARK_BEGINNING, BOOKMARK_CURRENT or BOOKMARK_END (R-TBL-7)
+         */
         private static boolean isPredefined(int bookmark) {
             return bookmark == Flags.BOOKMARK_BEGINNING || bookmark == Flags.BOOKMARK_CURRENT
                     || bookmark == Flags.BOOKMARK_END;
         }
 
+        /**
+         * @param bookmark the bookmark
+         * @return the MAPI_E_INVALID_BOOKMARK exception to throw
+         */
         private static MapiException unknownBookmark(int bookmark) {
             return new MapiException(HResult.MAPI_E_INVALID_BOOKMARK, "unknown or freed bookmark " + bookmark);
         }
 
-        /** R-TBL-4: keys are checked before anything changes, so a refused sort leaves the old order. */
+        /**
+         * R-TBL-4: keys are checked before anything changes, so a refused sort leaves the old order.
+         *
+         * @param key a sort key
+         * @throws MapiException MAPI_E_INVALID_PARAMETER for null; MAPI_E_TOO_COMPLEX for an unsortable type or a
+         *                       direction other than ascending / descending
+         */
         private static void checkSortKey(SortOrder key) {
             if (key == null) {
                 throw invalid("SortTable: null sort key");
