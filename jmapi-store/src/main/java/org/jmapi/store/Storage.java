@@ -1,0 +1,490 @@
+package org.jmapi.store;
+
+import org.jmapi.MapiException;
+import org.jmapi.prop.NamedProperty;
+import org.jmapi.prop.PropValue;
+import org.jmapi.table.Restriction;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The persistent state of one message store: the layer below jmapi's MAPI store objects (MsgStore, MapiFolder,
+ * Message, tables), implemented once per storage engine ({@code org.jmapi.store.sqlite} today, PostgreSQL later)
+ * and checked by one contract suite.
+ *
+ * <p><b>Atomicity and durability.</b> Every mutating method is one transaction: it happens completely or not at
+ * all, and when it returns the change is durable as far as the engine promises (the SQLite engine: it survives
+ * {@code kill -9} of the process, and power loss on a disk that honours fsync). Failures are {@link MapiException}s
+ * with MAPI's code and a message naming what to fix; after a failure nothing has changed.
+ *
+ * <p><b>Threads and processes.</b> Implementations are thread-safe: any thread may call any method at any time;
+ * reads run concurrently, writes are serialised. Several instances (in this or other processes) may have the same
+ * store open; each sees the others' committed changes on its next call, and {@link #changeCounter()} tells cheaply
+ * whether anything changed. The outgoing queue and the activity records are shared through the store, so a spooler
+ * in one process and a client in another meet there (ARCHITECTURE.md &sect;5).
+ *
+ * <p><b>Ownership.</b> Values passed in are immutable records the storage does not keep; values returned are fresh
+ * snapshots owned by the caller. Streams returned by {@code openValueStream} are owned by the caller and must be
+ * closed.
+ *
+ * <p><b>Identifiers.</b> Folder and message ids are positive 64-bit numbers, never reused (also not after a
+ * delete), and kept when the object moves (R-UID-9); a copied message gets a new id. Folder ids and message ids are
+ * separate number spaces: an entry id must say which kind it names.
+ *
+ * <p><b>Lifecycle.</b> Open with an engine's factory ({@code SqliteStorage.open}/{@code create}); {@link #close()}
+ * releases the instance's spooler locks and activities and its resources. After close every method except
+ * {@code close} throws MAPI_E_INVALID_OBJECT. It is safe to close more than once.
+ */
+public interface Storage extends AutoCloseable {
+
+    // ---- store ---------------------------------------------------------------------------------------------
+
+    /** @return the store's identity row (MAPIUID, display name, creation time, root folder, schema version) */
+    StoreIdentity identity();
+
+    /**
+     * @return this instance's owner id: the lock owner recorded for the spooler locks and activities it takes;
+     *         unique per open instance
+     */
+    String ownerId();
+
+    /**
+     * A number that increases with every committed change to folders, messages, the queue (spooler locks included)
+     * or the store's properties, made by any process (it may also increase when a write turned out to change
+     * nothing). The MAPI layer polls it to notice changes made elsewhere (R-NTF-3..6). Reads, lease renewals and
+     * activity records do not change it. Cheap: one indexed read.
+     *
+     * @return the current value
+     */
+    long changeCounter();
+
+    /** @return the store object's own properties (PR_IPM_SUBTREE_ENTRYID and the like), as last set */
+    List<PropValue> storeProperties();
+
+    /**
+     * Changes the store's properties (IMsgStore::SetProps / DeleteProps commit at once, R-PROP-5).
+     *
+     * @param set        values to set, replacing values with the same id
+     * @param deleteTags tags to delete (ids matter, R-PROP-3); deleting an absent property is not an error
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for values that cannot be stored (PT_ERROR, PT_NULL, PT_OBJECT)
+     */
+    void setStoreProperties(List<PropValue> set, List<Integer> deleteTags);
+
+    // ---- folders -------------------------------------------------------------------------------------------
+
+    /**
+     * @param folderId a folder id
+     * @return the folder with its counts
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such folder
+     */
+    FolderRecord loadFolder(long folderId);
+
+    /**
+     * @param parentId a folder id
+     * @return its direct subfolders, ordered by id (creation order)
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such folder
+     */
+    List<FolderRecord> listFolders(long parentId);
+
+    /**
+     * Creates a folder (IMAPIFolder::CreateFolder, R-FM-2).
+     *
+     * @param parentId    the parent folder
+     * @param displayName the name; not blank, unique among the parent's subfolders ignoring case
+     * @param folderType  {@link FolderRecord#FOLDER_GENERIC} or {@link FolderRecord#FOLDER_SEARCH}
+     * @param comment     PR_COMMENT, or null
+     * @param properties  other properties (not PR_DISPLAY_NAME, PR_COMMENT or PR_FOLDER_TYPE, which are the
+     *                    parameters above, and not the counts the storage computes)
+     * @return the new folder
+     * @throws MapiException MAPI_E_COLLISION when a sibling has that name; MAPI_E_NOT_FOUND for an unknown parent;
+     *                       MAPI_E_INVALID_PARAMETER for a blank name, an unknown folder type or a property that
+     *                       cannot be set this way
+     */
+    FolderRecord createFolder(long parentId, String displayName, int folderType, String comment,
+                              List<PropValue> properties);
+
+    /**
+     * @param folderId the folder
+     * @param newName  the new name
+     * @return the renamed folder
+     * @throws MapiException MAPI_E_COLLISION when a sibling has that name; MAPI_E_NOT_FOUND; MAPI_E_NO_ACCESS for
+     *                       the root folder; MAPI_E_INVALID_PARAMETER for a blank name
+     */
+    FolderRecord renameFolder(long folderId, String newName);
+
+    /**
+     * @param folderId the folder
+     * @param comment  the new PR_COMMENT, or null to remove it
+     * @return the changed folder
+     * @throws MapiException MAPI_E_NOT_FOUND
+     */
+    FolderRecord setFolderComment(long folderId, String comment);
+
+    /**
+     * Changes a folder's other properties (IMAPIFolder::SetProps / DeleteProps commit at once, R-PROP-5).
+     *
+     * @param folderId   the folder
+     * @param set        values to set
+     * @param deleteTags tags to delete (ids matter)
+     * @return the changed folder
+     * @throws MapiException MAPI_E_NOT_FOUND; MAPI_E_INVALID_PARAMETER as for {@link #createFolder}
+     */
+    FolderRecord setFolderProperties(long folderId, List<PropValue> set, List<Integer> deleteTags);
+
+    /**
+     * Deletes a folder (IMAPIFolder::DeleteFolder, R-FM-2), with everything in it when allowed.
+     *
+     * @param folderId         the folder
+     * @param deleteSubfolders DEL_FOLDERS: also delete its subfolders, recursively
+     * @param deleteMessages   DEL_MESSAGES: also delete its messages (and those of deleted subfolders)
+     * @throws MapiException MAPI_E_HAS_FOLDERS / MAPI_E_HAS_MESSAGES when it is not empty and that was not allowed
+     *                       (associated messages count as messages); MAPI_E_SUBMITTED when a message in the deleted
+     *                       tree is in the outgoing queue (abort it first); MAPI_E_NO_ACCESS for the root;
+     *                       MAPI_E_NOT_FOUND
+     */
+    void deleteFolder(long folderId, boolean deleteSubfolders, boolean deleteMessages);
+
+    /**
+     * Moves a folder to another parent (IMAPIFolder::CopyFolder with FOLDER_MOVE); it keeps its id, its messages
+     * and its subfolders.
+     *
+     * @param folderId    the folder
+     * @param newParentId the new parent
+     * @param newName     the name there, or null to keep the current one
+     * @return the moved folder
+     * @throws MapiException MAPI_E_FOLDER_CYCLE when the new parent is the folder itself or lies inside it;
+     *                       MAPI_E_COLLISION when the new parent has a subfolder of that name; MAPI_E_NO_ACCESS for
+     *                       the root; MAPI_E_NOT_FOUND
+     */
+    FolderRecord moveFolder(long folderId, long newParentId, String newName);
+
+    // ---- messages ------------------------------------------------------------------------------------------
+
+    /**
+     * Writes a whole message image atomically: inserts a new message or replaces a stored one
+     * (IMessage::SaveChanges, R-PROP-5, R-FM-1, R-FM-3, R-FM-4). Strings and binaries longer than the engine's inline
+     * limit, and values given as {@link ValueStream}s, are written out of line in chunks, never whole in memory.
+     * Optimistic concurrency: an update names the version it read.
+     *
+     * @param request what to save
+     * @return the saved message's metadata (its id, for a new message, and its new version)
+     * @throws MapiException MAPI_E_OBJECT_CHANGED when the stored version differs from the expected one and
+     *                       {@code force} is not set; MAPI_E_OBJECT_DELETED when the message no longer exists (also
+     *                       with force) or a kept {@link LargeValue} no longer exists; MAPI_E_NOT_FOUND for an
+     *                       unknown folder; MAPI_E_SUBMITTED when asked to submit a message already queued;
+     *                       MAPI_E_INVALID_PARAMETER for a malformed image (duplicate property ids, duplicate PR_ROWID
+     *                       or PR_ATTACH_NUM, non-storable values); MAPI_E_INVALID_TYPE for a table column property
+     *                       of the wrong type (PR_SUBJECT not a string, say); MAPI_E_BAD_VALUE for a table column
+     *                       string holding U+0000; MAPI_E_CALL_FAILED when a stream source fails
+     */
+    MessageInfo saveMessage(SaveRequest request);
+
+    /**
+     * Saves several messages in one transaction: all or none (bulk import, delivery of a batch).
+     *
+     * @param requests what to save, in order
+     * @return the saved messages' metadata, in request order
+     * @throws MapiException as {@link #saveMessage}, for the first request that fails
+     */
+    List<MessageInfo> saveMessages(List<SaveRequest> requests);
+
+    /**
+     * @param messageId a message id
+     * @return the message's metadata and image, read consistently; large values as {@link LargeValue} references
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
+     */
+    StoredMessage loadMessage(long messageId);
+
+    /**
+     * @param messageId a message id
+     * @return the message's metadata only
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
+     */
+    MessageInfo messageInfo(long messageId);
+
+    /**
+     * Opens a top-level property of a message as a stream (IMAPIProp::OpenProperty with IID_IStream, R-PROP-6), in
+     * the value's stream form (see {@link ValueStream}). Works for inline and out-of-line values alike; out-of-line
+     * values are read chunk by chunk.
+     *
+     * @param messageId the message
+     * @param tag       the property (PT_BINARY, PT_UNICODE or PT_STRING8)
+     * @return a stream owned by the caller; reading it after the value was replaced fails with an IOException
+     * @throws MapiException MAPI_E_NOT_FOUND when the message or the property does not exist;
+     *                       MAPI_E_INVALID_TYPE when the property has another type or no stream form
+     */
+    InputStream openValueStream(long messageId, int tag);
+
+    /**
+     * Opens a property of an attachment as a stream (PR_ATTACH_DATA_BIN, typically).
+     *
+     * @param messageId the message
+     * @param attachNum PR_ATTACH_NUM of the attachment
+     * @param tag       the property
+     * @return a stream owned by the caller
+     * @throws MapiException as {@link #openValueStream(long, int)}, MAPI_E_NOT_FOUND also for an unknown attachment
+     */
+    InputStream openAttachmentValueStream(long messageId, int attachNum, int tag);
+
+    /**
+     * Opens an out-of-line value by the reference a load returned (attachments of embedded messages included).
+     *
+     * @param value the reference
+     * @return a stream owned by the caller
+     * @throws MapiException MAPI_E_OBJECT_DELETED when the value no longer exists
+     */
+    InputStream openValueStream(LargeValue value);
+
+    /**
+     * Changes bits of PR_MESSAGE_FLAGS without rewriting the image (IMessage::SetReadFlag,
+     * IMAPIFolder::SetReadFlags); keeps the folder's unread count right.
+     *
+     * @param messageId the message
+     * @param setBits   bits to set
+     * @param clearBits bits to clear
+     * @return the message's new metadata (its version increased)
+     * @throws MapiException MAPI_E_NOT_FOUND; MAPI_E_INVALID_PARAMETER when asked to change MSGFLAG_ASSOCIATED or
+     *                       MSGFLAG_SUBMIT, which the storage maintains
+     */
+    MessageInfo updateMessageFlags(long messageId, int setBits, int clearBits);
+
+    /**
+     * Deletes a message.
+     *
+     * @param messageId the message
+     * @throws MapiException MAPI_E_NOT_FOUND; MAPI_E_SUBMITTED when it is in the outgoing queue (R-FM-2: submitted
+     *                       messages cannot be deleted; abort the submission first)
+     */
+    void deleteMessage(long messageId);
+
+    /**
+     * Deletes several messages in one transaction (IMAPIFolder::DeleteMessages, R-FM-2): every deletable one is
+     * deleted, the others are reported.
+     *
+     * @param messageIds the messages
+     * @return the ones not deleted, each with its reason (MAPI_E_NOT_FOUND or MAPI_E_SUBMITTED); empty when all
+     *         were deleted
+     */
+    Map<Long, Integer> deleteMessages(List<Long> messageIds);
+
+    /**
+     * Moves a message to another folder; it keeps its id (R-UID-9), its version and its queue state.
+     *
+     * @param messageId      the message
+     * @param targetFolderId the destination
+     * @return the moved message's metadata
+     * @throws MapiException MAPI_E_NOT_FOUND for an unknown message or folder
+     */
+    MessageInfo moveMessage(long messageId, long targetFolderId);
+
+    /**
+     * Copies a message (image, recipients, attachments, large values) into a folder under a new id. The copy is not
+     * submitted.
+     *
+     * @param messageId      the message
+     * @param targetFolderId the destination
+     * @return the copy's metadata
+     * @throws MapiException MAPI_E_NOT_FOUND for an unknown message or folder
+     */
+    MessageInfo copyMessage(long messageId, long targetFolderId);
+
+    // ---- contents tables -----------------------------------------------------------------------------------
+
+    /**
+     * Reads a page of a folder's contents table (spec &sect;9.3). The restriction and the order are pushed into
+     * the engine's query language wherever they touch the columns the storage indexes (PR_MESSAGE_DELIVERY_TIME,
+     * PR_CLIENT_SUBMIT_TIME, PR_LAST_MODIFICATION_TIME, PR_SUBJECT, PR_MESSAGE_SIZE, PR_MESSAGE_FLAGS,
+     * PR_SENDER_NAME, PR_MESSAGE_CLASS, PR_IMPORTANCE), so that "sort by one of them, read the first rows" is an
+     * index walk; everything else is evaluated in Java with {@link org.jmapi.table.Restrictions} semantics. Both
+     * ways give the same rows in the same order. RES_COUNT nodes limit matches in table order, as
+     * {@link org.jmapi.table.Restrictions#scan} does.
+     *
+     * @param query folder, table, restriction, order and page
+     * @return the rows, in order
+     * @throws MapiException MAPI_E_INVALID_PARAMETER / MAPI_E_TOO_COMPLEX for a restriction
+     *                       {@link org.jmapi.table.Restrictions#validate} refuses; MAPI_E_TOO_COMPLEX for a sort key
+     *                       with MV_INSTANCE (jmapi contents tables do not expand multi-valued columns) or for more
+     *                       than 16 keys; MAPI_E_NOT_FOUND for an unknown folder
+     */
+    List<MessageRow> query(ContentsQuery query);
+
+    /**
+     * Counts a contents table's rows (IMAPITable::GetRowCount, R-TBL-8), with the same restriction semantics as
+     * {@link #query}.
+     *
+     * @param folderId    the folder
+     * @param associated  whether to count the associated (FAI) table
+     * @param restriction the filter, or null
+     * @return the exact count
+     * @throws MapiException as {@link #query}
+     */
+    int count(long folderId, boolean associated, Restriction restriction);
+
+    // ---- named properties ----------------------------------------------------------------------------------
+
+    /**
+     * Maps names to property ids (IMAPIProp::GetIDsFromNames). Ids come from 0x8000..0xFFFE, are created on demand
+     * when asked, are never reassigned, and are the same for every process and after reopening.
+     *
+     * @param names  the names
+     * @param create MAPI_CREATE: assign ids to unknown names
+     * @return the ids, in request order; 0 for an unknown name when not creating
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for a name without property set;
+     *                       MAPI_E_NOT_ENOUGH_RESOURCES when all 32,767 ids are taken
+     */
+    int[] getIdsFromNames(List<NamedProperty> names, boolean create);
+
+    /**
+     * Maps property ids back to names (IMAPIProp::GetNamesFromIDs).
+     *
+     * @param propIds property ids (0x8000..0xFFFE), or property tags (the type half is ignored)
+     * @return the names, in request order; null for an id that has no name
+     */
+    List<NamedProperty> getNamesFromIds(int[] propIds);
+
+    /** @return every named property of the store, by id */
+    Map<Integer, NamedProperty> namedProperties();
+
+    // ---- receive folders -----------------------------------------------------------------------------------
+
+    /**
+     * Registers the receive folder for a message class (IMsgStore::SetReceiveFolder, R-RF-1), replacing any earlier
+     * registration of that class.
+     *
+     * @param messageClass the class ("IPM.Note"); compared ignoring ASCII case; "" or null registers the default
+     * @param folderId     the folder
+     * @throws MapiException MAPI_E_NOT_FOUND for an unknown folder; MAPI_E_INVALID_PARAMETER for a class with an
+     *                       empty segment ("IPM..Note", ".IPM", "IPM.")
+     */
+    void setReceiveFolder(String messageClass, long folderId);
+
+    /**
+     * Removes the registration of exactly this class, so that its base classes decide again
+     * (IMsgStore::SetReceiveFolder with a null entry id). Not an error when nothing was registered.
+     *
+     * @param messageClass the class; "" or null removes the default registration
+     */
+    void clearReceiveFolder(String messageClass);
+
+    /**
+     * Finds the receive folder for a class (IMsgStore::GetReceiveFolder, R-RF-1): the class's own registration,
+     * else that of its nearest base class (trailing ".segment"s stripped one by one), else the default ("").
+     *
+     * @param messageClass the class; "" or null asks for the default
+     * @return the registration used (its class is the explicit class matched, "" for the default), or empty when
+     *         not even a default is registered
+     */
+    Optional<ReceiveFolder> getReceiveFolder(String messageClass);
+
+    /** @return every registration, ordered by class (IMsgStore::GetReceiveFolderTable) */
+    List<ReceiveFolder> receiveFolders();
+
+    // ---- outgoing queue ------------------------------------------------------------------------------------
+
+    /**
+     * Puts a saved message into the outgoing queue (the store's part of IMessage::SubmitMessage, R-SUB-2): sets
+     * MSGFLAG_SUBMIT, PR_SUBMIT_FLAGS and PR_CLIENT_SUBMIT_TIME. The queue is persistent: the message stays queued
+     * across logoff, close and crash until finished or aborted (R-MAIL-1).
+     *
+     * @param messageId   the message
+     * @param submitTime  the submit time, the queue's order
+     * @param submitFlags SUBMITFLAG_PREPROCESS or 0
+     * @return the message's new metadata
+     * @throws MapiException MAPI_E_NOT_FOUND; MAPI_E_SUBMITTED when it is already queued;
+     *                       MAPI_E_INVALID_PARAMETER for an associated message or for SUBMITFLAG_LOCKED in the flags
+     */
+    MessageInfo submitMessage(long messageId, Instant submitTime, int submitFlags);
+
+    /**
+     * The outgoing queue (IMsgStore::GetOutgoingQueue, R-OQ-1): every queued message with its row properties and
+     * queue state, ordered by submit time, then id.
+     *
+     * @return the queued messages
+     */
+    List<MessageRow> queue();
+
+    /**
+     * Locks a queued message for this instance (IMsgStore::SetLockState MSG_LOCKED, R-OQ-2). The lock lasts while
+     * this instance is open and keeps renewing its lease; it is not persisted across a crash or close (R-MAIL-1).
+     * Locking a message this instance already holds renews it.
+     *
+     * @param messageId the message
+     * @return the message's metadata, queue state locked by {@link #ownerId()}
+     * @throws MapiException MAPI_E_NOT_IN_QUEUE when it is not queued; MAPI_E_BUSY when another live owner holds
+     *                       it; MAPI_E_NOT_FOUND
+     */
+    MessageInfo lockMessage(long messageId);
+
+    /**
+     * Locks the oldest queued message nobody holds, atomically, so that each message goes to exactly one spooler
+     * (ARCHITECTURE.md &sect;5).
+     *
+     * @return the locked message's row, or empty when every queued message is locked or the queue is empty
+     */
+    Optional<MessageRow> lockNextQueued();
+
+    /**
+     * Unlocks a message this instance holds (SetLockState MSG_UNLOCKED); it stays queued. Not an error when it is
+     * not locked.
+     *
+     * @param messageId the message
+     * @throws MapiException MAPI_E_NOT_IN_QUEUE when it is not queued; MAPI_E_NO_ACCESS when another live owner holds
+     *                       it; MAPI_E_NOT_FOUND
+     */
+    void unlockMessage(long messageId);
+
+    /**
+     * Takes a sent message out of the queue and disposes of it (IMsgStore::FinishedMsg then DoSentMail, R-OQ-5), in
+     * one transaction: MSGFLAG_SUBMIT and PR_SUBMIT_FLAGS are cleared, then the message stays, moves or is deleted
+     * as {@code disposal} says.
+     *
+     * @param messageId the message; must be locked by this instance
+     * @param disposal  what to do with it
+     * @throws MapiException MAPI_E_NOT_IN_QUEUE when it is not queued; MAPI_E_NO_ACCESS when this instance does not
+     *                       hold its lock; MAPI_E_NOT_FOUND for an unknown message or destination folder
+     */
+    void finishMessage(long messageId, Disposal disposal);
+
+    /**
+     * Cancels a submission (IMsgStore::AbortSubmit, R-OQ-4): the message leaves the queue and stays in its folder,
+     * MSGFLAG_SUBMIT and PR_SUBMIT_FLAGS cleared.
+     *
+     * @param messageId the message
+     * @throws MapiException MAPI_E_NOT_IN_QUEUE when it is not (any longer) queued, also when it does not exist;
+     *                       MAPI_E_UNABLE_TO_ABORT when a live spooler holds it locked
+     */
+    void abortSubmit(long messageId);
+
+    // ---- activity ------------------------------------------------------------------------------------------
+
+    /**
+     * Records spooler work in progress, visible to every process that has the store open until the returned handle
+     * is closed (or its owner goes away).
+     *
+     * @param kind      inbound or outbound
+     * @param spoolerId who does the work, for people reading it
+     * @param messageId the message concerned, or 0
+     * @return the handle; close it when the work ends
+     */
+    Activity beginActivity(ActivityKind kind, String spoolerId, long messageId);
+
+    /** @return every live activity of every process, oldest first */
+    List<ActivityRecord> activities();
+
+    /** @return the activity counts StoreLogoffTransports decides from, over every process */
+    ActivitySummary activitySummary();
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------
+
+    /**
+     * Releases this instance: ends its activities, drops its spooler locks (the messages stay queued), stops lease
+     * renewal and closes its connections. In-flight calls on other threads finish first. Safe to call more than
+     * once.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,332 @@
+package org.jmapi.store.sqlite;
+
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The connections to one store file and the transaction discipline every SQLite storage call goes through.
+ *
+ * <p>One writer connection, used under a lock, runs every write as {@code BEGIN IMMEDIATE ... COMMIT} (so a writer
+ * waits for the file's write lock up to the busy timeout up front, instead of failing at its first write); a small
+ * pool of read-only connections runs reads as {@code BEGIN ... COMMIT}, each a consistent snapshot that never
+ * blocks or is blocked by the writer (WAL). Every connection has {@code foreign_keys=ON},
+ * {@code synchronous=FULL} and the busy timeout.
+ *
+ * <p>{@code synchronous=FULL} in WAL mode fsyncs the write-ahead log at every commit: a transaction that returned
+ * survives {@code kill -9} of the process and power loss on a disk that honours fsync. (NORMAL would survive
+ * {@code kill -9} but could lose the last commits on power loss.)
+ *
+ * <p>Thread-safe. {@link #close()} waits for calls in progress, then closes every connection.
+ */
+final class Db implements AutoCloseable {
+    /** A unit of work on a connection. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    /**
+     * Carries an SQLException out of code that cannot throw checked exceptions (a
+     * {@link org.jmapi.table.RowSource} evaluated by {@link org.jmapi.table.Restrictions}); {@link #read} and
+     * {@link #write} translate its cause like any other SQL failure.
+     */
+    static final class SqlFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SqlFailure(SQLException cause) {
+            super(cause);
+        }
+
+        SQLException sql() {
+            return (SQLException) getCause();
+        }
+    }
+
+    private final Path path;
+    private final String url;
+    private final SqliteStorage.Options options;
+    private final Connection writer;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final BlockingQueue<Connection> idleReaders;
+    private final List<Connection> allReaders = new ArrayList<>();
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    Db(Path path, SqliteStorage.Options options) {
+        this.path = path;
+        this.url = "jdbc:sqlite:" + path.toAbsolutePath();
+        this.options = options;
+        this.idleReaders = new ArrayBlockingQueue<>(options.readConnections());
+        try {
+            this.writer = connect(false);
+            try (Statement s = writer.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+            }
+        } catch (SQLException e) {
+            throw translate(e, "opening");
+        }
+    }
+
+    /** @return the store file */
+    Path path() {
+        return path;
+    }
+
+    private Connection connect(boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return config.createConnection(url);
+    }
+
+    /**
+     * Runs {@code work} in a write transaction.
+     *
+     * @param what    what the call does, for error messages ("saving message 12")
+     * @param changes whether the work changes what other processes should notice: bumps the change counter
+     * @param work    the work
+     * @return its result
+     */
+    <T> T write(String what, boolean changes, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            writeLock.lock();
+            try {
+                exec(writer, "BEGIN IMMEDIATE");
+                try {
+                    T result = work.run(writer);
+                    if (changes) {
+                        try (PreparedStatement ps = writer.prepareStatement(
+                                "UPDATE store_counter SET value = value + 1 WHERE name = 'changes'")) {
+                            ps.executeUpdate();
+                        }
+                    }
+                    exec(writer, "COMMIT");
+                    return result;
+                } catch (Throwable t) {
+                    rollback(writer);
+                    throw t;
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in a read transaction: one consistent snapshot of the store.
+     *
+     * @param what what the call does, for error messages
+     * @param work the work
+     * @return its result
+     */
+    <T> T read(String what, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            Connection c = borrow();
+            try {
+                exec(c, "BEGIN");
+                try {
+                    return work.run(c);
+                } finally {
+                    rollback(c);
+                }
+            } finally {
+                idleReaders.offer(c);
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    private Connection borrow() throws SQLException {
+        Connection c = idleReaders.poll();
+        if (c != null) {
+            return c;
+        }
+        synchronized (allReaders) {
+            if (allReaders.size() < options.readConnections()) {
+                Connection fresh = connect(true);
+                allReaders.add(fresh);
+                return fresh;
+            }
+        }
+        try {
+            c = idleReaders.poll(options.busyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "interrupted while waiting for a connection to "
+                    + path);
+        }
+        if (c == null) {
+            throw new MapiException(HResult.MAPI_E_BUSY, "all " + options.readConnections()
+                    + " read connections to " + path + " stayed busy for " + options.busyTimeout());
+        }
+        return c;
+    }
+
+    private static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try (Statement s = c.createStatement()) {
+            s.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction open (COMMIT already ran or BEGIN failed): nothing to undo
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "the storage of " + path + " is closed");
+        }
+    }
+
+    /**
+     * @return the settings of the writer connection that the durability promise rests on: journal_mode,
+     *         synchronous, foreign_keys, busy_timeout (for tests and diagnostics)
+     */
+    java.util.Map<String, String> pragmas() {
+        return write("reading connection settings", false, c -> {
+            java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+            for (String p : new String[] {"journal_mode", "synchronous", "foreign_keys", "busy_timeout"}) {
+                m.put(p, Sql.one(c, "PRAGMA " + p, rs -> rs.getString(1)).orElse(""));
+            }
+            return m;
+        });
+    }
+
+    /**
+     * Copies the write-ahead log into the database file ({@code PRAGMA wal_checkpoint(TRUNCATE)}), so the file
+     * header on disk is current (a new store's application id, read by {@code open} before SQLite is involved).
+     */
+    void checkpoint() {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            writeLock.lock();
+            try {
+                exec(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (SQLException e) {
+            throw translate(e, "checkpointing");
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /** @return whether {@link #close()} ran */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Maps an SQLite failure to the MAPI code a caller can act on, naming the file and the operation.
+     *
+     * @param e    the failure
+     * @param what the operation
+     * @return the exception to throw
+     */
+    MapiException translate(Exception e, String what) {
+        return translate(e, what, path);
+    }
+
+    static MapiException translate(Exception e, String what, Path path) {
+        if (e instanceof MapiException m) {
+            return m;
+        }
+        String where = what + " in store " + path + " failed: ";
+        if (e instanceof IOException) {
+            return new MapiException(HResult.MAPI_E_CALL_FAILED, where + "reading a value stream failed: "
+                    + e.getMessage(), e);
+        }
+        if (e instanceof SQLiteException se) {
+            SQLiteErrorCode code = se.getResultCode();
+            int primary = code == null ? -1 : code.code & 0xFF;
+            int hr = switch (primary) {
+                case 5, 6 -> HResult.MAPI_E_BUSY;                 // SQLITE_BUSY, SQLITE_LOCKED
+                case 13 -> HResult.MAPI_E_NOT_ENOUGH_DISK;       // SQLITE_FULL
+                case 10 -> HResult.MAPI_E_DISK_ERROR;            // SQLITE_IOERR
+                case 11, 26 -> HResult.MAPI_E_CORRUPT_STORE;     // SQLITE_CORRUPT, SQLITE_NOTADB
+                case 8, 23 -> HResult.MAPI_E_NO_ACCESS;          // SQLITE_READONLY, SQLITE_AUTH
+                case 14 -> HResult.MAPI_E_NO_ACCESS;             // SQLITE_CANTOPEN (the file exists: rights)
+                default -> HResult.MAPI_E_CALL_FAILED;
+            };
+            String hint = switch (hr) {
+                case HResult.MAPI_E_BUSY -> " (another connection held the store's lock longer than the busy timeout;"
+                        + " retry, or raise Options.busyTimeout)";
+                case HResult.MAPI_E_NOT_ENOUGH_DISK -> " (free disk space)";
+                case HResult.MAPI_E_CORRUPT_STORE -> " (the file is damaged; restore it from a backup)";
+                case HResult.MAPI_E_NO_ACCESS -> " (check that the file and its directory are readable and writable)";
+                default -> "";
+            };
+            return new MapiException(hr, where + se.getMessage() + hint, e);
+        }
+        return new MapiException(HResult.MAPI_E_CALL_FAILED, where + e.getMessage(), e);
+    }
+
+    /** Closes every connection after the calls in progress have finished. Safe to call more than once. */
+    @Override
+    public void close() {
+        life.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            synchronized (allReaders) {
+                for (Connection c : allReaders) {
+                    closeQuietly(c);
+                }
+                allReaders.clear();
+            }
+            idleReaders.clear();
+            closeQuietly(writer);
+        } finally {
+            life.writeLock().unlock();
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a connection that failed: nothing more can be done with it
+        }
+    }
+}
