@@ -204,6 +204,11 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
      * support object last (R-LOFF-1).
      */
     private void logoffNow() {
+        logoffNow(true);
+    }
+
+    /** @param releaseSupport false when the caller releases the support object itself, as its very last step */
+    private void logoffNow(boolean releaseSupport) {
         boolean callSlt;
         synchronized (lock) {
             if (loggedOff) {
@@ -234,7 +239,9 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
         try {
             onLogoff();
         } finally {
-            releaseSupport();
+            if (releaseSupport) {
+                releaseSupport();
+            }
         }
     }
 
@@ -446,8 +453,14 @@ public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
 
         @Override
         protected void onFinalRelease() {
-            logoffNow();
-            onDestroy();
+            // R-LOFF-5: as if Logoff(0) then Release ran; the support object still goes last (R-LOFF-1), because its
+            // release may let MAPI shut the provider object down, which must not see this logon alive.
+            logoffNow(false);
+            try {
+                onDestroy();
+            } finally {
+                releaseSupport();
+            }
         }
 
         @Override

@@ -23,6 +23,7 @@ final class NotificationDispatcher implements Executor {
             thread = t;
             return t;
         });
+        ((ThreadPoolExecutor) executor).prestartCoreThread(); // lives from initialize to the final uninitialize
     }
 
     @Override

@@ -225,9 +225,13 @@ final class RealSession extends BaseMapiObject implements MapiSession {
                 clientStores.add(rec);
                 subsystem.clientStoreOpened(this, record.uid());
                 refreshStoreRow(record);
-                spooler.handOver(rec);
             }
             rec.support.release(); // MAPI's own reference; the provider holds its own (R-LOGON-1)
+            if (rec.isActive()) {
+                // Only a logon that survived the release above goes to the spooler: one whose provider did not keep
+                // its support reference has already been ended by that release (R-LOGON-1).
+                spooler.handOver(rec);
+            }
             return result.store();
         });
     }
@@ -262,6 +266,22 @@ final class RealSession extends BaseMapiObject implements MapiSession {
     private EntryId storeIdOf(StoreLogonRecord rec) {
         try (ProfileSection s = profile.openSection(rec.slot.record.uid(), 0, false)) {
             return s.getProp(PropTags.PR_ENTRYID).map(v -> EntryId.of(v.asBinary())).orElse(null);
+        }
+    }
+
+    /**
+     * The provider part of a wrapped store id; an id listed before the store's first logon ever carries none, and
+     * then the id the store has published in its section since stands in for it (R-UID-8).
+     */
+    private EntryId unwrapped(EntryId wrapped) {
+        EntryId own = MsgStoresTable.unwrap(wrapped);
+        if (own != null) {
+            return own;
+        }
+        try (ProfileSection s = profile.openSection(MsgStoresTable.sectionOf(wrapped), 0, false)) {
+            return s.getProp(PropTags.PR_ENTRYID).map(v -> EntryId.of(v.asBinary())).orElse(null);
+        } catch (MapiException e) {
+            return null;
         }
     }
 
@@ -419,7 +439,7 @@ final class RealSession extends BaseMapiObject implements MapiSession {
         ProviderRecord record = storeRecord(MsgStoresTable.sectionOf(entryId));
         trace("IMAPISession::OpenMsgStore", label, flags);
         try {
-            MsgStore store = openStore(record, MsgStoresTable.unwrap(entryId), flags);
+            MsgStore store = openStore(record, unwrapped(entryId), flags);
             traceReturn("IMAPISession::OpenMsgStore", label, 0, HResult.S_OK);
             return store;
         } catch (MapiException e) {
@@ -526,8 +546,8 @@ final class RealSession extends BaseMapiObject implements MapiSession {
         if (!sa.equals(MsgStoresTable.sectionOf(b))) {
             return false;
         }
-        EntryId ua = MsgStoresTable.unwrap(a);
-        EntryId ub = MsgStoresTable.unwrap(b);
+        EntryId ua = unwrapped(a);
+        EntryId ub = unwrapped(b);
         if (ua == null || ub == null) {
             return ua == ub;
         }
@@ -620,14 +640,24 @@ final class RealSession extends BaseMapiObject implements MapiSession {
         if (reserved != 0) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "IMAPISession::Logoff: reserved must be 0");
         }
-        if ((flags & Flags.MAPI_LOGOFF_SHARED) != 0 && subsystem.isShared(this)) {
+        boolean shared = (flags & Flags.MAPI_LOGOFF_SHARED) != 0 && subsystem.isShared(this);
+        if (shared) {
             raiseCriticalError(HResult.MAPI_E_END_OF_SESSION, "the shared session is logging off");
         }
-        logoffNow();
+        logoffNow(shared);
     }
 
     /** R-SESOFF-2: transports, then stores (spooler and client logons), then address books; then invalid. */
     void logoffNow() {
+        logoffNow(false);
+    }
+
+    /**
+     * @param criticalErrorQueued a MAPI_LOGOFF_SHARED critical error was just queued for the session's sinks
+     *                            (R-SESOFF-3): their registrations are dropped on the notification thread after it
+     *                            was delivered, instead of at once (which would discard it, R-NTF-3 / C-23)
+     */
+    private void logoffNow(boolean criticalErrorQueued) {
         synchronized (this) {
             if (loggedOff) {
                 return;
@@ -645,7 +675,11 @@ final class RealSession extends BaseMapiObject implements MapiSession {
         for (ProviderSlot slot : slots.values()) {
             slot.shutDownIfIdle();
         }
-        subscriptions.dropOwner(this);
+        if (criticalErrorQueued) {
+            subsystem.dispatcher.execute(() -> subscriptions.dropOwner(this));
+        } else {
+            subscriptions.dropOwner(this);
+        }
         sessionObjects.invalidateAll();
         statusTable.invalidateViews();
         storesTable.invalidateViews();

@@ -49,7 +49,8 @@ final class Spooler {
         final StoreActivity activity;
         volatile State state = State.PENDING;
         volatile StoreLogonRecord record;
-        volatile boolean noMail;
+        /** A client logon made while this one drained; handed over again after the release. */
+        volatile StoreLogonRecord successor;
 
         SpoolerStore(MapiUid section) {
             this.section = section;
@@ -169,6 +170,11 @@ final class Spooler {
         SpoolerStore created = new SpoolerStore(section);
         SpoolerStore ss = stores.putIfAbsent(section, created);
         if (ss != null) {
+            if (ss.state == State.DRAINING) {
+                // A client opened the store again while the spooler is letting go of it after NO_WAIT/ORDERLY/PURGE:
+                // once the drain ends the spooler logs on anew for that client (R-MS-7).
+                ss.successor = client;
+            }
             return;
         }
         control.execute(() -> {
@@ -338,6 +344,10 @@ final class Spooler {
         if (r != null && r.isActive()) {
             MsgStore store = r.store();
             store.release();
+        }
+        StoreLogonRecord next = ss.successor;
+        if (next != null && next.isActive() && !stopping) {
+            handOver(next);
         }
     }
 
