@@ -564,14 +564,20 @@ public final class Profile {
 
         @Override
         public <T> T edit(MapiUid uid, Function<List<PropValue>, Edited<T>> edit) {
-            return mutate(d -> {
-                List<PropValue> current = d.sections.get(uid);
+            return directory.locked(() -> {
+                ProfileData fresh = readCurrent();
+                List<PropValue> current = fresh.sections.get(uid);
                 if (current == null) {
                     throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "profile section " + uid + " was deleted");
                 }
                 Edited<T> e = edit.apply(current);
-                d.sections.put(uid, List.copyOf(e.values()));
-                d.syncRecord(uid);
+                if (!e.values().equals(current)) {
+                    // Only a real change is written (and fsynced); providers re-publish unchanged values at logon.
+                    fresh.sections.put(uid, List.copyOf(e.values()));
+                    fresh.syncRecord(uid);
+                    directory.writeProfile(file, fresh);
+                }
+                data = fresh;
                 return e.result();
             });
         }
