@@ -15,10 +15,16 @@ import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A throw-away jmapi home with one profile ("test") holding two in-memory stores, an in-memory transport and an
@@ -116,6 +122,33 @@ final class Fixture implements AutoCloseable {
 
     long mark() {
         return Mapi.trace().lastSeq();
+    }
+
+    /** Polls {@code condition} until it holds, failing after 10 s; for effects that happen on other threads. */
+    static void await(BooleanSupplier condition, String what) {
+        await(condition, Duration.ofSeconds(10), what);
+    }
+
+    /** Polls {@code condition} until it holds, failing after {@code limit}. */
+    static void await(BooleanSupplier condition, Duration limit, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    /** Asserts that {@code call} throws a MapiException with exactly {@code hresult}. */
+    static void assertMapiError(ThrowingCallable call, int hresult) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(MapiException.class,
+                e -> assertThat(e.hresult()).as("HRESULT %s", HResult.name(e.hresult())).isEqualTo(hresult));
     }
 
     @Override

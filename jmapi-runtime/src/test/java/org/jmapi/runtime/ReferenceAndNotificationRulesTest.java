@@ -1,12 +1,10 @@
 package org.jmapi.runtime;
 
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jmapi.AdviseSink;
 import org.jmapi.BaseMapiObject;
 import org.jmapi.EntryId;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
-import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.Notification;
 import org.jmapi.client.AddrBook;
@@ -36,8 +34,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
+import static org.jmapi.runtime.Fixture.assertMapiError;
+import static org.jmapi.runtime.Fixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.jmapi.prop.PropTags.PR_DISPLAY_NAME;
@@ -76,26 +75,6 @@ class ReferenceAndNotificationRulesTest {
     Path home;
 
     // ---- helpers ------------------------------------------------------------------------------------------------
-
-    private static void assertMapiError(ThrowingCallable call, int hresult) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(MapiException.class,
-                e -> assertThat(e.hresult()).as("HRESULT %s", HResult.name(e.hresult())).isEqualTo(hresult));
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
 
     private static RealSession real(MapiSession s) {
         return (RealSession) s;

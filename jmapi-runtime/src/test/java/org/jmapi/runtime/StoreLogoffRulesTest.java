@@ -38,8 +38,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
+import static org.jmapi.runtime.Fixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.jmapi.prop.PropTags.PR_ADDRTYPE;
@@ -1368,21 +1368,6 @@ class StoreLogoffRulesTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(MapiException.class,
                 e -> assertThat(e.hresult()).as("expected %s, got %s", HResult.name(hr), HResult.name(e.hresult()))
                         .isEqualTo(hr));
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

@@ -41,10 +41,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 
+import static org.jmapi.runtime.Fixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,21 +85,6 @@ class SubsystemRulesTest {
     private static void assertHr(ThrowingCallable call, int hresult) {
         assertThatThrownBy(call).isInstanceOfSatisfying(MapiException.class,
                 e -> assertThat(e.hresult()).as(HResult.name(e.hresult()) + ": " + e.getMessage()).isEqualTo(hresult));
-    }
-
-    private static void await(BooleanSupplier condition, Duration limit, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
     }
 
     private static List<Thread> threadsNamed(String name) {
