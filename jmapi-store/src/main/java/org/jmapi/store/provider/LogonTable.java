@@ -1,0 +1,278 @@
+package org.jmapi.store.provider;
+
+import org.jmapi.AdviseSink;
+import org.jmapi.BaseMapiObject;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropValue;
+import org.jmapi.spi.LogonGate;
+import org.jmapi.table.MapiTable;
+import org.jmapi.table.Restriction;
+import org.jmapi.table.Row;
+import org.jmapi.table.SortOrder;
+import org.jmapi.table.TableData;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A table handed out through a store logon that is a {@link TableData} view: hierarchy tables, the outgoing queue,
+ * recipient and attachment tables. Every call passes the logon's gate; the table lives in the logon's object
+ * registry while referenced and leaves it at its final release; invalidating it (logoff, or its message was
+ * submitted) invalidates the view, which drops the view's sinks (R-INV-2).
+ *
+ * <p>A table built from the store ({@link Source}) keeps its rows current: when the store file reports a change
+ * the table is marked stale, and it re-reads its rows before its next call, or at once when it has sinks, so that
+ * they get their TABLE_ROW_ADDED / MODIFIED / DELETED notifications (R-TBL-9, R-OQ-1). Only rows whose values
+ * really changed are rewritten, so a re-read does not produce spurious events. Tables of a message (recipients,
+ * attachments) have no source: the message updates their data itself.
+ *
+ * <p>The caller owns one reference. <b>Threads:</b> thread-safe.
+ */
+@SuppressWarnings("try") // a gate pass is held for the whole call and never read
+final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Watcher {
+
+    /**
+     * Rows read from the store into a {@link TableData}, rewritten only where they changed.
+     */
+    static final class Source {
+        private final TableData data;
+        private final int indexTag;
+        private final Supplier<List<List<PropValue>>> rows;
+        /** The rows last written, by index value; guarded by {@code this}. */
+        private final Map<PropValue, List<PropValue>> last = new HashMap<>();
+
+        /**
+         * @param data     the table data, owned by this source
+         * @param indexTag the index column every row carries
+         * @param rows     reads the current rows from the store
+         */
+        Source(TableData data, int indexTag, Supplier<List<List<PropValue>>> rows) {
+            this.data = data;
+            this.indexTag = indexTag;
+            this.rows = rows;
+        }
+
+        /** Re-reads the rows; adds, rewrites and deletes exactly the ones that differ. */
+        synchronized void refresh() {
+            Map<PropValue, List<PropValue>> now = new LinkedHashMap<>();
+            for (List<PropValue> r : rows.get()) {
+                PropValue key = r.stream().filter(v -> v.id() == PropTag.id(indexTag)).findFirst().orElseThrow();
+                now.put(key, r);
+            }
+            for (PropValue gone : List.copyOf(last.keySet())) {
+                if (!now.containsKey(gone)) {
+                    data.deleteRow(gone);
+                    last.remove(gone);
+                }
+            }
+            now.forEach((k, r) -> {
+                if (!Objects.equals(last.get(k), r)) {
+                    data.modifyRow(r);
+                    last.put(k, r);
+                }
+            });
+        }
+
+        /** @return the table data */
+        TableData data() {
+            return data;
+        }
+    }
+
+    private final SqliteMsgStore store;
+    private final MapiTable view;
+    private final Source source;
+    private final Consumer<LogonTable> onGone;
+    private volatile boolean stale;
+    private volatile int listeners;
+
+    /**
+     * @param store  the logon that hands the table out
+     * @param view   a view of the table data; this object owns its reference
+     * @param source where the rows come from, or null when the owner keeps the data current itself
+     * @param onGone called once when the table's count reaches zero or it is invalidated (a message forgets its
+     *               child), may be null
+     */
+    LogonTable(SqliteMsgStore store, MapiTable view, Source source, Consumer<LogonTable> onGone) {
+        this.store = store;
+        this.view = view;
+        this.source = source;
+        this.onGone = onGone;
+        if (source != null) {
+            store.file().watch(this);
+        }
+    }
+
+    private LogonGate.Pass enter() {
+        checkValid();
+        LogonGate.Pass pass = store.enterGate();
+        if (stale) {
+            try {
+                stale = false;
+                source.refresh();
+            } catch (RuntimeException e) {
+                pass.close();
+                throw e;
+            }
+        }
+        return pass;
+    }
+
+    @Override
+    public void changed(StoreFile.Change change) {
+        if (isInvalid() || isDestroyed()) {
+            return;
+        }
+        stale = true;
+        if (listeners > 0) {
+            stale = false;
+            source.refresh();
+        }
+    }
+
+    @Override
+    public int[] queryColumns(int flags) {
+        try (var pass = enter()) {
+            return view.queryColumns(flags);
+        }
+    }
+
+    @Override
+    public void setColumns(int[] tags, int flags) {
+        try (var pass = enter()) {
+            view.setColumns(tags, flags);
+        }
+    }
+
+    @Override
+    public List<Row> queryRows(int count, int flags) {
+        try (var pass = enter()) {
+            return view.queryRows(count, flags);
+        }
+    }
+
+    @Override
+    public SeekResult seekRow(int bookmark, int rowCount) {
+        try (var pass = enter()) {
+            return view.seekRow(bookmark, rowCount);
+        }
+    }
+
+    @Override
+    public Position queryPosition() {
+        try (var pass = enter()) {
+            return view.queryPosition();
+        }
+    }
+
+    @Override
+    public void seekRowApprox(int numerator, int denominator) {
+        try (var pass = enter()) {
+            view.seekRowApprox(numerator, denominator);
+        }
+    }
+
+    @Override
+    public void findRow(Restriction restriction, int bookmark, int flags) {
+        try (var pass = enter()) {
+            view.findRow(restriction, bookmark, flags);
+        }
+    }
+
+    @Override
+    public void restrict(Restriction restriction, int flags) {
+        try (var pass = enter()) {
+            view.restrict(restriction, flags);
+        }
+    }
+
+    @Override
+    public void sortTable(List<SortOrder> order, int flags) {
+        try (var pass = enter()) {
+            view.sortTable(order, flags);
+        }
+    }
+
+    @Override
+    public List<SortOrder> querySortOrder() {
+        try (var pass = enter()) {
+            return view.querySortOrder();
+        }
+    }
+
+    @Override
+    public int createBookmark() {
+        try (var pass = enter()) {
+            return view.createBookmark();
+        }
+    }
+
+    @Override
+    public void freeBookmark(int bookmark) {
+        try (var pass = enter()) {
+            view.freeBookmark(bookmark);
+        }
+    }
+
+    @Override
+    public int getRowCount(int flags) {
+        try (var pass = enter()) {
+            return view.getRowCount(flags);
+        }
+    }
+
+    @Override
+    public int advise(int eventMask, AdviseSink sink) {
+        try (var pass = enter()) {
+            int c = view.advise(eventMask, sink);
+            synchronized (this) {
+                listeners++;
+            }
+            return c;
+        }
+    }
+
+    @Override
+    public void unadvise(int connection) {
+        try (var pass = enter()) {
+            view.unadvise(connection);
+            synchronized (this) {
+                listeners = Math.max(0, listeners - 1);
+            }
+        }
+    }
+
+    private void gone() {
+        if (source != null) {
+            store.file().unwatch(this);
+        }
+        if (onGone != null) {
+            onGone.accept(this);
+        }
+    }
+
+    @Override
+    protected void onInvalidate() {
+        if (view instanceof BaseMapiObject b) {
+            b.invalidate();
+        }
+        gone();
+    }
+
+    @Override
+    protected void onFinalRelease() {
+        view.release();
+        gone();
+        store.untrack(this);
+    }
+
+    @Override
+    protected String describe() {
+        return "store table";
+    }
+}

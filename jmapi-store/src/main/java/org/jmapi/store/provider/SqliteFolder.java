@@ -1,0 +1,366 @@
+package org.jmapi.store.provider;
+
+import org.jmapi.EntryId;
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.MapiObject;
+import org.jmapi.client.MapiFolder;
+import org.jmapi.client.Message;
+import org.jmapi.prop.PropProblem;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropType;
+import org.jmapi.prop.PropValue;
+import org.jmapi.prop.PropValues;
+import org.jmapi.prop.PropertyBag;
+import org.jmapi.store.FolderRecord;
+import org.jmapi.store.MessageInfo;
+import org.jmapi.table.MapiTable;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.jmapi.prop.PropTags.*;
+
+/**
+ * A folder of an SQLite store (IMAPIFolder, R-FM-1, R-FM-2). Not transacted: SetProps / DeleteProps reach the file
+ * at once and SaveChanges is a successful no-op (R-PROP-5). Every call reads the folder afresh, so it shows what
+ * any process last committed; a folder deleted while open answers MAPI_E_OBJECT_DELETED.
+ *
+ * <p>PR_DISPLAY_NAME (renames; MAPI_E_COLLISION when a sibling has the name) and PR_COMMENT may be set; the
+ * counts, ids, PR_FOLDER_TYPE and times are computed (MAPI_E_COMPUTED); other properties are stored. Changes need
+ * a writable logon (R-MS-9), not MAPI_MODIFY on the folder itself. The IPM subtree and the default folders cannot
+ * be deleted (MAPI_E_NO_ACCESS).
+ *
+ * <p><b>Ownership:</b> the caller owns one reference; the folder is registered with its logon and invalid after
+ * the logon's logoff (R-INV-2). <b>Threads:</b> thread-safe.
+ */
+@SuppressWarnings("try") // a gate pass is held for the whole call and never read
+final class SqliteFolder extends StoreObject implements MapiFolder {
+    /** MAPI_ASSOCIATED = 0x40: the folder-associated contents (GetContentsTable, CreateMessage). */
+    static final int MAPI_ASSOCIATED = 0x40;
+    /** CONVENIENT_DEPTH = 0x1 (GetHierarchyTable). */
+    static final int CONVENIENT_DEPTH = 0x1;
+    /** MESSAGE_DIALOG / FOLDER_DIALOG = 0x2: progress UI, meaningless without UI and accepted. */
+    static final int DIALOG = 0x2;
+
+    private final long id;
+
+    /**
+     * @param store the logon
+     * @param id    the folder id
+     */
+    SqliteFolder(SqliteMsgStore store, long id) {
+        super(store);
+        this.id = id;
+    }
+
+    /** @return the folder id */
+    long id() {
+        return id;
+    }
+
+    /** @return the folder as stored now */
+    private FolderRecord record() {
+        try {
+            return store.storage().loadFolder(id);
+        } catch (MapiException e) {
+            if (e.hresult() == HResult.MAPI_E_NOT_FOUND) {
+                throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "folder " + id + " was deleted", e);
+            }
+            throw e;
+        }
+    }
+
+    /** @return the folder's properties now; PR_DISPLAY_NAME and PR_COMMENT settable, the rest computed */
+    private PropertyBag bag() {
+        FolderRecord f = record();
+        PropertyBag b = new PropertyBag();
+        b.putAll(f.properties());
+        for (PropValue v : Rows.folderValues(store.ids(), store.wrappedId(), f, 0)) {
+            if (v.id() == PropTag.id(PR_DISPLAY_NAME) || v.id() == PropTag.id(PR_COMMENT)) {
+                b.put(v);
+            } else if (v.id() != PropTag.id(PR_DEPTH) && v.id() != PropTag.id(PR_INSTANCE_KEY)) {
+                b.putComputed(v);
+            }
+        }
+        if (f.parentId() == 0) {
+            b.protect(PR_DISPLAY_NAME);
+        }
+        b.setReadOnly(!store.writable());
+        return b;
+    }
+
+    @Override
+    public PropValues getProps(int[] tags, int flags) {
+        try (var pass = enter()) {
+            return bag().getProps(tags, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> setProps(List<PropValue> values) {
+        try (var pass = enter()) {
+            List<PropProblem> problems = new ArrayList<>(bag().setProps(values));
+            List<PropValue> others = new ArrayList<>();
+            String newName = null;
+            boolean commentGiven = false;
+            String comment = null;
+            for (int index = 0; index < values.size(); index++) {
+                PropValue v = values.get(index);
+                if (v.tag() == PropTag.PR_NULL || v.isError() || SqliteMsgStore.hasProblem(problems, index)) {
+                    continue;
+                }
+                if (v.id() == PropTag.id(PR_DISPLAY_NAME) || v.id() == PropTag.id(PR_COMMENT)) {
+                    if (!Rows.isString(v.type()) || PropType.isMultiValued(v.type())) {
+                        problems.add(new PropProblem(index, v.tag(), HResult.MAPI_E_INVALID_TYPE));
+                        continue;
+                    }
+                    if (v.id() == PropTag.id(PR_DISPLAY_NAME)) {
+                        newName = v.asString();
+                    } else {
+                        commentGiven = true;
+                        comment = v.asString();
+                    }
+                } else {
+                    others.add(v);
+                }
+            }
+            if (newName == null && !commentGiven && others.isEmpty()) {
+                return problems;
+            }
+            StoreFile.Mutation m = store.file().mutation();
+            try {
+                if (newName != null) {
+                    store.storage().renameFolder(id, newName);
+                }
+                if (commentGiven) {
+                    store.storage().setFolderComment(id, comment);
+                }
+                if (!others.isEmpty()) {
+                    store.storage().setFolderProperties(id, others, List.of());
+                }
+            } finally {
+                m.done();
+            }
+            changed();
+            return problems;
+        }
+    }
+
+    @Override
+    public List<PropProblem> deleteProps(int[] tags) {
+        try (var pass = enter()) {
+            PropertyBag b = bag();
+            b.protect(PR_DISPLAY_NAME);
+            List<PropProblem> problems = b.deleteProps(tags);
+            boolean comment = false;
+            List<Integer> others = new ArrayList<>();
+            for (int i = 0; i < tags.length; i++) {
+                if (SqliteMsgStore.hasProblem(problems, i)) {
+                    continue;
+                }
+                if (PropTag.id(tags[i]) == PropTag.id(PR_COMMENT)) {
+                    comment = true;
+                } else {
+                    others.add(tags[i]);
+                }
+            }
+            if (comment || !others.isEmpty()) {
+                StoreFile.Mutation m = store.file().mutation();
+                try {
+                    if (comment) {
+                        store.storage().setFolderComment(id, null);
+                    }
+                    if (!others.isEmpty()) {
+                        store.storage().setFolderProperties(id, List.of(), others);
+                    }
+                } finally {
+                    m.done();
+                }
+                changed();
+            }
+            return problems;
+        }
+    }
+
+    /** Raises fnevObjectModified for this folder. */
+    private void changed() {
+        FolderRecord f = record();
+        store.raise(Flags.fnevObjectModified, store.ids().folder(id), Flags.MAPI_FOLDER,
+                f.parentId() == 0 ? null : store.ids().folder(f.parentId()), null);
+    }
+
+    @Override
+    public int[] getPropList(int flags) {
+        try (var pass = enter()) {
+            return bag().getPropList(flags);
+        }
+    }
+
+    @Override
+    public void saveChanges(int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, Flags.KEEP_OPEN_READONLY | Flags.KEEP_OPEN_READWRITE | Flags.FORCE_SAVE,
+                    "IMAPIFolder::SaveChanges");
+            record();
+        }
+    }
+
+    @Override
+    public MapiTable getContentsTable(int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, MAPI_ASSOCIATED | Flags.MAPI_DEFERRED_ERRORS | Flags.MAPI_UNICODE,
+                    "IMAPIContainer::GetContentsTable");
+            record();
+            return store.contentsTable(id, (flags & MAPI_ASSOCIATED) != 0);
+        }
+    }
+
+    @Override
+    public MapiTable getHierarchyTable(int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, CONVENIENT_DEPTH | Flags.MAPI_DEFERRED_ERRORS | Flags.MAPI_UNICODE,
+                    "IMAPIContainer::GetHierarchyTable");
+            record();
+            return store.hierarchyTable(id, (flags & CONVENIENT_DEPTH) != 0);
+        }
+    }
+
+    @Override
+    public MapiObject openEntry(EntryId entryId, int flags) {
+        try (var pass = enter()) {
+            return store.openObject(entryId, flags);
+        }
+    }
+
+    @Override
+    public Message createMessage(int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, MAPI_ASSOCIATED | Flags.MAPI_DEFERRED_ERRORS, "IMAPIFolder::CreateMessage");
+            store.checkWritable();
+            record();
+            return store.track(SqliteMessage.create(store, id, (flags & MAPI_ASSOCIATED) != 0));
+        }
+    }
+
+    @Override
+    public MapiFolder createFolder(int folderType, String name, String comment, int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, OPEN_IF_EXISTS | Flags.MAPI_UNICODE | Flags.MAPI_DEFERRED_ERRORS,
+                    "IMAPIFolder::CreateFolder");
+            store.checkWritable();
+            if (folderType == FOLDER_SEARCH) {
+                throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "CreateFolder: this store has no search folders");
+            }
+            if (folderType != FOLDER_GENERIC) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
+                        "CreateFolder: the folder type must be FOLDER_GENERIC (1), got " + folderType);
+            }
+            if (name == null || name.isBlank()) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "CreateFolder: a folder needs a name");
+            }
+            record();
+            StoreFile.Mutation m = store.file().mutation();
+            long child;
+            try {
+                child = store.storage().createFolder(id, name, FolderRecord.FOLDER_GENERIC, comment, List.of()).id();
+            } catch (MapiException e) {
+                if (e.hresult() == HResult.MAPI_E_COLLISION && (flags & OPEN_IF_EXISTS) != 0) {
+                    long existing = StoreLayout.find(store.storage(), id, name).orElseThrow(() -> e);
+                    return store.track(new SqliteFolder(store, existing));
+                }
+                throw e;
+            }
+            m.done();
+            store.raise(Flags.fnevObjectCreated, store.ids().folder(child), Flags.MAPI_FOLDER,
+                    store.ids().folder(id), null);
+            return store.track(new SqliteFolder(store, child));
+        }
+    }
+
+    @Override
+    public int deleteMessages(List<EntryId> entryIds, int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, DIALOG, "IMAPIFolder::DeleteMessages");
+            store.checkWritable();
+            if (entryIds == null) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "DeleteMessages: no entry ids");
+            }
+            record();
+            boolean partial = false;
+            List<Long> candidates = new ArrayList<>();
+            for (EntryId e : entryIds) {
+                long mid;
+                try {
+                    mid = store.ids().parse(e, StoreIds.KIND_MESSAGE);
+                } catch (MapiException notOurs) {
+                    partial = true;
+                    continue;
+                }
+                MessageInfo info;
+                try {
+                    info = store.storage().messageInfo(mid);
+                } catch (MapiException gone) {
+                    partial = true;
+                    continue;
+                }
+                if (info.folderId() != id || info.submitted() || store.file().isOpenForWriting(mid)) {
+                    partial = true; // moved elsewhere, submitted, or open for writing (R-FM-2)
+                    continue;
+                }
+                candidates.add(mid);
+            }
+            if (candidates.isEmpty()) {
+                return partial ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
+            }
+            StoreFile.Mutation m = store.file().mutation();
+            Map<Long, Integer> failed = store.storage().deleteMessages(candidates);
+            m.done(id);
+            for (long mid : candidates) {
+                if (!failed.containsKey(mid)) {
+                    store.raise(Flags.fnevObjectDeleted, store.ids().message(mid), Flags.MAPI_MESSAGE,
+                            store.ids().folder(id), null);
+                }
+            }
+            return partial || !failed.isEmpty() ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
+        }
+    }
+
+    @Override
+    public void deleteFolder(EntryId entryId, int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, DEL_MESSAGES | DEL_FOLDERS | DIALOG, "IMAPIFolder::DeleteFolder");
+            store.checkWritable();
+            long child = store.ids().parse(entryId, StoreIds.KIND_FOLDER);
+            FolderRecord f;
+            try {
+                f = store.storage().loadFolder(child);
+            } catch (MapiException e) {
+                if (e.hresult() == HResult.MAPI_E_NOT_FOUND) {
+                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "DeleteFolder: there is no folder " + child, e);
+                }
+                throw e;
+            }
+            if (f.parentId() != id) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "DeleteFolder: folder " + child
+                        + " is not a subfolder of folder " + id);
+            }
+            if (store.file().layout().isSpecial(child)) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "DeleteFolder: '" + f.displayName()
+                        + "' is one of the store's default folders and cannot be deleted");
+            }
+            StoreFile.Mutation m = store.file().mutation();
+            store.storage().deleteFolder(child, (flags & DEL_FOLDERS) != 0, (flags & DEL_MESSAGES) != 0);
+            m.done();
+            store.raise(Flags.fnevObjectDeleted, store.ids().folder(child), Flags.MAPI_FOLDER,
+                    store.ids().folder(id), null);
+        }
+    }
+
+    @Override
+    protected String describe() {
+        return "SQLite folder " + id;
+    }
+}

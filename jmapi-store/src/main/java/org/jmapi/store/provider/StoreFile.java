@@ -1,0 +1,308 @@
+package org.jmapi.store.provider;
+
+import org.jmapi.MapiException;
+import org.jmapi.store.Storage;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One store file as one provider object has it open: the {@link Storage} instance every logon of that provider
+ * object on the file shares (the client's and the spooler's, R-MS-7), the file's {@link StoreLayout} and
+ * {@link StoreIds}, and the change fan-out that keeps open tables current.
+ *
+ * <p><b>Changes.</b> Every object that changes the store through this instance reports it with
+ * {@link #mutation()} / {@link Mutation#done(long...)}; tables registered with {@link #watch} are told at once, on the
+ * changing thread (they send their own table notifications asynchronously, R-NTF-3). Changes made by other
+ * processes, or by other instances in this process (another session's provider object), are noticed by a poller
+ * that reads {@link Storage#changeCounter()} every {@link #POLL_INTERVAL} while at least one logon uses the file
+ * ({@link #acquire()} .. {@link #release()}); it then tells every table that everything may have changed. A local
+ * change moves the "seen" counter forward only when no unseen foreign change preceded it, so a foreign change is
+ * never swallowed by a local one.
+ *
+ * <p><b>Writers.</b> {@link #openedForWriting} / {@link #closedForWriting} count the messages open for writing
+ * through this instance, so that DeleteMessages can refuse them (R-FM-2).
+ *
+ * <p><b>Lifetime.</b> Created by the provider object at the first logon on the file, closed by the provider's
+ * {@code shutdown} once no logon uses it ({@link #close()}: the storage drops its spooler locks, R-MAIL-1).
+ * <b>Threads:</b> thread-safe.
+ */
+final class StoreFile {
+    /** How often the poller reads the change counter while a logon uses the file. */
+    static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+
+    /** Something that shows store data and must be told when it may have changed (an open table). */
+    interface Watcher {
+        /**
+         * Called after a change, on the changing thread or the poller's; must not throw and should be quick when
+         * nobody listens.
+         *
+         * @param change what changed
+         */
+        void changed(Change change);
+    }
+
+    /**
+     * What a change touched.
+     *
+     * @param folders    the folders whose contents changed (messages added, changed, removed, moved in or out)
+     * @param everything true when anything may have changed (a foreign change, a folder-tree change)
+     */
+    record Change(Set<Long> folders, boolean everything) {
+        /** Anything may have changed. */
+        static final Change EVERYTHING = new Change(Set.of(), true);
+
+        /**
+         * @param folderId a folder
+         * @return whether the change may have touched that folder's contents
+         */
+        boolean touches(long folderId) {
+            return everything || folders.contains(folderId);
+        }
+    }
+
+    /** A local change in progress: started before the storage call, {@link #done} after it succeeded. */
+    final class Mutation {
+        /** The change counter before the change. */
+        private final long before;
+
+        private Mutation(long before) {
+            this.before = before;
+        }
+
+        /**
+         * Tells the watchers; call after the storage call returned.
+         *
+         * @param folders the folders whose contents changed; none for a change of the folder tree or the queue
+         *                only (every table is told then)
+         */
+        void done(long... folders) {
+            long after = counter();
+            Change c;
+            if (folders.length == 0) {
+                c = Change.EVERYTHING;
+            } else {
+                Set<Long> s = new java.util.HashSet<>();
+                for (long f : folders) {
+                    s.add(f);
+                }
+                c = new Change(Set.copyOf(s), false);
+            }
+            fanOut(c);
+            synchronized (StoreFile.this) {
+                if (seen == before) {
+                    seen = after;
+                }
+            }
+        }
+    }
+
+    private final Path path;
+    private final Storage storage;
+    private final StoreIds ids;
+    private final StoreLayout layout;
+    private final ScheduledExecutorService poller;
+    private final Executor notifier;
+    private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Integer> writers = new ConcurrentHashMap<>();
+    /** Logons using the file; guarded by {@code this}. */
+    private int users;
+    /** The change counter as last reconciled; guarded by {@code this}. */
+    private long seen;
+    /** The running poll, or null; guarded by {@code this}. */
+    private ScheduledFuture<?> poll;
+    /** The last submit time handed out; guarded by {@code this}. */
+    private java.time.Instant lastSubmit = java.time.Instant.EPOCH;
+    /** Set by {@link #close()}; guarded by {@code this}. */
+    private boolean closed;
+
+    /**
+     * @param path     the file, as configured
+     * @param storage  the open storage; owned by this object from now on
+     * @param poller   where the change poll runs
+     * @param notifier where table notifications run (asynchronously, R-NTF-3)
+     */
+    StoreFile(Path path, Storage storage, ScheduledExecutorService poller, Executor notifier) {
+        this.path = path;
+        this.storage = storage;
+        this.ids = new StoreIds(storage.identity().storeUid());
+        this.poller = poller;
+        this.notifier = notifier;
+        this.layout = StoreLayout.ensure(storage);
+        this.seen = storage.changeCounter();
+    }
+
+    /** @return the configured path */
+    Path path() {
+        return path;
+    }
+
+    /** @return the storage; shared, never close it */
+    Storage storage() {
+        return storage;
+    }
+
+    /** @return the store's entry-id codec */
+    StoreIds ids() {
+        return ids;
+    }
+
+    /** @return the default folders */
+    StoreLayout layout() {
+        return layout;
+    }
+
+    /** @return where tables run their notifications */
+    Executor notifier() {
+        return notifier;
+    }
+
+    /** @return the storage's change counter, or the last seen value when the storage is closed */
+    private long counter() {
+        try {
+            return storage.changeCounter();
+        } catch (MapiException e) {
+            synchronized (this) {
+                return seen;
+            }
+        }
+    }
+
+    /**
+     * @return a submit time later than every one this object handed out before, so that the outgoing queue keeps
+     *         submission order (R-SUB-1) even for submissions within one clock tick
+     */
+    synchronized java.time.Instant nextSubmitTime() {
+        java.time.Instant now = java.time.Instant.now();
+        lastSubmit = now.isAfter(lastSubmit) ? now : lastSubmit.plusNanos(1_000);
+        return lastSubmit;
+    }
+
+    /** @return a new mutation; call {@link Mutation#done} when the storage call succeeded */
+    Mutation mutation() {
+        return new Mutation(counter());
+    }
+
+    /** @param w a table to tell about changes until {@link #unwatch} */
+    void watch(Watcher w) {
+        watchers.add(w);
+    }
+
+    /** @param w a table that no longer needs to hear about changes */
+    void unwatch(Watcher w) {
+        watchers.remove(w);
+    }
+
+    /** @return how many tables are watching (diagnostics, tests) */
+    int watcherCount() {
+        return watchers.size();
+    }
+
+    private void fanOut(Change c) {
+        for (Watcher w : List.copyOf(watchers)) {
+            try {
+                w.changed(c);
+            } catch (RuntimeException e) {
+                System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING,
+                        "a table failed to refresh after a change of " + path, e);
+            }
+        }
+    }
+
+    /** A logon starts using the file: the poller runs while there is one. */
+    synchronized void acquire() {
+        if (closed) {
+            throw new IllegalStateException("store file " + path + " was closed");
+        }
+        if (users++ == 0) {
+            long ms = POLL_INTERVAL.toMillis();
+            try {
+                poll = poller.scheduleWithFixedDelay(this::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                poll = null;
+            }
+        }
+    }
+
+    /** A logon stopped using the file (its logoff): the last one stops the poller. */
+    synchronized void release() {
+        if (users > 0 && --users == 0 && poll != null) {
+            poll.cancel(false);
+            poll = null;
+        }
+    }
+
+    /** @return whether no logon uses the file */
+    synchronized boolean unused() {
+        return users == 0;
+    }
+
+    /** One poll: a foreign change makes every table refresh. */
+    void pollOnce() {
+        long now;
+        try {
+            now = storage.changeCounter();
+        } catch (MapiException e) {
+            return; // closed meanwhile
+        }
+        synchronized (this) {
+            if (now == seen || closed) {
+                return;
+            }
+            seen = now;
+        }
+        fanOut(Change.EVERYTHING);
+    }
+
+    /**
+     * @param messageId a message opened for writing through this instance
+     */
+    void openedForWriting(long messageId) {
+        writers.merge(messageId, 1, Integer::sum);
+    }
+
+    /**
+     * @param messageId a message that is no longer open for writing
+     */
+    void closedForWriting(long messageId) {
+        writers.computeIfPresent(messageId, (k, n) -> n == 1 ? null : n - 1);
+    }
+
+    /**
+     * @param messageId a message
+     * @return whether it is open for writing through this instance (R-FM-2)
+     */
+    boolean isOpenForWriting(long messageId) {
+        return writers.containsKey(messageId);
+    }
+
+    /** Stops the poller and closes the storage (its spooler locks end, the queue stays, R-MAIL-1). Idempotent. */
+    void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (poll != null) {
+                poll.cancel(false);
+                poll = null;
+            }
+        }
+        watchers.clear();
+        storage.close();
+    }
+
+    @Override
+    public String toString() {
+        return "store file " + path;
+    }
+}
