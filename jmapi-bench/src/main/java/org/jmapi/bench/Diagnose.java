@@ -1,0 +1,223 @@
+package org.jmapi.bench;
+
+import org.jmapi.bench.jmh.TableBench;
+import org.jmapi.store.FolderRecord;
+import org.jmapi.store.SaveRequest;
+import org.jmapi.store.sqlite.SqliteStorage;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Timing breakdowns behind the analysis of missed targets ({@code bench/run --diagnose}; prints, publishes nothing):
+ * <ol>
+ *   <li>store.save: WAL pages each durable save appends, jmapi vs baseline; the interleaved save loop on a RAM
+ *       file system (no real fsync: CPU + SQLite work only) and on the work directory's disk;</li>
+ *   <li>table.*: the SQL statement jmapi issues, timed alone with plain JDBC on jmapi's own file (default page
+ *       cache, then a 200 MB one), next to the baseline's statement and to jmapi's full {@code Storage.query};
+ *       and the per-row large-value lookup jmapi makes for every returned row.</li>
+ * </ol>
+ * The jmapi SQL below mirrors {@code org.jmapi.store.sqlite.SqliteContents}/{@code SqliteMessages} as of this
+ * commit; if those change, update it.
+ */
+public final class Diagnose {
+    private Diagnose() {}
+
+    private static final String HEAD = "id, folder_id, associated, version, created_at, modified_at, message_size, "
+            + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
+    private static final String LARGE = "SELECT prop_tag, size, id FROM large_value WHERE message_id = ? AND "
+            + "object_id = ? ORDER BY id";
+
+    /**
+     * @param work     a scratch directory on the disk the benchmarks use
+     * @param messages folder size for the table part
+     * @param out      where to print
+     * @throws Exception when something fails
+     */
+    public static void run(Path work, int messages, PrintStream out) throws Exception {
+        out.println("== store.save: WAL pages appended per durable save (after 5 warm-up saves, 30 measured)");
+        walPages(Files.createDirectories(work.resolve("wal")), out);
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            out.println("== store.save on a RAM file system (fsync costs nothing: CPU and SQLite work only)");
+            Path ram = Files.createTempDirectory(shm, "jmapi-diagnose-");
+            try {
+                saves(ram, out);
+            } finally {
+                BenchMain.deleteTree(ram);
+            }
+        }
+        out.println("== store.save on " + work.getParent() + " (" + Files.getFileStore(work).type() + ")");
+        saves(Files.createDirectories(work.resolve("disk")), out);
+
+        out.printf("== table.*: %,d-message folder%n", messages);
+        FolderFixture f = FolderFixture.build(Files.createDirectories(work.resolve("folder")), messages, out);
+        String folder = "folder_id = " + f.folderId();
+        String jmapiRestrict = "SELECT " + HEAD + " FROM message WHERE " + folder + " AND associated = 0 AND "
+                + "(subject_fold IS NOT NULL AND instr(subject_fold, '" + MessageData.NEEDLE + "') > 0) "
+                + "ORDER BY id LIMIT 50";
+        String jmapiSort = "SELECT " + HEAD + " FROM message WHERE " + folder + " AND associated = 0 "
+                + "ORDER BY delivery_time DESC, id DESC LIMIT 50";
+        String jmapiLike = "SELECT " + HEAD + " FROM message WHERE " + folder + " AND associated = 0 AND "
+                + "subject LIKE '%" + MessageData.NEEDLE + "%' ORDER BY id LIMIT 50";
+        String plainRestrict = "SELECT * FROM message WHERE " + folder + " AND subject LIKE '%"
+                + MessageData.NEEDLE + "%' ORDER BY id LIMIT 50";
+        String plainSort = "SELECT * FROM message WHERE " + folder + " ORDER BY delivery_time DESC, id DESC LIMIT 50";
+        try (SqliteStorage store = SqliteStorage.open(f.store());
+             Connection jc = DriverManager.getConnection("jdbc:sqlite:" + f.store());
+             Connection pc = DriverManager.getConnection("jdbc:sqlite:" + f.plain())) {
+            out.printf("  file pages: jmapi %s, baseline %s; avg jmapi props blob %s bytes%n",
+                    scalar(jc, "PRAGMA page_count"), scalar(pc, "PRAGMA page_count"),
+                    scalar(jc, "SELECT round(avg(length(props))) FROM message"));
+            time(out, "jmapi Storage.query, sort (what table.sort measures)",
+                    () -> store.query(TableBench.sortQuery(f.folderId())).size());
+            time(out, "jmapi Storage.query, restrict (what table.restrict measures)",
+                    () -> store.query(TableBench.restrictQuery(f.folderId())).size());
+            for (String cache : new String[] {"-2000", "-200000"}) {
+                exec(jc, "PRAGMA cache_size=" + cache);
+                exec(pc, "PRAGMA cache_size=" + cache);
+                out.println("  plain JDBC, PRAGMA cache_size=" + cache + (cache.equals("-2000") ? " (default)" : ""));
+                time(out, "  jmapi's sort SQL on jmapi's file", sql(jc, jmapiSort));
+                time(out, "  baseline sort SQL", sql(pc, plainSort));
+                time(out, "  jmapi's restrict SQL on jmapi's file", sql(jc, jmapiRestrict));
+                time(out, "  the same on jmapi's file with LIKE on subject instead of instr", sql(jc, jmapiLike));
+                time(out, "  baseline restrict SQL", sql(pc, plainRestrict));
+            }
+            long[] ids = new long[50];
+            try (Statement s = jc.createStatement(); ResultSet rs = s.executeQuery(jmapiSort)) {
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
+            }
+            time(out, "50 large-value lookups, statement prepared per row (as jmapi does)", () -> {
+                int n = 0;
+                for (long id : ids) {
+                    try (PreparedStatement ps = jc.prepareStatement(LARGE)) {
+                        n += lookup(ps, id);
+                    }
+                }
+                return n;
+            });
+            try (PreparedStatement ps = jc.prepareStatement(LARGE)) {
+                time(out, "50 large-value lookups, one cached statement", () -> {
+                    int n = 0;
+                    for (long id : ids) {
+                        n += lookup(ps, id);
+                    }
+                    return n;
+                });
+            }
+        }
+    }
+
+    private static int lookup(PreparedStatement ps, long id) throws SQLException {
+        ps.setLong(1, id);
+        ps.setLong(2, 0);
+        int n = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void walPages(Path dir, PrintStream out) throws Exception {
+        MessageData[] d = new MessageData[35];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = MessageData.generate(1_000_000L + i, InterleavedSaves.BODY_CHARS,
+                    Instant.parse("2024-01-01T00:00:00Z"));
+        }
+        Path jw = dir.resolve("s.jmapi-wal");
+        Path pw = dir.resolve("p.sqlite-wal");
+        try (SqliteStorage s = SqliteStorage.create(dir.resolve("s.jmapi"), "x", null);
+             PlainSqlite.Save p = new PlainSqlite.Save(dir.resolve("p.sqlite"))) {
+            long folder = s.createFolder(s.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC, null,
+                    List.of()).id();
+            long j0 = 0;
+            long p0 = 0;
+            for (int i = 0; i < d.length; i++) {
+                if (i == 5) {
+                    j0 = frames(jw);
+                    p0 = frames(pw);
+                }
+                s.saveMessage(SaveRequest.create(folder, d[i].image()));
+                p.save(d[i], d[i].props());
+            }
+            out.printf("  jmapi %.1f pages, baseline %.1f pages (4 KiB each)%n", (frames(jw) - j0) / 30.0,
+                    (frames(pw) - p0) / 30.0);
+        }
+    }
+
+    private static long frames(Path wal) throws java.io.IOException {
+        return Files.exists(wal) ? (Files.size(wal) - 32) / (4096 + 24) : 0;
+    }
+
+    private static void saves(Path dir, PrintStream out) throws Exception {
+        InterleavedSaves.Measurement m = InterleavedSaves.run(dir, 3, 10, 1, out);
+        out.printf("  jmapi %.0f/s (median %.3f ms), baseline %.0f/s (median %.3f ms), ratio %.3f ± %.3f%n",
+                m.jmapi(), m.jmapiP50Ms(), m.plain(), m.plainP50Ms(), m.ratio(), m.ratioError());
+    }
+
+    /** Something to time. */
+    private interface Op {
+        int run() throws Exception;
+    }
+
+    private static Op sql(Connection c, String sql) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        return () -> {
+            int n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                int cols = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    for (int i = 1; i <= cols; i++) {
+                        rs.getObject(i);
+                    }
+                    n++;
+                }
+            }
+            return n;
+        };
+    }
+
+    private static void time(PrintStream out, String what, Op op) throws Exception {
+        int sink = 0;
+        long end = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            sink += op.run();
+        }
+        int n = 0;
+        long t0 = System.nanoTime();
+        end = t0 + 2_000_000_000L;
+        long now;
+        do {
+            sink += op.run();
+            n++;
+            now = System.nanoTime();
+        } while (now < end);
+        out.printf("  %-72s %.3f ms%s%n", what, (now - t0) / 1e6 / n, sink == -1 ? "!" : "");
+    }
+
+    private static String scalar(Connection c, String q) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static void exec(Connection c, String q) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(q);
+        }
+    }
+}
