@@ -64,6 +64,12 @@ final class ContentsTable extends BaseMapiObject implements MapiTable, StoreFile
     static final int MAX_BOOKMARKS = 256;
     /** The most sort keys the storage accepts. */
     static final int MAX_SORT_KEYS = 16;
+    /**
+     * Bookmark ids are handed out from one counter for all contents tables, so a bookmark of another table is never
+     * taken for one of this table's (MAPI_E_INVALID_BOOKMARK, R-TBL-5 / R-TBL-7).
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_BOOKMARK =
+            new java.util.concurrent.atomic.AtomicInteger(Flags.BOOKMARK_END + 1);
     /** Rows read per step when FindRow walks the table. */
     private static final int PAGE = 256;
 
@@ -87,7 +93,6 @@ final class ContentsTable extends BaseMapiObject implements MapiTable, StoreFile
     private List<SortOrder> sortOrder = List.of();
     private int cursor;
     private final Map<Integer, Mark> bookmarks = new HashMap<>();
-    private int nextBookmark = Flags.BOOKMARK_END + 1;
     /** What the view showed when it last told its sinks, or null when nobody listens. */
     private Shown shown;
 
@@ -123,13 +128,22 @@ final class ContentsTable extends BaseMapiObject implements MapiTable, StoreFile
         }
         try {
             if (!javaFilter) {
-                return storage().query(new ContentsQuery(folderId, associated, restriction, sortOrder, offset,
-                        limit));
+                return storage().query(pageQuery(offset, limit));
             }
             List<MessageRow> all = filtered();
             return all.subList(Math.min(offset, all.size()), (int) Math.min(all.size(), (long) offset + limit));
         } catch (MapiException e) {
             throw translate(e);
+        }
+    }
+
+    /**
+     * @return the storage query that reads rows [offset, offset + limit) of the view when its restriction runs in the
+     *         storage (package-private so tests can check its query plan)
+     */
+    ContentsQuery pageQuery(int offset, int limit) {
+        synchronized (lock) {
+            return new ContentsQuery(folderId, associated, restriction, sortOrder, offset, limit);
         }
     }
 
@@ -456,10 +470,10 @@ final class ContentsTable extends BaseMapiObject implements MapiTable, StoreFile
                 }
                 List<MessageRow> at = fetch(cursor, 1);
                 int offset = at.isEmpty() ? Math.min(cursor, total()) : cursor;
-                while (nextBookmark <= Flags.BOOKMARK_END || bookmarks.containsKey(nextBookmark)) {
-                    nextBookmark++;
-                }
-                int id = nextBookmark++;
+                int id;
+                do {
+                    id = NEXT_BOOKMARK.getAndIncrement();
+                } while ((id >= Flags.BOOKMARK_BEGINNING && id <= Flags.BOOKMARK_END) || bookmarks.containsKey(id));
                 bookmarks.put(id, new Mark(offset, at.isEmpty() ? 0 : at.get(0).id()));
                 return id;
             }

@@ -1,0 +1,705 @@
+package org.jmapi.mime;
+
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.client.Attach;
+import org.jmapi.client.Message;
+import org.jmapi.prop.MapiProp;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropType;
+import org.jmapi.prop.PropValue;
+import org.jmapi.table.MapiTable;
+import org.jmapi.table.Row;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One MAPI-to-MIME conversion; see {@link MimeWriter} for the mapping. Attachment contents are fetched one at a time
+ * while they are written. Not thread-safe; used once.
+ */
+final class MapiToMime {
+    /** CRLF. */
+    private static final byte[] CRLF = {'\r', '\n'};
+    /** The message properties the writer reads. */
+    private static final int[] MESSAGE_TAGS = {PropTags.PR_SUBJECT, PropTags.PR_SUBJECT_PREFIX,
+        PropTags.PR_NORMALIZED_SUBJECT, PropTags.PR_SENT_REPRESENTING_NAME,
+        PropTags.PR_SENT_REPRESENTING_EMAIL_ADDRESS, MimeProps.PR_SENT_REPRESENTING_ADDRTYPE,
+        MimeProps.PR_SENT_REPRESENTING_SMTP_ADDRESS, PropTags.PR_SENDER_NAME, PropTags.PR_SENDER_EMAIL_ADDRESS,
+        PropTags.PR_SENDER_ADDRTYPE, MimeProps.PR_SENDER_SMTP_ADDRESS, PropTags.PR_CLIENT_SUBMIT_TIME,
+        PropTags.PR_INTERNET_MESSAGE_ID, PropTags.PR_IN_REPLY_TO_ID, PropTags.PR_INTERNET_REFERENCES,
+        PropTags.PR_IMPORTANCE, PropTags.PR_BODY, MimeProps.PR_HTML_ANY, MimeProps.PR_INTERNET_CPID,
+        PropTags.PR_MESSAGE_CLASS};
+    /** The recipient columns the writer reads. */
+    private static final int[] RECIPIENT_TAGS = {PropTags.PR_RECIPIENT_TYPE, PropTags.PR_DISPLAY_NAME,
+        PropTags.PR_EMAIL_ADDRESS, PropTags.PR_ADDRTYPE, MimeProps.PR_SMTP_ADDRESS};
+    /** The attachment properties the writer reads before it writes (everything but the content). */
+    private static final int[] ATTACH_META_TAGS = {PropTags.PR_ATTACH_METHOD, PropTags.PR_ATTACH_MIME_TAG,
+        PropTags.PR_ATTACH_LONG_FILENAME, PropTags.PR_ATTACH_FILENAME, PropTags.PR_DISPLAY_NAME,
+        PropTags.PR_ATTACH_CONTENT_ID, MimeProps.PR_ATTACH_CONTENT_LOCATION, MimeProps.PR_ATTACHMENT_HIDDEN};
+    /** A MIME type as the writer accepts it from PR_ATTACH_MIME_TAG. */
+    private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+");
+    /** A Content-ID as the writer accepts it (without its angle brackets): printable ASCII, no brackets. */
+    private static final Pattern CONTENT_ID = Pattern.compile("[\\x21-\\x3B\\x3D\\x3F-\\x7E]+");
+    /** Printable ASCII and spaces: what a Content-Location may hold. */
+    private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]*");
+    /** A msg-id as the writer accepts it: printable ASCII, one {@code @}, in angle brackets. */
+    private static final Pattern MSG_ID =
+            Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F\\x41-\\x7E]+@[\\x21-\\x3B\\x3D\\x3F\\x41-\\x7E]+>");
+
+    /** The message read. */
+    private final Message source;
+    /** The writer's settings. */
+    private final MimeWriter settings;
+    /** What was not written, and why. */
+    private final List<String> omitted = new ArrayList<>();
+    /** Recipients written or sent to (Bcc), for the result. */
+    private final List<MimeWriter.Recipient> recipients = new ArrayList<>();
+    /** Attachments written. */
+    private int attachmentCount;
+
+    /**
+     * @param source   the message
+     * @param settings the writer's settings
+     */
+    MapiToMime(Message source, MimeWriter settings) {
+        this.source = source;
+        this.settings = settings;
+    }
+
+    /**
+     * Writes the message.
+     *
+     * @param out where the RFC 5322 bytes go; not closed
+     * @return the result
+     * @throws IOException when writing fails
+     */
+    MimeWriter.Result write(OutputStream out) throws IOException {
+        Map<Integer, PropValue> p = fetch(source, MESSAGE_TAGS);
+        List<MimeWriter.Recipient> to = new ArrayList<>();
+        List<MimeWriter.Recipient> cc = new ArrayList<>();
+        readRecipients(to, cc);
+        List<Attachment> attachments = readAttachments();
+
+        HeaderLines h = new HeaderLines();
+        Instant date = p.containsKey(id(PropTags.PR_CLIENT_SUBMIT_TIME))
+                ? p.get(id(PropTags.PR_CLIENT_SUBMIT_TIME)).asTime() : settings.clock().instant();
+        h.add("Date", MailDates.format(date, settings.zone()));
+        MailAddress from = originator(p, PropTags.PR_SENT_REPRESENTING_NAME,
+                PropTags.PR_SENT_REPRESENTING_EMAIL_ADDRESS, MimeProps.PR_SENT_REPRESENTING_ADDRTYPE,
+                MimeProps.PR_SENT_REPRESENTING_SMTP_ADDRESS);
+        MailAddress sender = originator(p, PropTags.PR_SENDER_NAME, PropTags.PR_SENDER_EMAIL_ADDRESS,
+                PropTags.PR_SENDER_ADDRTYPE, MimeProps.PR_SENDER_SMTP_ADDRESS);
+        if (from == null) {
+            from = sender;
+        }
+        if (from != null) {
+            h.add("From", from.format());
+            if (sender != null && !sender.address().equalsIgnoreCase(from.address())) {
+                h.add("Sender", sender.format());
+            }
+        } else {
+            omitted.add("From: the message has no SMTP originator (PR_SENT_REPRESENTING_* / PR_SENDER_*)");
+        }
+        addressField(h, "To", to);
+        addressField(h, "Cc", cc);
+        String subject = string(p, PropTags.PR_SUBJECT);
+        if (subject == null && (p.containsKey(id(PropTags.PR_NORMALIZED_SUBJECT)))) {
+            String prefix = string(p, PropTags.PR_SUBJECT_PREFIX);
+            subject = (prefix == null ? "" : prefix) + string(p, PropTags.PR_NORMALIZED_SUBJECT);
+        }
+        if (subject != null) {
+            h.add("Subject", EncodedWords.needsEncoding(subject) ? EncodedWords.encode(subject) : subject);
+        }
+        String messageId = msgIds(string(p, PropTags.PR_INTERNET_MESSAGE_ID), "Message-ID", true);
+        if (messageId == null) {
+            messageId = "<" + UUID.randomUUID().toString().replace("-", "") + "@" + domain(from) + ">";
+        }
+        h.add("Message-ID", messageId);
+        String inReplyTo = msgIds(string(p, PropTags.PR_IN_REPLY_TO_ID), "In-Reply-To", false);
+        if (inReplyTo != null) {
+            h.add("In-Reply-To", inReplyTo);
+        }
+        String references = msgIds(string(p, PropTags.PR_INTERNET_REFERENCES), "References", false);
+        if (references != null) {
+            h.add("References", references);
+        }
+        PropValue importance = p.get(id(PropTags.PR_IMPORTANCE));
+        if (importance != null && importance.type() == PropType.PT_LONG) {
+            if (importance.asInt() == MimeProps.IMPORTANCE_HIGH) {
+                h.add("Importance", "high").add("X-Priority", "1");
+            } else if (importance.asInt() == MimeProps.IMPORTANCE_LOW) {
+                h.add("Importance", "low").add("X-Priority", "5");
+            }
+        }
+        h.add("MIME-Version", "1.0");
+
+        writeNode(structure(p, attachments), h, out);
+        out.flush();
+        return new MimeWriter.Result(messageId, recipients, attachmentCount, omitted);
+    }
+
+    /**
+     * Decides the MIME structure: {@code multipart/mixed} around the content and the attachments,
+     * {@code multipart/alternative} for plain text and HTML, {@code multipart/related} for HTML and the inline
+     * attachments it references.
+     *
+     * @param p           the message properties
+     * @param attachments the attachments
+     * @return the root node
+     */
+    private Node structure(Map<Integer, PropValue> p, List<Attachment> attachments) {
+        Leaf plain = null;
+        String body = string(p, PropTags.PR_BODY);
+        if (body != null) {
+            byte[] bytes = crlf(body).getBytes(StandardCharsets.UTF_8);
+            plain = Leaf.text("text/plain", bytes, ascii(bytes) ? "us-ascii" : "utf-8");
+        }
+        Leaf html = htmlLeaf(p);
+        String htmlText = html == null ? ""
+                : new String(html.data, Charset.forName(html.charset)).toLowerCase(Locale.ROOT);
+        List<Node> inline = new ArrayList<>();
+        List<Node> regular = new ArrayList<>();
+        for (Attachment a : attachments) {
+            boolean related = html != null && a.contentId != null
+                    && (a.hidden || htmlText.contains("cid:" + a.contentId.toLowerCase(Locale.ROOT)));
+            (related ? inline : regular).add(Leaf.attachment(a, related));
+        }
+        Node htmlNode = html == null ? null : inline.isEmpty() ? html : new Multi("related", prepend(html, inline));
+        Node content = plain != null && htmlNode != null ? new Multi("alternative", List.of(plain, htmlNode))
+                : plain != null ? plain : htmlNode;
+        String report = reportType(string(p, PropTags.PR_MESSAGE_CLASS), attachments);
+        if (report != null) {
+            Node text = content != null ? content : Leaf.text("text/plain", new byte[0], "us-ascii");
+            return new Multi("report; report-type=" + report, prepend(text, regular));
+        }
+        if (regular.isEmpty()) {
+            return content != null ? content : Leaf.text("text/plain", new byte[0], "us-ascii");
+        }
+        return new Multi("mixed", content == null ? regular : prepend(content, regular));
+    }
+
+    /**
+     * @param messageClass PR_MESSAGE_CLASS, or null
+     * @param attachments  the attachments
+     * @return the RFC 6522 report-type when the message is a report and carries its machine-readable part
+     *         (message/delivery-status for DR / NDR / Delayed, message/disposition-notification for IPNRN / IPNNRN);
+     *         null otherwise
+     */
+    private static String reportType(String messageClass, List<Attachment> attachments) {
+        if (messageClass == null || !messageClass.toUpperCase(Locale.ROOT).startsWith("REPORT.")) {
+            return null;
+        }
+        String c = messageClass.toUpperCase(Locale.ROOT);
+        String wanted = c.endsWith(".IPNRN") || c.endsWith(".IPNNRN") ? "message/disposition-notification"
+                : c.endsWith(".DR") || c.endsWith(".NDR") || c.endsWith(".DELAYED") ? "message/delivery-status" : null;
+        for (Attachment a : attachments) {
+            if (a.mimeType.equals(wanted)) {
+                return wanted.substring("message/".length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param p the message properties
+     * @return the HTML body leaf (PR_HTML bytes in the charset PR_INTERNET_CPID, a {@code <meta>} tag or UTF-8
+     *         validity suggests; or PR_BODY_HTML as UTF-8), or null
+     */
+    private static Leaf htmlLeaf(Map<Integer, PropValue> p) {
+        PropValue v = p.get(id(MimeProps.PR_HTML_ANY));
+        if (v == null) {
+            return null;
+        }
+        if (v.type() == PropType.PT_UNICODE || v.type() == PropType.PT_STRING8) {
+            byte[] bytes = crlf(v.asString()).getBytes(StandardCharsets.UTF_8);
+            return Leaf.text("text/html", bytes, "utf-8");
+        }
+        if (v.type() != PropType.PT_BINARY) {
+            return null;
+        }
+        byte[] bytes = v.asBinary();
+        Charset cs = null;
+        PropValue cpid = p.get(id(MimeProps.PR_INTERNET_CPID));
+        if (cpid != null && cpid.type() == PropType.PT_LONG) {
+            cs = MailCharsets.forCodePage(cpid.asInt());
+        }
+        if (cs == null) {
+            cs = MailCharsets.lookup(MailCharsets.sniffHtml(bytes));
+        }
+        if (cs == null) {
+            cs = MailCharsets.strictUtf8(bytes, 0, bytes.length) != null ? StandardCharsets.UTF_8
+                    : Charset.forName("windows-1252");
+        }
+        return Leaf.text("text/html", bytes, cs.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Writes a node with the header fields gathered so far.
+     *
+     * @param node the node
+     * @param h    header fields to write first (the message header at the top, empty for body parts)
+     * @param out  where it goes
+     * @throws IOException when writing fails
+     */
+    private void writeNode(Node node, HeaderLines h, OutputStream out) throws IOException {
+        if (node instanceof Multi m) {
+            String boundary = "=_jmapi_" + UUID.randomUUID().toString().replace("-", "");
+            h.add("Content-Type", "multipart/" + m.subtype + "; boundary=\"" + boundary + "\"");
+            h.writeTo(out);
+            byte[] delimiter = ("--" + boundary + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (Node child : m.parts) {
+                out.write(delimiter);
+                writeNode(child, new HeaderLines(), out);
+                out.write(CRLF);
+            }
+            out.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        } else {
+            Leaf leaf = (Leaf) node;
+            if (leaf.attachment == null) {
+                TransferEncoding te = TransferEncoding.forText(leaf.data);
+                h.add("Content-Type", leaf.mimeType + "; charset=" + leaf.charset);
+                h.add("Content-Transfer-Encoding", te.token());
+                h.writeTo(out);
+                te.write(leaf.data, out);
+            } else {
+                writeAttachment(leaf.attachment, leaf.inline, h, out);
+            }
+        }
+    }
+
+    /**
+     * Writes one attachment, fetching its content now.
+     *
+     * @param a      the attachment
+     * @param inline whether it is an inline part of a multipart/related
+     * @param h      header fields to write first
+     * @param out    where it goes
+     * @throws IOException when writing fails
+     */
+    private void writeAttachment(Attachment a, boolean inline, HeaderLines h, OutputStream out) throws IOException {
+        byte[] data;
+        Attach attach = source.openAttach(a.number, 0);
+        try {
+            PropValue v = fetch(attach, new int[] {PropTags.PR_ATTACH_DATA_BIN}).get(id(PropTags.PR_ATTACH_DATA_BIN));
+            data = v == null || v.type() != PropType.PT_BINARY ? new byte[0] : v.asBinary();
+        } finally {
+            attach.release();
+        }
+        TransferEncoding te;
+        if (a.embedded) {
+            te = TransferEncoding.forMessage(data);
+            h.add("Content-Type", MimeProps.MIME_MESSAGE_RFC822);
+        } else {
+            String type = a.mimeType;
+            boolean text = type.startsWith("text/");
+            te = text ? TransferEncoding.forText(data) : TransferEncoding.BASE64;
+            List<String> params = new ArrayList<>();
+            params.add(type);
+            if (text && !ascii(data) && MailCharsets.strictUtf8(data, 0, data.length) != null) {
+                params.add("charset=utf-8");
+            }
+            if (a.filename != null) {
+                params.addAll(MimeParameters.format("name", a.filename));
+            }
+            h.add("Content-Type", String.join("; ", params));
+        }
+        h.add("Content-Transfer-Encoding", te.token());
+        List<String> disposition = new ArrayList<>();
+        disposition.add(inline ? "inline" : "attachment");
+        if (a.filename != null) {
+            disposition.addAll(MimeParameters.format("filename", a.filename));
+        }
+        h.add("Content-Disposition", String.join("; ", disposition));
+        if (a.contentId != null) {
+            h.add("Content-ID", "<" + a.contentId + ">");
+        }
+        if (a.contentLocation != null) {
+            h.add("Content-Location", a.contentLocation);
+        }
+        h.writeTo(out);
+        te.write(data, out);
+        attachmentCount++;
+    }
+
+    /**
+     * Reads the recipient table: To and Cc are collected for the header, Bcc only for the result, MAPI_P1 and
+     * originator rows are skipped, rows without an SMTP address are skipped.
+     *
+     * @param to where To recipients go
+     * @param cc where Cc recipients go
+     */
+    private void readRecipients(List<MimeWriter.Recipient> to, List<MimeWriter.Recipient> cc) {
+        for (Row row : rows(source.getRecipientTable(0), RECIPIENT_TAGS)) {
+            Map<Integer, PropValue> r = byId(row.values());
+            String name = string(r, PropTags.PR_DISPLAY_NAME);
+            PropValue typeValue = r.get(id(PropTags.PR_RECIPIENT_TYPE));
+            int type = typeValue == null || typeValue.type() != PropType.PT_LONG ? Flags.MAPI_TO : typeValue.asInt();
+            String who = name != null ? "\"" + name + "\"" : "a recipient";
+            if ((type & Flags.MAPI_P1) != 0) {
+                omitted.add("recipient " + who + ": MAPI_P1 (addressing only, never in the content; R-XPS-3)");
+                continue;
+            }
+            int base = type & ~(Flags.MAPI_SUBMITTED | Flags.MAPI_P1);
+            if (base != Flags.MAPI_TO && base != Flags.MAPI_CC && base != Flags.MAPI_BCC) {
+                omitted.add("recipient " + who + ": recipient type " + HResult.hex(type) + " is not To, Cc or Bcc");
+                continue;
+            }
+            String address = smtpAddress(string(r, PropTags.PR_EMAIL_ADDRESS), string(r, PropTags.PR_ADDRTYPE),
+                    string(r, MimeProps.PR_SMTP_ADDRESS));
+            if (address == null) {
+                omitted.add("recipient " + who + ": no SMTP address (address type "
+                        + string(r, PropTags.PR_ADDRTYPE) + ", no PR_SMTP_ADDRESS)");
+                continue;
+            }
+            String display = name == null || name.equals(address) ? "" : name;
+            MimeWriter.Recipient rec = new MimeWriter.Recipient(base, display, address);
+            recipients.add(rec);
+            if (base == Flags.MAPI_TO) {
+                to.add(rec);
+            } else if (base == Flags.MAPI_CC) {
+                cc.add(rec);
+            }
+        }
+    }
+
+    /**
+     * Reads the attachment table and each attachment's descriptive properties (not its content).
+     *
+     * @return the attachments to write, in table order
+     */
+    private List<Attachment> readAttachments() {
+        List<Attachment> out = new ArrayList<>();
+        for (Row row : rows(source.getAttachmentTable(0), new int[] {PropTags.PR_ATTACH_NUM})) {
+            PropValue num = row.find(PropTags.PR_ATTACH_NUM).orElse(null);
+            if (num == null || num.type() != PropType.PT_LONG) {
+                continue;
+            }
+            Map<Integer, PropValue> a;
+            Attach attach = source.openAttach(num.asInt(), 0);
+            try {
+                a = fetch(attach, ATTACH_META_TAGS);
+            } finally {
+                attach.release();
+            }
+            PropValue methodValue = a.get(id(PropTags.PR_ATTACH_METHOD));
+            int method = methodValue == null || methodValue.type() != PropType.PT_LONG
+                    ? MimeProps.ATTACH_BY_VALUE : methodValue.asInt();
+            String filename = string(a, PropTags.PR_ATTACH_LONG_FILENAME);
+            if (filename == null) {
+                filename = string(a, PropTags.PR_ATTACH_FILENAME);
+            }
+            if (method != MimeProps.ATTACH_BY_VALUE && method != MimeProps.ATTACH_EMBEDDED_MSG) {
+                omitted.add("attachment " + num.asInt() + (filename != null ? " \"" + filename + "\"" : "")
+                        + ": PR_ATTACH_METHOD " + method + " has no MIME form (only ATTACH_BY_VALUE and "
+                        + "ATTACH_EMBEDDED_MSG are written)");
+                continue;
+            }
+            String mime = string(a, PropTags.PR_ATTACH_MIME_TAG);
+            mime = mime != null && MIME_TYPE.matcher(mime.trim()).matches()
+                    ? mime.trim().toLowerCase(Locale.ROOT) : "application/octet-stream";
+            String cid = string(a, PropTags.PR_ATTACH_CONTENT_ID);
+            if (cid != null) {
+                cid = cid.trim().replaceAll("^<|>$", "");
+                if (!CONTENT_ID.matcher(cid).matches()) {
+                    omitted.add("attachment " + num.asInt() + ": PR_ATTACH_CONTENT_ID \"" + cid
+                            + "\" is not a usable Content-ID");
+                    cid = null;
+                }
+            }
+            String location = string(a, MimeProps.PR_ATTACH_CONTENT_LOCATION);
+            if (location != null && !PRINTABLE.matcher(location).matches()) {
+                location = null;
+            }
+            PropValue hidden = a.get(id(MimeProps.PR_ATTACHMENT_HIDDEN));
+            out.add(new Attachment(num.asInt(), method == MimeProps.ATTACH_EMBEDDED_MSG, mime,
+                    filename == null || filename.isBlank() ? null : filename, cid,
+                    location == null || location.isBlank() ? null : location,
+                    hidden != null && hidden.type() == PropType.PT_BOOLEAN && hidden.asBoolean()));
+        }
+        return out;
+    }
+
+    /**
+     * @param h    the header
+     * @param name To or Cc
+     * @param list the recipients; nothing is written when empty
+     */
+    private static void addressField(HeaderLines h, String name, List<MimeWriter.Recipient> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>();
+        for (MimeWriter.Recipient r : list) {
+            parts.add(new MailAddress(r.name(), r.address()).format());
+        }
+        h.add(name, String.join(", ", parts));
+    }
+
+    /**
+     * @param p        the message properties
+     * @param nameTag  PR_*_NAME
+     * @param emailTag PR_*_EMAIL_ADDRESS
+     * @param typeTag  PR_*_ADDRTYPE
+     * @param smtpTag  PR_*_SMTP_ADDRESS
+     * @return the originator, or null when it has no SMTP address
+     */
+    private static MailAddress originator(Map<Integer, PropValue> p, int nameTag, int emailTag, int typeTag,
+                                          int smtpTag) {
+        String address = smtpAddress(string(p, emailTag), string(p, typeTag), string(p, smtpTag));
+        if (address == null) {
+            return null;
+        }
+        String name = string(p, nameTag);
+        return new MailAddress(name == null || name.equals(address) ? "" : name, address);
+    }
+
+    /**
+     * @param email PR_EMAIL_ADDRESS or the like
+     * @param type  its address type
+     * @param smtp  PR_SMTP_ADDRESS or the like
+     * @return the SMTP address: {@code smtp} when set, else {@code email} when its type is SMTP or unset; null when
+     *         there is none
+     */
+    private static String smtpAddress(String email, String type, String smtp) {
+        if (smtp != null && !smtp.isBlank()) {
+            return smtp.trim();
+        }
+        if (email != null && !email.isBlank() && (type == null || type.equalsIgnoreCase(MimeProps.ADDRTYPE_SMTP))) {
+            return email.trim();
+        }
+        return null;
+    }
+
+    /**
+     * @param value a stored Message-ID, In-Reply-To or References value, or null
+     * @param what  the header, for the note when it is unusable
+     * @param one   whether exactly one msg-id is wanted
+     * @return the msg-ids, angle brackets added to a bare id, space separated; null when absent or unusable
+     */
+    private String msgIds(String value, String what, boolean one) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        List<String> ids = new ArrayList<>();
+        for (String token : value.trim().split("\\s+")) {
+            String t = token.startsWith("<") ? token : "<" + token + ">";
+            if (MSG_ID.matcher(t).matches()) {
+                ids.add(t);
+            }
+        }
+        if (ids.isEmpty()) {
+            omitted.add(what + ": \"" + value + "\" holds no usable msg-id"
+                    + (one ? "; a new Message-ID was generated" : ""));
+            return null;
+        }
+        return one ? ids.get(0) : String.join(" ", ids);
+    }
+
+    /**
+     * @param from the From address, or null
+     * @return the domain for a generated Message-ID
+     */
+    private String domain(MailAddress from) {
+        if (settings.messageIdDomain() != null) {
+            return settings.messageIdDomain();
+        }
+        if (from != null) {
+            int at = from.address().lastIndexOf('@');
+            String d = at >= 0 ? from.address().substring(at + 1) : "";
+            if (d.matches("[A-Za-z0-9.-]+")) {
+                return d;
+            }
+        }
+        return "jmapi.invalid";
+    }
+
+    /**
+     * Reads every row of a table with the given columns, and releases the table.
+     *
+     * @param table   the table; released here
+     * @param columns the columns
+     * @return the rows
+     */
+    private static List<Row> rows(MapiTable table, int[] columns) {
+        try {
+            table.setColumns(columns, 0);
+            List<Row> out = new ArrayList<>();
+            while (true) {
+                List<Row> batch = table.queryRows(100, 0);
+                if (batch.isEmpty()) {
+                    return out;
+                }
+                out.addAll(batch);
+            }
+        } finally {
+            table.release();
+        }
+    }
+
+    /**
+     * Reads properties; a value too large for an explicit request (MAPI_E_NOT_ENOUGH_MEMORY) is taken from a
+     * request for all properties.
+     *
+     * @param obj  the object
+     * @param tags the wanted tags
+     * @return the non-error values by property id
+     */
+    private static Map<Integer, PropValue> fetch(MapiProp obj, int[] tags) {
+        List<PropValue> values = obj.getProps(tags, 0).values();
+        boolean tooBig = values.stream()
+                .anyMatch(v -> v.isError() && v.errorCode() == HResult.MAPI_E_NOT_ENOUGH_MEMORY);
+        Map<Integer, PropValue> out = byId(values);
+        if (tooBig) {
+            Map<Integer, PropValue> all = byId(obj.getProps(null, 0).values());
+            for (int tag : tags) {
+                PropValue v = all.get(PropTag.id(tag));
+                if (v != null && !out.containsKey(PropTag.id(tag))) {
+                    out.put(PropTag.id(tag), v);
+                }
+            }
+            for (int tag : tags) {
+                if (!out.containsKey(PropTag.id(tag)) && values.stream().anyMatch(v -> v.id() == PropTag.id(tag)
+                        && v.isError() && v.errorCode() == HResult.MAPI_E_NOT_ENOUGH_MEMORY)) {
+                    throw new MapiException(HResult.MAPI_E_NOT_ENOUGH_MEMORY, PropTag.toString(tag)
+                            + " is too large to read inline and the object offers no other way to read it");
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param values property values, errors included
+     * @return the non-error ones by property id
+     */
+    private static Map<Integer, PropValue> byId(List<PropValue> values) {
+        Map<Integer, PropValue> out = new HashMap<>();
+        for (PropValue v : values) {
+            if (!v.isError() && v.tag() != PropTag.PR_NULL) {
+                out.putIfAbsent(v.id(), v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param props values by id
+     * @param tag   a string tag
+     * @return the string, or null when absent or not a string
+     */
+    private static String string(Map<Integer, PropValue> props, int tag) {
+        PropValue v = props.get(PropTag.id(tag));
+        return v != null && (v.type() == PropType.PT_UNICODE || v.type() == PropType.PT_STRING8) ? v.asString() : null;
+    }
+
+    /**
+     * @param tag a tag
+     * @return its id
+     */
+    private static int id(int tag) {
+        return PropTag.id(tag);
+    }
+
+    /**
+     * @param s text
+     * @return it with every line break as CRLF
+     */
+    private static String crlf(String s) {
+        return s.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+    }
+
+    /**
+     * @param b bytes
+     * @return whether they are all 7-bit
+     */
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param first a node
+     * @param rest  more nodes
+     * @return a new list of {@code first} then {@code rest}
+     */
+    private static List<Node> prepend(Node first, List<Node> rest) {
+        List<Node> out = new ArrayList<>(rest.size() + 1);
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    /** A node of the MIME structure being written. */
+    private sealed interface Node permits Multi, Leaf {}
+
+    /**
+     * A multipart.
+     *
+     * @param subtype mixed, alternative, related, or report with its report-type parameter
+     * @param parts   the parts
+     */
+    private record Multi(String subtype, List<Node> parts) implements Node {}
+
+    /**
+     * A leaf: a text body (data set) or an attachment (content fetched when written).
+     *
+     * @param mimeType   the body's type
+     * @param data       the body's bytes
+     * @param charset    the body's charset label
+     * @param attachment the attachment, or null for a body
+     * @param inline     whether the attachment is an inline part of a multipart/related
+     */
+    private record Leaf(String mimeType, byte[] data, String charset, Attachment attachment, boolean inline)
+            implements Node {
+        /**
+         * @param type    text/plain or text/html
+         * @param data    the bytes
+         * @param charset their charset label
+         * @return a body leaf
+         */
+        static Leaf text(String type, byte[] data, String charset) {
+            return new Leaf(type, data, charset, null, false);
+        }
+
+        /**
+         * @param a      the attachment
+         * @param inline whether it is an inline part of a multipart/related
+         * @return an attachment leaf
+         */
+        static Leaf attachment(Attachment a, boolean inline) {
+            return new Leaf(null, null, null, a, inline);
+        }
+    }
+
+    /**
+     * An attachment's descriptive properties.
+     *
+     * @param number          PR_ATTACH_NUM
+     * @param embedded        ATTACH_EMBEDDED_MSG (content is an RFC 822 message)
+     * @param mimeType        the MIME type, lower case; application/octet-stream when PR_ATTACH_MIME_TAG is
+     *                        missing or malformed
+     * @param filename        PR_ATTACH_LONG_FILENAME (else PR_ATTACH_FILENAME), or null
+     * @param contentId       PR_ATTACH_CONTENT_ID without angle brackets, or null
+     * @param contentLocation PR_ATTACH_CONTENT_LOCATION, or null
+     * @param hidden          PR_ATTACHMENT_HIDDEN
+     */
+    private record Attachment(int number, boolean embedded, String mimeType, String filename, String contentId,
+                              String contentLocation, boolean hidden) {}
+}
