@@ -52,6 +52,10 @@ import java.util.function.Predicate;
  * and {@code release()} of sinks are never called while it is held.
  */
 public final class TableData {
+    /** Bookmark ids shared by every view of every table, so that no view accepts another's bookmark. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_BOOKMARK =
+            new java.util.concurrent.atomic.AtomicInteger(Flags.BOOKMARK_END + 1);
+
     /** The most bookmarks one view holds at once; createBookmark beyond it fails (R-TBL-7). */
     public static final int MAX_BOOKMARKS = 256;
 
@@ -491,8 +495,6 @@ public final class TableData {
         private List<SortOrder> sortOrder = List.of();
         /** The cursor. */
         private Anchor cursor = new Anchor(NO_ROW, 0);
-        /** The next candidate bookmark id; predefined and used ids are skipped. */
-        private int nextBookmark = Flags.BOOKMARK_END + 1;
         /** What {@link #visible()} computed for {@link #cacheVersion}, or null. */
         private List<StoredRow> visibleCache;
         /** Row sequence to position in {@link #visibleCache}. */
@@ -836,12 +838,17 @@ public final class TableData {
             }
         }
 
-        /** @return a bookmark id that is neither predefined nor in use */
+        /**
+         * @return a bookmark id that is neither predefined nor used by any view in this process, so a bookmark of
+         *         another table is always MAPI_E_INVALID_BOOKMARK here (R-TBL-5, R-TBL-7)
+         */
         private int newBookmarkId() {
-            while (isPredefined(nextBookmark) || bookmarks.containsKey(nextBookmark)) {
-                nextBookmark++;
+            while (true) {
+                int id = NEXT_BOOKMARK.getAndIncrement();
+                if (!isPredefined(id) && !bookmarks.containsKey(id)) {
+                    return id;
+                }
             }
-            return nextBookmark++;
         }
 
         /**

@@ -488,6 +488,20 @@ class TableDataTest {
     }
 
     @Test
+    void R_TBL_7_aBookmarkOfAnotherTable_invalidBookmark() {
+        MapiTable a = view();
+        MapiTable b = new TableData(KEY, DEFAULT_COLUMNS, queue).openView();
+        int mine = b.createBookmark();
+        int theirs = a.createBookmark();
+        assertHr(() -> b.seekRow(theirs, 0), HResult.MAPI_E_INVALID_BOOKMARK);
+        assertHr(() -> b.freeBookmark(theirs), HResult.MAPI_E_INVALID_BOOKMARK);
+        assertHr(() -> a.seekRow(mine, 0), HResult.MAPI_E_INVALID_BOOKMARK);
+        b.freeBookmark(mine);
+        a.freeBookmark(theirs);
+        b.release();
+    }
+
+    @Test
     void R_TBL_7_createBookmark_beyondTheLimit_unableToComplete() {
         MapiTable v = view();
         List<Integer> marks = new ArrayList<>();
