@@ -77,63 +77,66 @@ final class SqliteContents {
     List<MessageRow> query(ContentsQuery q) {
         Plan p = plan(q.restriction(), q.sortOrder());
         return storage.db().read("reading the contents table of folder " + q.folderId(), c -> {
-            storage.foldersComponent().requireFolder(c, q.folderId());
-            SqliteQueue.Live live = storage.queueComponent().live(c);
-            List<Object> params = new ArrayList<>();
-            String sql = "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message WHERE "
-                    + where(p, params, q.folderId(), q.associated());
-            List<MessageRow> out = new ArrayList<>();
-            if (p.pureSql()) {
-                params.add(q.limit());
-                params.add(q.offset());
-                for (SqliteMessages.Head h : Sql.list(c, sql + " ORDER BY " + p.order().get() + " LIMIT ? OFFSET ?",
-                        SqliteMessages::mapHead, params.toArray())) {
-                    out.add(messages.row(c, h, live));
-                }
-                return out;
+            try (LargeLookup large = new LargeLookup(c)) {
+                return query(c, q, p, large);
             }
-            Predicate<RowSource> filter = Restrictions.scan(p.split().residual());
-            if (p.order().isPresent()) {
-                int skipped = 0;
-                try (PreparedStatement ps = c.prepareStatement(sql + " ORDER BY " + p.order().get())) {
-                    Sql.bind(ps, params.toArray());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (out.size() < q.limit() && rs.next()) {
-                            SqliteMessages.Head h = SqliteMessages.mapHead(rs);
-                            if (!filter.test(new LazyRow(c, h, live))) {
-                                continue;
-                            }
-                            if (skipped < q.offset()) {
-                                skipped++;
-                                continue;
-                            }
-                            out.add(messages.row(c, h, live));
+        });
+    }
+
+    private List<MessageRow> query(Connection c, ContentsQuery q, Plan p, LargeLookup large) throws SQLException {
+        storage.foldersComponent().requireFolder(c, q.folderId());
+        SqliteQueue.Live live = storage.queueComponent().live(c);
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message WHERE "
+                + where(p, params, q.folderId(), q.associated());
+        List<SqliteMessages.Head> out = new ArrayList<>();
+        if (p.pureSql()) {
+            params.add(q.limit());
+            params.add(q.offset());
+            return messages.rows(c, Sql.list(c, sql + " ORDER BY " + p.order().get() + " LIMIT ? OFFSET ?",
+                    SqliteMessages::mapHead, params.toArray()), live);
+        }
+        Predicate<RowSource> filter = Restrictions.scan(p.split().residual());
+        if (p.order().isPresent()) {
+            int skipped = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql + " ORDER BY " + p.order().get())) {
+                Sql.bind(ps, params.toArray());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (out.size() < q.limit() && rs.next()) {
+                        SqliteMessages.Head h = SqliteMessages.mapHead(rs);
+                        if (!filter.test(new LazyRow(c, h, live, large))) {
+                            continue;
                         }
+                        if (skipped < q.offset()) {
+                            skipped++;
+                            continue;
+                        }
+                        out.add(h);
                     }
                 }
-                return out;
             }
-            List<LazyRow> rows = new ArrayList<>();
-            for (SqliteMessages.Head h : Sql.list(c, sql, SqliteMessages::mapHead, params.toArray())) {
-                rows.add(new LazyRow(c, h, live));
+            return messages.rows(c, out, live);
+        }
+        List<LazyRow> rows = new ArrayList<>();
+        for (SqliteMessages.Head h : Sql.list(c, sql, SqliteMessages::mapHead, params.toArray())) {
+            rows.add(new LazyRow(c, h, live, large));
+        }
+        rows.sort(RowOrder.comparator(p.keys(), LazyRow::get, r -> r.head.id()));
+        int skipped = 0;
+        for (LazyRow r : rows) {
+            if (out.size() >= q.limit()) {
+                break;
             }
-            rows.sort(RowOrder.comparator(p.keys(), LazyRow::get, r -> r.head.id()));
-            int skipped = 0;
-            for (LazyRow r : rows) {
-                if (out.size() >= q.limit()) {
-                    break;
-                }
-                if (!filter.test(r)) {
-                    continue;
-                }
-                if (skipped < q.offset()) {
-                    skipped++;
-                    continue;
-                }
-                out.add(messages.row(c, r.head, live));
+            if (!filter.test(r)) {
+                continue;
             }
-            return out;
-        });
+            if (skipped < q.offset()) {
+                skipped++;
+                continue;
+            }
+            out.add(r.head);
+        }
+        return messages.rows(c, out, live);
     }
 
     int count(long folderId, boolean associated, Restriction r) {
@@ -148,12 +151,12 @@ final class SqliteContents {
             SqliteQueue.Live live = storage.queueComponent().live(c);
             Predicate<RowSource> filter = Restrictions.scan(p.split().residual());
             int n = 0;
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + SqliteMessages.HEAD_COLUMNS
+            try (LargeLookup large = new LargeLookup(c); PreparedStatement ps = c.prepareStatement("SELECT " + SqliteMessages.HEAD_COLUMNS
                     + " FROM message WHERE " + where + " ORDER BY " + p.order().orElseThrow())) {
                 Sql.bind(ps, params.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (filter.test(new LazyRow(c, SqliteMessages.mapHead(rs), live))) {
+                        if (filter.test(new LazyRow(c, SqliteMessages.mapHead(rs), live, large))) {
                             n++;
                         }
                     }
@@ -180,6 +183,43 @@ final class SqliteContents {
     }
 
     /**
+     * Reads a message's top-level out-of-line value descriptors for {@link LazyRow}s, with one statement prepared on
+     * first use and reused for every row of the call (the same SQL as {@link SqliteMessages#largeValues}). Valid
+     * inside the read transaction of {@code c}; used on one thread; closed at the end of the call.
+     */
+    static final class LargeLookup implements AutoCloseable {
+        private final Connection c;
+        private PreparedStatement ps;
+
+        LargeLookup(Connection c) {
+            this.c = c;
+        }
+
+        List<LargeValue> of(long messageId) throws SQLException {
+            if (ps == null) {
+                ps = c.prepareStatement("SELECT prop_tag, size, id FROM large_value WHERE message_id = ? "
+                        + "AND object_id = 0 ORDER BY id");
+            }
+            ps.setLong(1, messageId);
+            List<LargeValue> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new LargeValue(rs.getInt(1), rs.getLong(2), rs.getLong(3)));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (ps != null) {
+                ps.close();
+                ps = null;
+            }
+        }
+    }
+
+    /**
      * A message as a restriction sees it: its top-level properties, out-of-line values loaded on first use, and its
      * recipient and attachment rows for RES_SUBRESTRICTION. Valid only inside the read transaction of
      * {@code c}; used on one thread.
@@ -187,12 +227,14 @@ final class SqliteContents {
     static final class LazyRow implements RowSource {
         private final Connection c;
         private final SqliteMessages.Head head;
+        private final LargeLookup lookup;
         private final Map<Integer, PropValue> byId = new HashMap<>();
         private List<LargeValue> large;
 
-        LazyRow(Connection c, SqliteMessages.Head head, SqliteQueue.Live live) {
+        LazyRow(Connection c, SqliteMessages.Head head, SqliteQueue.Live live, LargeLookup lookup) {
             this.c = c;
             this.head = head;
+            this.lookup = lookup;
             for (PropValue v : SqliteMessages.rootProperties(head, SqliteMessages.queueState(head, live))) {
                 byId.put(v.id(), v);
             }
@@ -212,7 +254,7 @@ final class SqliteContents {
             }
             try {
                 if (large == null) {
-                    large = SqliteMessages.largeValues(c, head.id(), 0);
+                    large = lookup.of(head.id());
                 }
                 for (LargeValue lv : large) {
                     if (PropTag.id(lv.tag()) == id) {

@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -144,6 +145,57 @@ final class SqliteMessages {
     MessageRow row(Connection c, Head h, SqliteQueue.Live live) throws SQLException {
         MessageInfo info = info(h, live);
         return new MessageRow(info, rootProperties(h, info.queue()), largeValues(c, h.id(), 0));
+    }
+
+    /**
+     * The rows of several messages, in the order of {@code heads}; the top-level out-of-line values of all of them
+     * are read with one statement (per {@value #IDS_PER_STATEMENT} messages) instead of one per message.
+     */
+    List<MessageRow> rows(Connection c, List<Head> heads, SqliteQueue.Live live) throws SQLException {
+        List<Long> ids = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            ids.add(h.id());
+        }
+        Map<Long, List<LargeValue>> large = topLargeValues(c, ids);
+        List<MessageRow> out = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            MessageInfo info = info(h, live);
+            out.add(new MessageRow(info, rootProperties(h, info.queue()), large.getOrDefault(h.id(), List.of())));
+        }
+        return out;
+    }
+
+    /** At most this many message ids are bound in one {@code IN (…)} list (well under SQLite's variable limit). */
+    static final int IDS_PER_STATEMENT = 500;
+
+    /**
+     * @return the top-level out-of-line values (object 0) of the given messages, by message id, each list in id
+     *         order as {@link #largeValues} returns it; messages without any are absent from the map
+     */
+    static Map<Long, List<LargeValue>> topLargeValues(Connection c, List<Long> messageIds) throws SQLException {
+        List<Long> distinct = new ArrayList<>(new LinkedHashSet<>(messageIds));
+        Map<Long, List<LargeValue>> out = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += IDS_PER_STATEMENT) {
+            List<Long> part = distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_STATEMENT));
+            StringBuilder sql = new StringBuilder("SELECT message_id, prop_tag, size, id FROM large_value "
+                    + "WHERE object_id = 0 AND message_id IN (");
+            for (int i = 0; i < part.size(); i++) {
+                sql.append(i == 0 ? "?" : ", ?");
+            }
+            sql.append(") ORDER BY id");
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < part.size(); i++) {
+                    ps.setLong(i + 1, part.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                                .add(new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4)));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     MessageInfo info(long id) {

@@ -268,12 +268,8 @@ final class SqliteQueue {
     List<MessageRow> list() {
         return db().read("reading the outgoing queue", c -> {
             Live live = live(c);
-            List<MessageRow> out = new ArrayList<>();
-            for (SqliteMessages.Head h : Sql.list(c, "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message "
-                    + "WHERE queued = 1 ORDER BY queue_time, id", SqliteMessages::mapHead)) {
-                out.add(storage.messagesComponent().row(c, h, live));
-            }
-            return out;
+            return storage.messagesComponent().rows(c, Sql.list(c, "SELECT " + SqliteMessages.HEAD_COLUMNS
+                    + " FROM message WHERE queued = 1 ORDER BY queue_time, id", SqliteMessages::mapHead), live);
         });
     }
 

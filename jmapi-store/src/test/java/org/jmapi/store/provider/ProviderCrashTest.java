@@ -137,8 +137,9 @@ class ProviderCrashTest {
                         .map(a -> CrashingClient.subject(a.n())).toList();
                 List<String> got = subjects(t);
                 assertThat(got).containsAll(expected);
-                // at most the one save that was under way when the kill came is there unacknowledged
-                assertThat(got.size()).isBetween(expected.size(), expected.size() + 1);
+                // every acknowledged save is there; later unacknowledged commits may be too (the kill can cut the
+                // pipe before the child's last acknowledgements reach us)
+                assertThat(got.size()).isGreaterThanOrEqualTo(expected.size());
             }
             // the store still takes writes after the crash
             try (MapiFolder inbox = inbox(store)) {

@@ -96,7 +96,9 @@ class SqliteCrashTest {
             assertThat(queue).allSatisfy(r -> assertThat(r.info().queue().locked())
                     .as("a lock of the killed spooler must not survive").isFalse());
             int stored = s.loadFolder(outbox).contentCount();
-            assertThat(stored).isBetween(acknowledged.size(), acknowledged.size() + 1);
+            // Every acknowledged save is there; saves committed after the last acknowledgement we could read are
+            // allowed too (the kill can cut the pipe before the child's last lines reach us).
+            assertThat(stored).isGreaterThanOrEqualTo(acknowledged.size());
             assertThat(s.count(outbox, false, null)).isEqualTo(stored);
             assertThat(byId).hasSize(acknowledged.size());
             assertThat(s.lockNextQueued()).isPresent();
