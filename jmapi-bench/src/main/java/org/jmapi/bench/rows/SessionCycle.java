@@ -24,7 +24,6 @@ public final class SessionCycle extends Pending {
 
     @Override
     public String notMeasuredReason() {
-        return "needs the SQLite message store provider (org.jmapi.store.provider, being built): without it a "
-                + "profile has no store to open";
+        return "not written yet: the SQLite store provider (jmapi.sqlite-store) now exists; the timed cycle loop is the next step (LogonCycleLeakTest already checks no growth over 10,000 cycles with the in-memory providers)";
     }
 }
