@@ -90,7 +90,7 @@ public final class Report {
         if (run.path("notMeasured").isEmpty()) {
             b.append("Every row of the issue is measured.\n\n");
         } else {
-            b.append("These rows of issue #6 print no figures: the code they measure is still being built. The "
+            b.append("These rows of issue #6 print no figures yet; each says what is missing. The "
                     + "harness has a class for each (`jmapi-bench/src/main/java/org/jmapi/bench/rows/`, registered "
                     + "in `Rows.ALL`); each becomes a measuring row when its code lands.\n\n");
             b.append("| row | what | baseline | target | why not yet |\n|---|---|---|---|---|\n");
