@@ -27,7 +27,6 @@ abstract class LogonRecord {
     private boolean active;
     private boolean chainStarted;
     private boolean logoffRunning;
-    private boolean supportGoneDuringLogoff;
     private boolean ended;
 
     LogonRecord(RealSession session, ProviderSlot slot, String label, org.jmapi.spi.MapiSupport.Kind kind) {
@@ -74,8 +73,7 @@ abstract class LogonRecord {
     final void supportReleased() {
         synchronized (this) {
             if (logoffRunning) {
-                supportGoneDuringLogoff = true;
-                return;
+                return; // the chain that called Logoff releases the logon once Logoff returned
             }
             if (!active) {
                 // A re-open (R-MS-3) or a failed logon: nothing to end, only what it may have registered.
@@ -150,12 +148,8 @@ abstract class LogonRecord {
         return logonInterface() + "::Logoff";
     }
 
-    /** @return whether the object passed is a registered MAPI-side object of this logon */
+    /** Registers an object MAPI handed to the provider (a profile section) so that it dies with the logon. */
     <T extends BaseMapiObject> T track(T object) {
         return mapiObjects.register(object);
-    }
-
-    synchronized boolean supportReleasedDuringLogoff() {
-        return supportGoneDuringLogoff;
     }
 }

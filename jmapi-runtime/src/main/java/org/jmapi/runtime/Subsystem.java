@@ -89,10 +89,6 @@ final class Subsystem {
         }
     }
 
-    boolean alive() {
-        return alive;
-    }
-
     void sessionStarted(RealSession s, boolean allowOthers) {
         sessions.add(s);
         if (allowOthers) {
