@@ -9,7 +9,6 @@ import org.sqlite.SQLiteException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -62,6 +61,8 @@ final class Db implements AutoCloseable {
     private final String url;
     private final SqliteStorage.Options options;
     private final Connection writer;
+    /** The writer's prepared statements; used only under {@link #writeLock}. */
+    private final StatementCache writerStatements;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> idleReaders;
     private final List<Connection> allReaders = new ArrayList<>();
@@ -78,6 +79,7 @@ final class Db implements AutoCloseable {
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
             }
+            this.writerStatements = new StatementCache(writer);
         } catch (SQLException e) {
             throw translate(e, "opening");
         }
@@ -94,6 +96,9 @@ final class Db implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        // Sql.insert reads last_insert_rowid() itself: without this, sqlite-jdbc prepares and runs that query
+        // after every INSERT on its own
+        config.setGetGeneratedKeys(false);
         return config.createConnection(url);
     }
 
@@ -110,23 +115,22 @@ final class Db implements AutoCloseable {
         try {
             checkOpen();
             writeLock.lock();
+            StatementCache outer = writerStatements.enter();
             try {
-                exec(writer, "BEGIN IMMEDIATE");
+                Sql.update(writer, "BEGIN IMMEDIATE");
                 try {
                     T result = work.run(writer);
                     if (changes) {
-                        try (PreparedStatement ps = writer.prepareStatement(
-                                "UPDATE store_counter SET value = value + 1 WHERE name = 'changes'")) {
-                            ps.executeUpdate();
-                        }
+                        Sql.update(writer, "UPDATE store_counter SET value = value + 1 WHERE name = 'changes'");
                     }
-                    exec(writer, "COMMIT");
+                    Sql.update(writer, "COMMIT");
                     return result;
                 } catch (Throwable t) {
                     rollback(writer);
                     throw t;
                 }
             } finally {
+                StatementCache.exit(outer);
                 writeLock.unlock();
             }
         } catch (SQLException | IOException e) {
@@ -316,6 +320,7 @@ final class Db implements AutoCloseable {
                 allReaders.clear();
             }
             idleReaders.clear();
+            writerStatements.close();
             closeQuietly(writer);
         } finally {
             life.writeLock().unlock();
