@@ -54,8 +54,9 @@ public final class Report {
             JsonNode base = r.path("baseline");
             b.append("| `").append(r.path("name").asText()).append("` | ")
                     .append(figure(r.path("value"), r.path("error"), unit)).append(" | ")
-                    .append(figure(base.path("value"), base.path("error"), unit)).append(" `")
-                    .append(base.path("name").asText()).append("` | ")
+                    .append(Double.isNaN(base.path("value").asDouble()) ? "—"
+                            : figure(base.path("value"), base.path("error"), unit) + " `"
+                            + base.path("name").asText() + "`").append(" | ")
                     .append(fmt(r.path("ratio").asDouble())).append(" | ")
                     .append(r.path("target").asText()).append(" | ")
                     .append(status(r)).append(" |\n");
@@ -66,6 +67,8 @@ public final class Report {
         }
         b.append("\n± is the 99.9% confidence half-width (JMH's computation) over the 1-second windows (over the "
                 + "measured iterations with `--jmh`).\n\n");
+
+        shutdownChart(run, b);
 
         b.append("## Rows\n\n");
         for (JsonNode r : run.path("rows")) {
@@ -124,6 +127,14 @@ public final class Report {
                 + "parameters), and before measuring the driver checks that jmapi and the baseline return the same "
                 + "50 messages in the same order for both queries. `store.save` writes two fresh files side by "
                 + "side in the same directory.\n");
+        b.append("- The end-to-end rows (`session.cycle`, `shutdown.objects`) are plain timed loops with warm-up, no "
+                + "baseline: they go through the real runtime (`Mapi.initialize` on a home in the work directory, one "
+                + "profile with one `jmapi.sqlite-store` service, `MAPILogonEx`, the message-store table, "
+                + "`openMsgStore`). `session.cycle` reports cycles per second and checks that the live `jmapi-*` "
+                + "threads and `LeakTracker.liveObjects()` do not grow over the loop (full run: 100,000 cycles or "
+                + "60 s, whichever comes first; the parameters say which). `shutdown.objects` times "
+                + "`storeLogoff(LOGOFF_QUIET)` + the store's final `release` with N open objects (median of the "
+                + "repetitions) and checks afterwards that every one of them answers `MAPI_E_INVALID_OBJECT`.\n");
         b.append("- Ratios read the way the targets do: `store.save` ratio = jmapi messages/s ÷ baseline "
                 + "messages/s (higher is better); `table.*` ratio = jmapi ms ÷ baseline ms (lower is better).\n");
         b.append("- The baselines are plain JDBC on the same SQLite driver (xerial sqlite-jdbc) with no jmapi "
@@ -143,6 +154,43 @@ public final class Report {
         Path doc = root.resolve("docs/performance.md");
         Files.createDirectories(doc.getParent());
         Files.writeString(doc, b.toString());
+    }
+
+    /**
+     * A text chart of the {@code shutdown.objects[N]} rows: median storeLogoff + final release time against the
+     * number of open objects, bars to a linear scale, with the time per object and the linear extrapolation from the
+     * smallest case for comparison.
+     */
+    static void shutdownChart(JsonNode run, StringBuilder b) {
+        java.util.List<JsonNode> pts = new java.util.ArrayList<>();
+        for (JsonNode r : run.path("rows")) {
+            if (r.path("name").asText().startsWith("shutdown.objects") && r.path("params").has("open_objects")) {
+                pts.add(r);
+            }
+        }
+        if (pts.isEmpty()) {
+            return;
+        }
+        pts.sort(java.util.Comparator.comparingLong(r -> r.path("params").path("open_objects").asLong()));
+        double max = 0;
+        for (JsonNode r : pts) {
+            max = Math.max(max, r.path("value").asDouble());
+        }
+        long n0 = pts.get(0).path("params").path("open_objects").asLong();
+        double t0 = pts.get(0).path("value").asDouble();
+        b.append("## Shutdown time against open objects\n\n");
+        b.append("`storeLogoff(LOGOFF_QUIET)` + final `release` of the store (median of the repetitions), "
+                + "linear scale; target: 10,000 objects under 20 ms, 100,000 ≤ 12× 10,000.\n\n```text\n");
+        b.append(String.format(Locale.ROOT, "%12s  %-50s  %10s  %12s  %s%n", "open objects", "time",
+                "median ms", "µs / object", "linear from " + String.format(Locale.ROOT, "%,d", n0)));
+        for (JsonNode r : pts) {
+            long n = r.path("params").path("open_objects").asLong();
+            double t = r.path("value").asDouble();
+            int w = max <= 0 ? 0 : (int) Math.max(1, Math.round(50 * t / max));
+            b.append(String.format(Locale.ROOT, "%,12d  %-50s  %10.2f  %12.3f  %.2f ms%n", n, "█".repeat(w), t,
+                    t * 1000 / n, t0 * n / n0));
+        }
+        b.append("```\n\n");
     }
 
     private static String status(JsonNode r) {

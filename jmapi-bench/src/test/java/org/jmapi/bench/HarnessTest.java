@@ -56,4 +56,25 @@ class HarnessTest {
                 .contains("`bench/run --quick`").contains("2025-01-01T00:00:00Z");
         assertThat(doc).doesNotContain("| `mime.parse` | 0");
     }
+
+    @Test
+    void reportChartsShutdownTimeAgainstOpenObjects(@TempDir Path root) throws Exception {
+        Result small = new Result("shutdown.objects[1000]", 1.5, Double.NaN, "ms", "—", Double.NaN, Double.NaN,
+                Double.NaN, "report (chart)", List.of(new Result.Check("every open object invalidated", true)),
+                Map.of("open_objects", 1000));
+        Result big = new Result("shutdown.objects[10000]", 25, Double.NaN, "ms", "—", Double.NaN, Double.NaN,
+                Double.NaN, "< 20 ms", List.of(new Result.Check("< 20 ms", false)), Map.of("open_objects", 10000));
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("date", "2025-01-01T00:00:00Z");
+        run.put("command", "bench/run --quick");
+        run.put("mode", "quick");
+        run.put("machine", Map.of("cores", 2, "jdk", "17"));
+        run.put("rows", List.of(small.toJson(), big.toJson()));
+        run.put("notMeasured", List.of());
+        Report.write(new ObjectMapper().valueToTree(run), root);
+        String doc = Files.readString(root.resolve("docs/performance.md"));
+        assertThat(doc).contains("## Shutdown time against open objects").contains("**MISSED** (< 20 ms)")
+                .contains("█".repeat(50)).contains("      10,000");
+        assertThat(doc).doesNotContain("NaN");
+    }
 }
