@@ -1,14 +1,11 @@
 package org.jmapi.store.provider;
 
 import org.jmapi.AdviseSink;
-import org.jmapi.BaseMapiObject;
 import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropValue;
+import org.jmapi.spi.GatedTable;
 import org.jmapi.spi.LogonGate;
 import org.jmapi.table.MapiTable;
-import org.jmapi.table.Restriction;
-import org.jmapi.table.Row;
-import org.jmapi.table.SortOrder;
 import org.jmapi.table.TableData;
 
 import java.util.HashMap;
@@ -33,8 +30,7 @@ import java.util.function.Supplier;
  *
  * <p>The caller owns one reference. <b>Threads:</b> thread-safe.
  */
-@SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Watcher {
+final class LogonTable extends GatedTable implements StoreFile.Watcher {
 
     /**
      * Rows read from the store into a {@link TableData}, rewritten only where they changed.
@@ -85,7 +81,6 @@ final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Wa
     }
 
     private final SqliteMsgStore store;
-    private final MapiTable view;
     private final Source source;
     private final Consumer<LogonTable> onGone;
     private volatile boolean stale;
@@ -99,8 +94,8 @@ final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Wa
      *               child), may be null
      */
     LogonTable(SqliteMsgStore store, MapiTable view, Source source, Consumer<LogonTable> onGone) {
+        super(view, store::enterGate);
         this.store = store;
-        this.view = view;
         this.source = source;
         this.onGone = onGone;
         if (source != null) {
@@ -108,9 +103,10 @@ final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Wa
         }
     }
 
-    private LogonGate.Pass enter() {
-        checkValid();
-        LogonGate.Pass pass = store.enterGate();
+    /** Enters the logon's gate and re-reads the rows first when the store changed since the last call. */
+    @Override
+    protected LogonGate.Pass enter() {
+        LogonGate.Pass pass = super.enter();
         if (stale) {
             try {
                 stale = false;
@@ -136,114 +132,19 @@ final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Wa
     }
 
     @Override
-    public int[] queryColumns(int flags) {
-        try (var pass = enter()) {
-            return view.queryColumns(flags);
-        }
-    }
-
-    @Override
-    public void setColumns(int[] tags, int flags) {
-        try (var pass = enter()) {
-            view.setColumns(tags, flags);
-        }
-    }
-
-    @Override
-    public List<Row> queryRows(int count, int flags) {
-        try (var pass = enter()) {
-            return view.queryRows(count, flags);
-        }
-    }
-
-    @Override
-    public SeekResult seekRow(int bookmark, int rowCount) {
-        try (var pass = enter()) {
-            return view.seekRow(bookmark, rowCount);
-        }
-    }
-
-    @Override
-    public Position queryPosition() {
-        try (var pass = enter()) {
-            return view.queryPosition();
-        }
-    }
-
-    @Override
-    public void seekRowApprox(int numerator, int denominator) {
-        try (var pass = enter()) {
-            view.seekRowApprox(numerator, denominator);
-        }
-    }
-
-    @Override
-    public void findRow(Restriction restriction, int bookmark, int flags) {
-        try (var pass = enter()) {
-            view.findRow(restriction, bookmark, flags);
-        }
-    }
-
-    @Override
-    public void restrict(Restriction restriction, int flags) {
-        try (var pass = enter()) {
-            view.restrict(restriction, flags);
-        }
-    }
-
-    @Override
-    public void sortTable(List<SortOrder> order, int flags) {
-        try (var pass = enter()) {
-            view.sortTable(order, flags);
-        }
-    }
-
-    @Override
-    public List<SortOrder> querySortOrder() {
-        try (var pass = enter()) {
-            return view.querySortOrder();
-        }
-    }
-
-    @Override
-    public int createBookmark() {
-        try (var pass = enter()) {
-            return view.createBookmark();
-        }
-    }
-
-    @Override
-    public void freeBookmark(int bookmark) {
-        try (var pass = enter()) {
-            view.freeBookmark(bookmark);
-        }
-    }
-
-    @Override
-    public int getRowCount(int flags) {
-        try (var pass = enter()) {
-            return view.getRowCount(flags);
-        }
-    }
-
-    @Override
     public int advise(int eventMask, AdviseSink sink) {
-        try (var pass = enter()) {
-            int c = view.advise(eventMask, sink);
-            synchronized (this) {
-                listeners++;
-            }
-            return c;
+        int c = super.advise(eventMask, sink);
+        synchronized (this) {
+            listeners++;
         }
+        return c;
     }
 
     @Override
     public void unadvise(int connection) {
-        try (var pass = enter()) {
-            view.unadvise(connection);
-            synchronized (this) {
-                listeners = Math.max(0, listeners - 1);
-            }
+        super.unadvise(connection);
+        synchronized (this) {
+            listeners = Math.max(0, listeners - 1);
         }
     }
 
@@ -258,15 +159,13 @@ final class LogonTable extends BaseMapiObject implements MapiTable, StoreFile.Wa
 
     @Override
     protected void onInvalidate() {
-        if (view instanceof BaseMapiObject b) {
-            b.invalidate();
-        }
+        super.onInvalidate();
         gone();
     }
 
     @Override
     protected void onFinalRelease() {
-        view.release();
+        super.onFinalRelease();
         gone();
         store.untrack(this);
     }
