@@ -361,114 +361,6 @@ public final class TableData {
     }
 
     /**
-     * One advise registration (R-NTF-1): holds the sink (AddRef'ed when it is a {@link MapiObject}) until closed and
-     * until no OnNotify for it is running any more, then releases it exactly once.
-     */
-    private static final class Registration {
-        /** The sink; AddRef'ed when it is a {@link MapiObject} (R-REF-2). */
-        private final AdviseSink sink;
-        /** Threads running the sink's OnNotify now; guarded by {@code this}. */
-        private final List<Thread> running = new ArrayList<>();
-        /** False once closed: nothing more is delivered; guarded by {@code this}. */
-        private boolean active = true;
-        /** Set when the sink is released, so that it is released exactly once; guarded by {@code this}. */
-        private boolean released;
-        /** Threads inside {@link #close(boolean)} waiting for OnNotify calls; they release the sink themselves. */
-        private int waiters;
-
-        /** @param sink the sink; AddRef'ed here when it is a {@link MapiObject} (R-REF-2) */
-        Registration(AdviseSink sink) {
-            this.sink = sink;
-            if (sink instanceof MapiObject o) {
-                o.addRef();
-            }
-        }
-
-        /**
-         * Runs on the notifier: delivers one batch unless the registration was closed meanwhile.
-         *
-         * @param batch the notifications for one OnNotify call
-         */
-        void deliver(List<Notification> batch) {
-            synchronized (this) {
-                if (!active) {
-                    return;
-                }
-                running.add(Thread.currentThread());
-            }
-            try {
-                sink.onNotify(batch);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "advise sink threw from onNotify", e);
-            } finally {
-                finished();
-            }
-        }
-
-        /**
-         * After an OnNotify: releases the sink if the registration was closed, no other OnNotify is running and no
-         * {@link #close(boolean)} is waiting (R-NTF-1: the release waits for a running OnNotify).
-         */
-        private void finished() {
-            boolean release;
-            synchronized (this) {
-                running.remove(Thread.currentThread());
-                notifyAll();
-                release = !active && running.isEmpty() && !released && waiters == 0;
-                released |= release;
-            }
-            if (release) {
-                releaseSink();
-            }
-        }
-
-        /**
-         * Stops delivery. With {@code waitForOthers}, first waits for OnNotify calls running on other threads (an
-         * OnNotify on the calling thread, i.e. unadvise from inside the sink, is not waited for). The sink is
-         * released now, or by the last running OnNotify when it returns.
-         *
-         * @param waitForOthers whether to wait for OnNotify calls running on other threads (true for unadvise)
-         */
-        void close(boolean waitForOthers) {
-            boolean release;
-            boolean interrupted = false;
-            synchronized (this) {
-                active = false;
-                waiters++;
-                while (waitForOthers && runningElsewhere()) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                waiters--;
-                release = running.isEmpty() && !released;
-                released |= release;
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (release) {
-                releaseSink();
-            }
-        }
-
-        /** @return whether an OnNotify is running on a thread other than the caller's */
-        private boolean runningElsewhere() {
-            Thread me = Thread.currentThread();
-            return running.stream().anyMatch(t -> t != me);
-        }
-
-        /** Gives back the sink reference taken at construction; called once. */
-        private void releaseSink() {
-            if (sink instanceof MapiObject o) {
-                o.release();
-            }
-        }
-    }
-
-    /**
      * A position that follows its row.
      *
      * @param seq the row's sequence, or {@link #NO_ROW}
@@ -486,7 +378,7 @@ public final class TableData {
         /** Bookmarks from {@link #createBookmark()}, by id (R-TBL-7). */
         private final Map<Integer, Anchor> bookmarks = new HashMap<>();
         /** Advise registrations by connection number. */
-        private final Map<Integer, Registration> sinks = new LinkedHashMap<>();
+        private final Map<Integer, AdviseRegistration> sinks = new LinkedHashMap<>();
         /** The column set (SetColumns, R-TBL-1). */
         private int[] columns = defaultColumns.clone();
         /** The restriction (Restrict, R-TBL-3), or null. */
@@ -677,7 +569,7 @@ public final class TableData {
             if (sink == null) {
                 throw invalid("Advise: null sink");
             }
-            Registration reg = new Registration(sink);
+            AdviseRegistration reg = new AdviseRegistration(sink);
             int connection = nextConnection();
             try {
                 synchronized (lock) {
@@ -694,7 +586,7 @@ public final class TableData {
         @Override
         public void unadvise(int connection) {
             checkValid();
-            Registration reg;
+            AdviseRegistration reg;
             synchronized (lock) {
                 reg = sinks.remove(connection);
             }
@@ -728,7 +620,7 @@ public final class TableData {
          * @param destroyed true at the final release, false at invalidation (logoff)
          */
         private void dispose(boolean destroyed) {
-            List<Registration> regs;
+            List<AdviseRegistration> regs;
             synchronized (lock) {
                 regs = new ArrayList<>(sinks.values());
                 sinks.clear();
@@ -954,7 +846,7 @@ public final class TableData {
         private void queue(List<Notification> events) {
             for (Notification n : events) {
                 List<Notification> batch = List.of(n);
-                for (Registration reg : sinks.values()) {
+                for (AdviseRegistration reg : sinks.values()) {
                     outbox.add(() -> reg.deliver(batch));
                 }
             }

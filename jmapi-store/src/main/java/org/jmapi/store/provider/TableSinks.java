@@ -6,6 +6,7 @@ import org.jmapi.HResult;
 import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.Notification;
+import org.jmapi.table.AdviseRegistration;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ final class TableSinks {
     private static final AtomicInteger CONNECTIONS = new AtomicInteger();
 
     private final Executor executor;
-    private final Map<Integer, Registration> registrations = new LinkedHashMap<>();
+    private final Map<Integer, AdviseRegistration> registrations = new LinkedHashMap<>();
 
     /** @param executor runs deliveries asynchronously, one at a time in order (a single-thread executor) */
     TableSinks(Executor executor) {
@@ -54,7 +55,7 @@ final class TableSinks {
         do {
             c = CONNECTIONS.incrementAndGet();
         } while (c == 0);
-        Registration r = new Registration(sink);
+        AdviseRegistration r = new AdviseRegistration(sink);
         synchronized (this) {
             registrations.put(c, r);
         }
@@ -68,7 +69,7 @@ final class TableSinks {
      * @throws MapiException MAPI_E_NOT_FOUND for an unknown connection
      */
     void unadvise(int connection) {
-        Registration r;
+        AdviseRegistration r;
         synchronized (this) {
             r = registrations.remove(connection);
         }
@@ -89,13 +90,13 @@ final class TableSinks {
      * @param events the events of one change
      */
     void deliver(List<Notification> events) {
-        List<Registration> regs;
+        List<AdviseRegistration> regs;
         synchronized (this) {
             regs = new ArrayList<>(registrations.values());
         }
         for (Notification n : events) {
             List<Notification> batch = List.of(n);
-            for (Registration r : regs) {
+            for (AdviseRegistration r : regs) {
                 try {
                     executor.execute(() -> r.deliver(batch));
                 } catch (RejectedExecutionException e) {
@@ -107,84 +108,11 @@ final class TableSinks {
 
     /** Closes every registration without waiting; their sinks are released (now or when a running OnNotify ends). */
     void closeAll() {
-        List<Registration> regs;
+        List<AdviseRegistration> regs;
         synchronized (this) {
             regs = new ArrayList<>(registrations.values());
             registrations.clear();
         }
         regs.forEach(r -> r.close(false));
-    }
-
-    /** One registration; see the class comment. */
-    private static final class Registration {
-        private final AdviseSink sink;
-        private final List<Thread> running = new ArrayList<>();
-        private boolean active = true;
-        private boolean released;
-        private int waiters;
-
-        Registration(AdviseSink sink) {
-            this.sink = sink;
-            if (sink instanceof MapiObject o) {
-                o.addRef();
-            }
-        }
-
-        void deliver(List<Notification> batch) {
-            synchronized (this) {
-                if (!active) {
-                    return;
-                }
-                running.add(Thread.currentThread());
-            }
-            try {
-                sink.onNotify(batch);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "table advise sink threw from onNotify", e);
-            } finally {
-                boolean release;
-                synchronized (this) {
-                    running.remove(Thread.currentThread());
-                    notifyAll();
-                    release = !active && running.isEmpty() && !released && waiters == 0;
-                    released |= release;
-                }
-                if (release) {
-                    releaseSink();
-                }
-            }
-        }
-
-        void close(boolean waitForOthers) {
-            boolean release;
-            boolean interrupted = false;
-            synchronized (this) {
-                active = false;
-                waiters++;
-                Thread me = Thread.currentThread();
-                while (waitForOthers && running.stream().anyMatch(t -> t != me)) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-                waiters--;
-                release = running.isEmpty() && !released;
-                released |= release;
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (release) {
-                releaseSink();
-            }
-        }
-
-        private void releaseSink() {
-            if (sink instanceof MapiObject o) {
-                o.release();
-            }
-        }
     }
 }
