@@ -99,12 +99,13 @@ final class Outbound {
      *
      * @param ss    the spooler's store
      * @param force a flush: retry times are ignored (R-FLUSH-2)
-     * @return the queued messages still ready to send after the pass (not locked elsewhere, not waiting for a
-     *         retry time, not deferred): 0 means the store's queue is drained as far as this spooler can drain it
+     * @return the messages this pass tried to send; a pass that tried none found nothing ready (everything left is
+     *         locked elsewhere, waiting for a retry time, deferred, or for a transport that is not available): the
+     *         store's queue is drained as far as this spooler can drain it
      */
     int sendQueued(Spooler.SpoolerStore ss, boolean force) {
         List<EntryId> queue;
-        ss.use.lock();
+        ss.use.readLock().lock();
         try {
             if (!ss.serving() || !ss.activity.acceptsOutbound()) {
                 return 0;
@@ -113,15 +114,14 @@ final class Outbound {
         } catch (MapiException e) {
             return 0;
         } finally {
-            ss.use.unlock();
+            ss.use.readLock().unlock();
         }
-        int ready = 0;
+        int attempted = 0;
         for (EntryId id : queue) {
             if (spooler.stopping() || !isReady(id, force)) {
                 continue;
             }
-            Outcome outcome;
-            ss.use.lock();
+            ss.use.readLock().lock();
             try {
                 if (!ss.serving()) {
                     return 0;
@@ -134,19 +134,17 @@ final class Outbound {
                     return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
                 }
                 current = ss;
+                attempted++;
                 try (StoreActivity.Transfer t = transfer.get()) {
-                    outcome = sendOne(ss.record.store(), id);
+                    sendOne(ss.record.store(), id);
                 } finally {
                     current = null;
                 }
             } finally {
-                ss.use.unlock();
-            }
-            if (outcome == Outcome.RETRY && isReady(id, false)) {
-                ready++;
+                ss.use.readLock().unlock();
             }
         }
-        return ready;
+        return attempted;
     }
 
     private boolean isReady(EntryId id, boolean force) {
@@ -255,6 +253,7 @@ final class Outbound {
                 }
                 if (end == 0) {
                     msg.saveChanges(Flags.KEEP_OPEN_READWRITE); // keep PR_RESPONSIBILITY of the recipients reached
+                    refused.add(t); // what it left is for another transport, or gets a report (R-XPS-1)
                     continue;
                 }
                 msg = reopen(store, msg, id); // the transport's edits are dropped
