@@ -25,7 +25,7 @@ import java.util.Objects;
  * discards them. {@link #asOutputStream()} commits when it is closed.
  *
  * <p><b>Ownership.</b> {@code openProperty} hands the caller one reference (R-REF-1); release it when done (the
- * stream keeps its object alive meanwhile). The adapters returned by {@link #asInputStream()} and
+ * stream keeps its message, attachment or folder alive meanwhile). The adapters returned by {@link #asInputStream()} and
  * {@link #asOutputStream()} borrow this stream: closing them does not release it.
  *
  * <p><b>After logoff.</b> A stream is an object of its logon: after the logon was logged off (and after its message

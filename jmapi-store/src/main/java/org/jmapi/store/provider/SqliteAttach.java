@@ -1,8 +1,10 @@
 package org.jmapi.store.provider;
 
+import org.jmapi.BaseMapiObject;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.MapiObject;
 import org.jmapi.client.Attach;
 import org.jmapi.prop.PropProblem;
 import org.jmapi.prop.PropTags;
@@ -12,6 +14,8 @@ import org.jmapi.store.LargeValue;
 import org.jmapi.store.MessageImage;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An attachment of a {@link SqliteMessage} (IAttach), transacted into its message (R-FM-4): SaveChanges hands the
@@ -24,20 +28,48 @@ import java.util.List;
  * <b>Threads:</b> thread-safe.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteAttach extends StoreObject implements Attach {
+final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Owner {
 
     /**
      * An attachment's state inside its message's working image.
      *
      * @param props    inline properties (without PR_ATTACH_NUM)
      * @param large    values kept out of line
+     * @param pending  values committed by streams, not saved yet
      * @param embedded the embedded message image, or null
      */
-    record State(List<PropValue> props, List<LargeValue> large, MessageImage embedded) {
+    record State(List<PropValue> props, List<LargeValue> large, List<WorkingProps.Pending> pending,
+                 MessageImage embedded) {
         /** Copies the lists. */
         State {
             props = List.copyOf(props);
             large = List.copyOf(large);
+            pending = List.copyOf(pending);
+        }
+
+        /**
+         * @param props    inline properties
+         * @param large    values kept out of line
+         * @param embedded the embedded message image, or null
+         * @return a state without pending values
+         */
+        static State of(List<PropValue> props, List<LargeValue> large, MessageImage embedded) {
+            return new State(props, large, List.of(), embedded);
+        }
+
+        /** Adds this state as a holder of its pending values' buffers (it went into a message's working state). */
+        void retain() {
+            pending.forEach(p -> p.buffer().retain());
+        }
+
+        /** Gives back this state's holders of its pending values' buffers (it left the message's working state). */
+        void release() {
+            pending.forEach(p -> p.buffer().release());
+        }
+
+        /** @return whether saving this state writes values from streams */
+        boolean hasStreams() {
+            return !pending.isEmpty() || (embedded != null && ImageStreams.has(embedded));
         }
     }
 
@@ -45,6 +77,7 @@ final class SqliteAttach extends StoreObject implements Attach {
     private final int number;
     private final WorkingProps props;
     private final MessageImage embedded;
+    private final Set<BaseMapiObject> dependents = ConcurrentHashMap.newKeySet();
     private volatile boolean writable;
 
     /**
@@ -63,6 +96,7 @@ final class SqliteAttach extends StoreObject implements Attach {
         message.addRef();
         props = new WorkingProps(store.storage());
         props.load(state.props(), state.large());
+        props.loadPending(state.pending());
         props.putComputed(PropValue.ofInt(PropTags.PR_ATTACH_NUM, number));
         props.putComputed(PropValue.ofInt(PropTags.PR_OBJECT_TYPE, Flags.MAPI_ATTACH));
         props.setReadOnly(!writable);
@@ -109,7 +143,8 @@ final class SqliteAttach extends StoreObject implements Attach {
             Flags.checkKnown(flags, Flags.KEEP_OPEN_READONLY | Flags.KEEP_OPEN_READWRITE | Flags.FORCE_SAVE
                     | Flags.MAPI_DEFERRED_ERRORS, "IAttach::SaveChanges");
             checkWritable();
-            message.putAttachment(number, new State(props.inline(), props.keptLarge(), embedded));
+            message.putAttachment(number, new State(props.inline(), props.keptLarge(), props.pendingValues(),
+                    embedded));
             if ((flags & Flags.KEEP_OPEN_READWRITE) == 0) {
                 writable = false;
                 props.setReadOnly(true);
@@ -118,7 +153,43 @@ final class SqliteAttach extends StoreObject implements Attach {
     }
 
     @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            SqliteStream stream = PropertyOpen.stream(store, this, props, r, writable);
+            dependents.add(stream);
+            return iface.cast(stream);
+        }
+    }
+
+    @Override
+    public void streamCommitted(int tag, ValueBuffer buffer) {
+        checkValid();
+        checkWritable();
+        props.putPending(tag, buffer);
+    }
+
+    @Override
+    public void streamGone(SqliteStream stream) {
+        dependents.remove(stream);
+    }
+
+    @Override
+    public BaseMapiObject object() {
+        return this;
+    }
+
+    @Override
+    protected void onInvalidate() {
+        for (BaseMapiObject d : List.copyOf(dependents)) {
+            d.invalidate();
+        }
+        props.close();
+    }
+
+    @Override
     protected void destroyed() {
+        props.close();
         message.childGone(this);
         message.release();
     }

@@ -1,5 +1,6 @@
 package org.jmapi.store.provider;
 
+import org.jmapi.BaseMapiObject;
 import org.jmapi.EntryId;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
@@ -37,7 +38,7 @@ import static org.jmapi.prop.PropTags.*;
  * the logon's logoff (R-INV-2). <b>Threads:</b> thread-safe.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteFolder extends StoreObject implements MapiFolder {
+final class SqliteFolder extends StoreObject implements MapiFolder, SqliteStream.Owner {
     /** MAPI_ASSOCIATED = 0x40: the folder-associated contents (GetContentsTable, CreateMessage). */
     static final int MAPI_ASSOCIATED = 0x40;
     /** CONVENIENT_DEPTH = 0x1 (GetHierarchyTable). */
@@ -357,6 +358,37 @@ final class SqliteFolder extends StoreObject implements MapiFolder {
             store.raise(Flags.fnevObjectDeleted, store.ids().folder(child), Flags.MAPI_FOLDER,
                     store.ids().folder(id), null);
         }
+    }
+
+    @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            int pid = PropTag.id(tag);
+            if (pid == PropTag.id(PR_CONTAINER_CONTENTS) || pid == PropTag.id(PR_FOLDER_ASSOCIATED_CONTENTS)
+                    || pid == PropTag.id(PR_CONTAINER_HIERARCHY)) {
+                if (!iface.isAssignableFrom(MapiTable.class) || PropTag.type(tag) != org.jmapi.prop.PropType.PT_OBJECT) {
+                    throw PropertyOpen.notOffered(r);
+                }
+                return iface.cast(pid == PropTag.id(PR_CONTAINER_HIERARCHY) ? getHierarchyTable(0)
+                        : getContentsTable(pid == PropTag.id(PR_CONTAINER_CONTENTS) ? 0 : MAPI_ASSOCIATED));
+            }
+            return iface.cast(PropertyOpen.valueStream(store, this, bag(), r));
+        }
+    }
+
+    @Override
+    public void streamCommitted(int tag, ValueBuffer buffer) {
+        PropertyOpen.commitBySetProps(this, tag, buffer);
+    }
+
+    @Override
+    public void streamGone(SqliteStream stream) {
+    }
+
+    @Override
+    public BaseMapiObject object() {
+        return this;
     }
 
     @Override

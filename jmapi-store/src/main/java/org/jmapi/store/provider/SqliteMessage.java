@@ -4,6 +4,7 @@ import org.jmapi.BaseMapiObject;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.MapiObject;
 import org.jmapi.client.Attach;
 import org.jmapi.client.Message;
 import org.jmapi.prop.PropProblem;
@@ -18,6 +19,7 @@ import org.jmapi.store.QueueState;
 import org.jmapi.store.Recipient;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.StoredMessage;
+import org.jmapi.store.ValueStream;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.TableData;
 
@@ -58,7 +60,7 @@ import static org.jmapi.prop.PropTags.*;
  * (R-INV-2). <b>Threads:</b> thread-safe; operations on one message are serialised.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMessage extends StoreObject implements Message {
+final class SqliteMessage extends StoreObject implements Message, SqliteStream.Owner {
     /** CLEAR_READ_FLAG = 0x4 (SetReadFlag). */
     static final int CLEAR_READ_FLAG = 0x4;
     /** SUPPRESS_RECEIPT = 0x1 (SetReadFlag). */
@@ -154,7 +156,7 @@ final class SqliteMessage extends StoreObject implements Message {
             nextRowId = Math.max(nextRowId, r.rowId() + 1);
         }
         for (Attachment a : image.attachments()) {
-            SqliteAttach.State s = new SqliteAttach.State(withoutId(a.properties(), PR_ATTACH_NUM), a.largeValues(),
+            SqliteAttach.State s = SqliteAttach.State.of(withoutId(a.properties(), PR_ATTACH_NUM), a.largeValues(),
                     a.embeddedMessage());
             attachments.put(a.attachNum(), s);
             attachmentTable.modifyRow(attachmentRow(a.attachNum(), s));
@@ -268,9 +270,25 @@ final class SqliteMessage extends StoreObject implements Message {
         b.set(PropValue.ofBoolean(PR_HASATTACH, !attachments.isEmpty()));
         displays().forEach(b::set);
         props.keptLarge().forEach(b::keep);
+        for (ValueStream v : props.streams()) {
+            if (!DERIVED_IDS.contains(PropTag.id(v.tag()))) {
+                b.stream(v.tag(), v.source());
+            }
+        }
         recipients.forEach((n, r) -> b.recipient(new Recipient(n, withoutId(r, PR_ROWID))));
-        attachments.forEach((n, s) -> b.attachment(new Attachment(n, s.props(), s.large(), List.of(), s.embedded())));
+        attachments.forEach((n, s) -> b.attachment(new Attachment(n, s.props(), s.large(), streams(s.pending()),
+                s.embedded())));
         return b.build();
+    }
+
+    /** @return pending values as streams for a save */
+    private static List<ValueStream> streams(List<WorkingProps.Pending> pending) {
+        List<ValueStream> out = new ArrayList<>(pending.size());
+        for (WorkingProps.Pending p : pending) {
+            ValueBuffer buffer = p.buffer();
+            out.add(new ValueStream(p.tag(), () -> buffer.open(0)));
+        }
+        return out;
     }
 
     /**
@@ -299,6 +317,9 @@ final class SqliteMessage extends StoreObject implements Message {
         size = info.size();
         queue = info.queue();
         dirty = false;
+        if (ImageStreams.has(image)) {
+            settle();
+        }
         boolean keepWriting = (flags & Flags.KEEP_OPEN_READWRITE) != 0 && submitTime == null;
         if (keepWriting && !registeredWriter) {
             store.file().openedForWriting(id);
@@ -309,6 +330,29 @@ final class SqliteMessage extends StoreObject implements Message {
         }
         derive();
         return created;
+    }
+
+    /**
+     * After a save that wrote values from streams: the working state takes what the store kept instead of the
+     * streams' buffers (large values by reference), so the buffers can go and a later save keeps the values.
+     */
+    private void settle() {
+        StoredMessage stored;
+        try {
+            stored = store.storage().loadMessage(id);
+        } catch (MapiException e) {
+            return; // deleted right after the save: the next save reports it
+        }
+        MessageImage image = stored.image();
+        props.settle(image.properties(), image.largeValues());
+        for (Attachment a : image.attachments()) {
+            SqliteAttach.State now = attachments.get(a.attachNum());
+            if (now != null && now.hasStreams()) {
+                attachments.put(a.attachNum(), SqliteAttach.State.of(withoutId(a.properties(), PR_ATTACH_NUM),
+                        a.largeValues(), a.embeddedMessage()));
+                now.release();
+            }
+        }
     }
 
     private void dropWriter() {
@@ -401,7 +445,11 @@ final class SqliteMessage extends StoreObject implements Message {
     synchronized void putAttachment(int number, SqliteAttach.State state) {
         checkValid();
         checkWritable();
-        attachments.put(number, state);
+        state.retain();
+        SqliteAttach.State before = attachments.put(number, state);
+        if (before != null) {
+            before.release();
+        }
         attachmentTable.modifyRow(attachmentRow(number, state));
         dirty = true;
         derive();
@@ -539,7 +587,7 @@ final class SqliteMessage extends StoreObject implements Message {
                 number = nextAttachNum++;
             }
             return store.track(child(new SqliteAttach(store, this, number,
-                    new SqliteAttach.State(List.of(), List.of(), null), true)));
+                    SqliteAttach.State.of(List.of(), List.of(), null), true)));
         }
     }
 
@@ -571,9 +619,11 @@ final class SqliteMessage extends StoreObject implements Message {
             Flags.checkKnown(flags, SqliteFolder.DIALOG, "IMessage::DeleteAttach");
             synchronized (this) {
                 checkWritable();
-                if (attachments.remove(attachNum) == null) {
+                SqliteAttach.State gone = attachments.remove(attachNum);
+                if (gone == null) {
                     throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the message has no attachment " + attachNum);
                 }
+                gone.release();
                 attachmentTable.deleteRow(PropValue.ofInt(PR_ATTACH_NUM, attachNum));
                 dirty = true;
                 derive();
@@ -627,6 +677,46 @@ final class SqliteMessage extends StoreObject implements Message {
     }
 
     @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            int id = PropTag.id(tag);
+            if (id == PropTag.id(PR_MESSAGE_RECIPIENTS) || id == PropTag.id(PR_MESSAGE_ATTACHMENTS)) {
+                if (!iface.isAssignableFrom(LogonTable.class)) {
+                    throw PropertyOpen.notOffered(r);
+                }
+                return iface.cast(id == PropTag.id(PR_MESSAGE_RECIPIENTS) ? getRecipientTable(0)
+                        : getAttachmentTable(0));
+            }
+            boolean canWrite;
+            synchronized (this) {
+                canWrite = writable;
+            }
+            return iface.cast(child(PropertyOpen.stream(store, this, props, r, canWrite)));
+        }
+    }
+
+    @Override
+    public void streamCommitted(int tag, ValueBuffer buffer) {
+        synchronized (this) {
+            checkValid();
+            checkWritable();
+            props.putPending(tag, buffer);
+            dirty = true;
+        }
+    }
+
+    @Override
+    public void streamGone(SqliteStream stream) {
+        childGone(stream);
+    }
+
+    @Override
+    public BaseMapiObject object() {
+        return this;
+    }
+
+    @Override
     public void setReadFlag(int flags) {
         try (var pass = enter()) {
             Flags.checkKnown(flags, SUPPRESS_RECEIPT | CLEAR_READ_FLAG | GENERATE_RECEIPT_ONLY
@@ -662,11 +752,22 @@ final class SqliteMessage extends StoreObject implements Message {
         dropWriter();
         recipientTable.invalidateViews();
         attachmentTable.invalidateViews();
+        dropBuffers();
     }
 
     @Override
     protected synchronized void destroyed() {
         dropWriter();
+        dropBuffers();
+    }
+
+    /** Gives back the buffers of values committed by streams and not saved (the message is gone). */
+    private void dropBuffers() {
+        props.close();
+        for (SqliteAttach.State st : attachments.values()) {
+            st.release();
+        }
+        attachments.replaceAll((n, st) -> SqliteAttach.State.of(st.props(), st.large(), st.embedded()));
     }
 
     @Override

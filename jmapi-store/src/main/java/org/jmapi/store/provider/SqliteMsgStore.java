@@ -478,6 +478,29 @@ final class SqliteMsgStore extends BaseMsgStore {
     }
 
     @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            SqliteStream.Owner owner = new SqliteStream.Owner() {
+                @Override
+                public void streamCommitted(int t, ValueBuffer buffer) {
+                    PropertyOpen.commitBySetProps(SqliteMsgStore.this, t, buffer);
+                }
+
+                @Override
+                public void streamGone(SqliteStream stream) {
+                }
+
+                @Override
+                public BaseMapiObject object() {
+                    return null; // streams do not keep the store alive: its last release ends the logon
+                }
+            };
+            return iface.cast(PropertyOpen.valueStream(this, owner, bag(), r));
+        }
+    }
+
+    @Override
     public int[] getIdsFromNames(List<NamedProperty> names, int flags) {
         try (var pass = enter()) {
             return idsFromNames(names, flags);
