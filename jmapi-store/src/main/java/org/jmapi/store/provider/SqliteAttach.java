@@ -6,13 +6,18 @@ import org.jmapi.HResult;
 import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.client.Attach;
+import org.jmapi.client.Message;
+import org.jmapi.prop.MapiProp;
 import org.jmapi.prop.PropProblem;
+import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.prop.PropValues;
+import org.jmapi.store.Attachment;
 import org.jmapi.store.LargeValue;
 import org.jmapi.store.MessageImage;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,14 +62,19 @@ final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Own
             return new State(props, large, List.of(), embedded);
         }
 
-        /** Adds this state as a holder of its pending values' buffers (it went into a message's working state). */
+        /**
+         * Adds this state as a holder of the buffers of its pending values and of its embedded message's streams (it
+         * went into a message's working state).
+         */
         void retain() {
             pending.forEach(p -> p.buffer().retain());
+            ImageStreams.buffers(embedded).forEach(ValueBuffer::retain);
         }
 
-        /** Gives back this state's holders of its pending values' buffers (it left the message's working state). */
+        /** Gives back what {@link #retain()} took (the state left the message's working state). */
         void release() {
             pending.forEach(p -> p.buffer().release());
+            ImageStreams.buffers(embedded).forEach(ValueBuffer::release);
         }
 
         /** @return whether saving this state writes values from streams */
@@ -76,7 +86,9 @@ final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Own
     private final SqliteMessage message;
     private final int number;
     private final WorkingProps props;
-    private final MessageImage embedded;
+    private volatile MessageImage embedded;
+    /** Set once the attachment gave its buffers back; guarded by {@code this}. */
+    private boolean buffersDropped;
     private final Set<BaseMapiObject> dependents = ConcurrentHashMap.newKeySet();
     private volatile boolean writable;
 
@@ -97,6 +109,7 @@ final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Own
         props = new WorkingProps(store.storage());
         props.load(state.props(), state.large());
         props.loadPending(state.pending());
+        ImageStreams.buffers(embedded).forEach(ValueBuffer::retain);
         props.putComputed(PropValue.ofInt(PropTags.PR_ATTACH_NUM, number));
         props.putComputed(PropValue.ofInt(PropTags.PR_OBJECT_TYPE, Flags.MAPI_ATTACH));
         props.setReadOnly(!writable);
@@ -156,10 +169,112 @@ final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Own
     public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
         try (var pass = enter()) {
             PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            if (PropTag.id(tag) == PropTag.id(PropTags.PR_ATTACH_DATA_OBJ) && (iface == Message.class
+                    || (iface == MapiObject.class && PropTag.type(tag) == org.jmapi.prop.PropType.PT_OBJECT
+                    && embedded != null))) {
+                return iface.cast(embeddedMessage(r));
+            }
             SqliteStream stream = PropertyOpen.stream(store, this, props, r, writable);
             dependents.add(stream);
             return iface.cast(stream);
         }
+    }
+
+    /**
+     * A copy within the store file: the property takes an out-of-line value by reference (R-PROP-7).
+     *
+     * @param v the value
+     */
+    void keepLarge(LargeValue v) {
+        checkValid();
+        checkWritable();
+        props.putLarge(v);
+    }
+
+    /**
+     * A copy within the store file: the attachment's embedded message becomes {@code image} (its out-of-line values
+     * are of this store file and are copied inside it at the message's save).
+     *
+     * @param image the embedded message
+     */
+    void putEmbedded(MessageImage image) {
+        checkValid();
+        checkWritable();
+        ImageStreams.buffers(image).forEach(ValueBuffer::retain);
+        MessageImage before;
+        synchronized (this) {
+            before = embedded;
+            embedded = image;
+        }
+        ImageStreams.buffers(before).forEach(ValueBuffer::release);
+    }
+
+    /** @return the folder of the attachment's message (for an embedded message's computed properties) */
+    SqliteMessage message() {
+        return message;
+    }
+
+    /** @return the working state as an attachment record, for a copy */
+    private Attachment snapshot() {
+        return new Attachment(number, props.inline(), props.keptLarge(), props.streams(), embedded);
+    }
+
+    @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IAttach::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IAttach::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    private List<PropProblem> copy(PropCopy.Selection sel, MapiProp dest, int flags) {
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            checkWritable();
+        }
+        List<PropProblem> problems = new ArrayList<>();
+        List<Integer> copied = PropCopy.copyAttachment(snapshot(), PropCopy.Origin.of(store), dest, sel, flags,
+                problems);
+        if ((flags & Flags.MAPI_MOVE) != 0 && !copied.isEmpty()) {
+            props.deleteProps(copied.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return problems;
+    }
+
+    /**
+     * PR_ATTACH_DATA_OBJ as a Message: the embedded message (R-PROP-6); with MAPI_CREATE a new, empty one that
+     * replaces the current one at its SaveChanges.
+     */
+    private SqliteMessage embeddedMessage(PropertyOpen.Request r) {
+        if (PropTag.type(r.tag()) != org.jmapi.prop.PropType.PT_OBJECT) {
+            throw PropertyOpen.notOffered(r);
+        }
+        if (r.modify() && !writable) {
+            throw new MapiException(HResult.MAPI_E_NO_ACCESS, "the embedded message cannot be changed: attachment "
+                    + number + " was opened read-only (open it with MAPI_MODIFY)");
+        }
+        MessageImage image = embedded;
+        if (image == null && !r.create()) {
+            throw new MapiException(HResult.MAPI_E_NOT_FOUND, "attachment " + number + " has no embedded message"
+                    + " (open PR_ATTACH_DATA_OBJ with MAPI_CREATE | MAPI_MODIFY to create one)");
+        }
+        SqliteMessage m = SqliteMessage.embedded(store, this, r.create() ? null : image, r.modify());
+        dependents.add(m);
+        return store.track(m);
+    }
+
+    /** @param d an embedded message or stream of this attachment that was released */
+    void dependentGone(BaseMapiObject d) {
+        dependents.remove(d);
     }
 
     @Override
@@ -184,14 +299,28 @@ final class SqliteAttach extends StoreObject implements Attach, SqliteStream.Own
         for (BaseMapiObject d : List.copyOf(dependents)) {
             d.invalidate();
         }
-        props.close();
+        dropBuffers();
     }
 
     @Override
     protected void destroyed() {
-        props.close();
+        dropBuffers();
         message.childGone(this);
         message.release();
+    }
+
+    /** Gives back the buffers this attachment holds (its pending values, its embedded message's streams); once. */
+    private void dropBuffers() {
+        props.close();
+        MessageImage before;
+        synchronized (this) {
+            if (buffersDropped) {
+                return;
+            }
+            buffersDropped = true;
+            before = embedded;
+        }
+        ImageStreams.buffers(before).forEach(ValueBuffer::release);
     }
 
     @Override

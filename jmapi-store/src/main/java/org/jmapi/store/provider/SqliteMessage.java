@@ -7,6 +7,7 @@ import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.client.Attach;
 import org.jmapi.client.Message;
+import org.jmapi.prop.MapiProp;
 import org.jmapi.prop.PropProblem;
 import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropType;
@@ -79,6 +80,8 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
         PR_MESSAGE_SIZE, PR_SUBMIT_FLAGS, PR_MESSAGE_RECIPIENTS, PR_MESSAGE_ATTACHMENTS};
     private static final Set<Integer> DERIVED_IDS = Rows.ids(DERIVED);
 
+    /** For an embedded message: the attachment whose PR_ATTACH_DATA_OBJ it is; null for a message of a folder. */
+    private final SqliteAttach host;
     private final long folderId;
     private final boolean associated;
     private final WorkingProps props;
@@ -101,7 +104,13 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     private int nextAttachNum;
 
     private SqliteMessage(SqliteMsgStore store, long folderId, boolean associated, boolean writable) {
+        this(store, folderId, associated, writable, null);
+    }
+
+    private SqliteMessage(SqliteMsgStore store, long folderId, boolean associated, boolean writable,
+                          SqliteAttach host) {
         super(store);
+        this.host = host;
         this.folderId = folderId;
         this.associated = associated;
         this.writable = writable;
@@ -140,28 +149,40 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
         return m;
     }
 
+    /**
+     * PR_ATTACH_DATA_OBJ of an attachment opened as a Message (R-PROP-6, R-FM-4): an embedded message, transacted
+     * into its attachment. Its SaveChanges hands its image to the attachment, whose own SaveChanges hands it to the
+     * message, whose SaveChanges writes it. It has no entry id, cannot be submitted (MAPI_E_NO_SUPPORT), raises no
+     * notifications, and holds a reference on its attachment while open.
+     *
+     * @param store    the logon
+     * @param host     the attachment; AddRef'ed until the embedded message's final release
+     * @param image    the embedded message as the attachment holds it, or null for a new, empty one
+     * @param writable whether the caller may change it
+     * @return the message; the caller registers it
+     */
+    static SqliteMessage embedded(SqliteMsgStore store, SqliteAttach host, MessageImage image, boolean writable) {
+        SqliteMessage m = new SqliteMessage(store, 0, false, writable, host);
+        host.addRef();
+        synchronized (m) {
+            if (image == null) {
+                m.props.put(PropValue.ofInt(PR_MESSAGE_FLAGS, Flags.MSGFLAG_UNSENT));
+                m.dirty = true;
+            } else {
+                m.loadImage(image);
+            }
+            m.derive();
+        }
+        return m;
+    }
+
     private synchronized void load(StoredMessage stored) {
         MessageInfo info = stored.info();
         id = info.id();
         version = info.version();
         size = info.size();
         queue = info.queue();
-        MessageImage image = stored.image();
-        props.load(image.properties().stream().filter(v -> !DERIVED_IDS.contains(v.id())).toList(),
-                image.largeValues().stream().filter(v -> !DERIVED_IDS.contains(PropTag.id(v.tag()))).toList());
-        for (Recipient r : image.recipients()) {
-            List<PropValue> row = r.row();
-            recipients.put(r.rowId(), row);
-            recipientTable.modifyRow(recipientRow(row, r.rowId()));
-            nextRowId = Math.max(nextRowId, r.rowId() + 1);
-        }
-        for (Attachment a : image.attachments()) {
-            SqliteAttach.State s = SqliteAttach.State.of(withoutId(a.properties(), PR_ATTACH_NUM), a.largeValues(),
-                    a.embeddedMessage());
-            attachments.put(a.attachNum(), s);
-            attachmentTable.modifyRow(attachmentRow(a.attachNum(), s));
-        }
-        nextAttachNum = attachments.isEmpty() ? 0 : attachments.lastKey() + 1;
+        loadImage(stored.image());
         if (writable) {
             store.file().openedForWriting(id);
             registeredWriter = true;
@@ -169,10 +190,36 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
         derive();
     }
 
+    /** Takes a message image as the working state: properties, pending values, recipients, attachments. */
+    private void loadImage(MessageImage image) {
+        props.load(image.properties().stream().filter(v -> !DERIVED_IDS.contains(v.id())).toList(),
+                image.largeValues().stream().filter(v -> !DERIVED_IDS.contains(PropTag.id(v.tag()))).toList());
+        props.loadPending(ImageStreams.pending(image.streams()).stream()
+                .filter(p -> !DERIVED_IDS.contains(PropTag.id(p.tag()))).toList());
+        for (Recipient r : image.recipients()) {
+            List<PropValue> row = r.row();
+            recipients.put(r.rowId(), row);
+            recipientTable.modifyRow(recipientRow(row, r.rowId()));
+            nextRowId = Math.max(nextRowId, r.rowId() + 1);
+        }
+        for (Attachment a : image.attachments()) {
+            SqliteAttach.State s = new SqliteAttach.State(withoutId(a.properties(), PR_ATTACH_NUM), a.largeValues(),
+                    ImageStreams.pending(a.streams()), a.embeddedMessage());
+            s.retain();
+            attachments.put(a.attachNum(), s);
+            attachmentTable.modifyRow(attachmentRow(a.attachNum(), s));
+        }
+        nextAttachNum = attachments.isEmpty() ? 0 : attachments.lastKey() + 1;
+    }
+
     /** Recomputes the derived properties from the working state. */
     private void derive() {
         props.protect(DERIVED);
-        if (id != 0) {
+        if (host != null) {
+            props.putComputed(PropValue.ofInt(PR_OBJECT_TYPE, Flags.MAPI_MESSAGE));
+            props.putComputed(PropValue.ofBinary(PR_STORE_ENTRYID, store.wrappedId().toBytes()));
+            props.putComputed(PropValue.ofBinary(PR_STORE_RECORD_KEY, store.ids().uid().toBytes()));
+        } else if (id != 0) {
             for (PropValue v : Rows.messageComputed(store.ids(), store.wrappedId(), id, folderId)) {
                 props.putComputed(v);
             }
@@ -285,8 +332,7 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     private static List<ValueStream> streams(List<WorkingProps.Pending> pending) {
         List<ValueStream> out = new ArrayList<>(pending.size());
         for (WorkingProps.Pending p : pending) {
-            ValueBuffer buffer = p.buffer();
-            out.add(new ValueStream(p.tag(), () -> buffer.open(0)));
+            out.add(new ValueStream(p.tag(), new BufferSource(p.buffer())));
         }
         return out;
     }
@@ -407,6 +453,18 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
             if ((flags & Flags.KEEP_OPEN_READONLY) != 0 && (flags & Flags.KEEP_OPEN_READWRITE) != 0) {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
                         "SaveChanges: KEEP_OPEN_READONLY and KEEP_OPEN_READWRITE exclude each other");
+            }
+            if (host != null) {
+                synchronized (this) {
+                    checkWritable();
+                    host.putEmbedded(image());
+                    dirty = false;
+                    if ((flags & Flags.KEEP_OPEN_READWRITE) == 0) {
+                        writable = false;
+                    }
+                    derive();
+                }
+                return;
             }
             long saved;
             synchronized (this) {
@@ -637,6 +695,10 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
         boolean created;
         try (var pass = enter()) {
             Flags.checkKnown(flags, FORCE_SUBMIT, "IMessage::SubmitMessage");
+            if (host != null) {
+                throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "SubmitMessage: an embedded message is not"
+                        + " submitted on its own; submit the message it is attached to");
+            }
             synchronized (this) {
                 checkWritable();
                 if (recipients.isEmpty()) {
@@ -694,6 +756,72 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
             }
             return iface.cast(child(PropertyOpen.stream(store, this, props, r, canWrite)));
         }
+    }
+
+    /**
+     * A copy within the store file: the property takes an out-of-line value by reference (R-PROP-7).
+     *
+     * @param v the value
+     */
+    void keepLarge(org.jmapi.store.LargeValue v) {
+        synchronized (this) {
+            checkValid();
+            checkWritable();
+            props.putLarge(v);
+            dirty = true;
+        }
+    }
+
+    /** @return the working state as an image, for a copy: properties, recipients, attachments */
+    private synchronized MessageImage snapshot() {
+        return image();
+    }
+
+    @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMessage::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMessage::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    /** CopyTo / CopyProps: copies the working state; with MAPI_MOVE the copied parts leave it (R-PROP-7). */
+    private List<PropProblem> copy(PropCopy.Selection sel, MapiProp dest, int flags) {
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            synchronized (this) {
+                checkWritable();
+            }
+        }
+        PropCopy.Result r = PropCopy.copyMessage(snapshot(), PropCopy.Origin.of(store), dest, sel, flags);
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            synchronized (this) {
+                if (!r.copied().isEmpty()) {
+                    props.deleteProps(r.copied().stream().mapToInt(Integer::intValue).toArray());
+                }
+                if (r.recipients()) {
+                    applyRecipients(0, List.of());
+                }
+                if (r.attachments()) {
+                    for (Integer n : List.copyOf(attachments.keySet())) {
+                        attachments.remove(n).release();
+                        attachmentTable.deleteRow(PropValue.ofInt(PR_ATTACH_NUM, n));
+                    }
+                }
+                dirty = true;
+                derive();
+            }
+        }
+        return r.problems();
     }
 
     @Override
@@ -756,9 +884,15 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     }
 
     @Override
-    protected synchronized void destroyed() {
-        dropWriter();
-        dropBuffers();
+    protected void destroyed() {
+        synchronized (this) {
+            dropWriter();
+            dropBuffers();
+        }
+        if (host != null) {
+            host.dependentGone(this);
+            host.release();
+        }
     }
 
     /** Gives back the buffers of values committed by streams and not saved (the message is gone). */
@@ -773,6 +907,6 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     @Override
     protected String describe() {
         long i = id;
-        return "SQLite message " + (i == 0 ? "(unsaved)" : Long.toString(i));
+        return "SQLite " + (host != null ? "embedded message" : "message " + (i == 0 ? "(unsaved)" : Long.toString(i)));
     }
 }

@@ -191,31 +191,66 @@ final class SqliteMsgStore extends BaseMsgStore {
     }
 
     /**
-     * Raises an object notification on the keys of the store, the object and its parent folders (R-NTF-4: one
+     * Raises an object notification on the keys of the store, the object and its parent folder(s) (R-NTF-4: one
      * notification per event; delivered asynchronously by MAPI, R-NTF-3).
      *
-     * @param event       fnevObjectCreated / Deleted / Modified / Moved / Copied
+     * @param event       fnevObjectCreated / Deleted / Modified / Moved
      * @param object      the object's entry id
      * @param objectType  MAPI_MESSAGE or MAPI_FOLDER
      * @param parent      its (new) parent folder, or null
      * @param oldParent   its former parent (moves), or null
      */
     void raise(int event, EntryId object, int objectType, EntryId parent, EntryId oldParent) {
-        Notification n = new Notification.ObjectEvent(event, object, objectType, parent,
-                event == Flags.fnevObjectMoved || event == Flags.fnevObjectCopied ? object : null, oldParent, null);
-        Set<List<Byte>> seen = new LinkedHashSet<>();
-        List<byte[]> keys = new ArrayList<>();
-        for (byte[] k : new byte[][] {storeKey(), object == null ? null : object.toBytes(),
-            parent == null ? null : parent.toBytes(), oldParent == null ? null : oldParent.toBytes()}) {
-            if (k != null && seen.add(boxed(k))) {
-                keys.add(k);
-            }
+        raiseAll(List.of(new Notification.ObjectEvent(event, object, objectType, parent,
+                event == Flags.fnevObjectMoved || event == Flags.fnevObjectCopied ? object : null, oldParent, null)));
+    }
+
+    /**
+     * Raises notifications, in order: delivered to this session's sinks through IMAPISupport::Notify (R-NTF-3..6),
+     * and published in the store's event log for the sinks of other processes and sessions.
+     *
+     * @param events object and new-mail notifications
+     */
+    void raiseAll(List<Notification> events) {
+        if (events.isEmpty()) {
+            return;
         }
-        for (byte[] k : keys) {
-            try {
-                support().notify(k, List.of(n));
-            } catch (MapiException e) {
-                return; // the support object is gone (logoff in progress): nobody can listen any more
+        deliver(events);
+        file.publish(events);
+    }
+
+    /**
+     * Delivers notifications to this session's sinks, each on the keys it concerns: the store, the object (and its
+     * former id), its parent folder (and its former parent); new mail on the store and its receive folder.
+     *
+     * @param events the notifications, in order
+     */
+    void deliver(List<Notification> events) {
+        for (Notification n : events) {
+            Set<List<Byte>> seen = new LinkedHashSet<>();
+            List<byte[]> keys = new ArrayList<>();
+            List<EntryId> related = new ArrayList<>();
+            if (n instanceof Notification.ObjectEvent o) {
+                related.add(o.entryId());
+                related.add(o.oldId());
+                related.add(o.parentId());
+                related.add(o.oldParentId());
+            } else if (n instanceof Notification.NewMail nm && nm.parentId() != null && ids().isOurs(nm.parentId())) {
+                related.add(nm.parentId());
+            }
+            keys.add(storeKey());
+            seen.add(boxed(storeKey()));
+            for (EntryId id : related) {
+                if (id != null && seen.add(boxed(id.toBytes()))) {
+                    keys.add(id.toBytes());
+                }
+            }
+            for (byte[] k : keys) {
+                try {
+                    support().notify(k, List.of(n));
+                } catch (MapiException e) {
+                    return; // the support object is gone (logoff in progress): nobody can listen any more
+                }
             }
         }
     }
@@ -475,6 +510,49 @@ final class SqliteMsgStore extends BaseMsgStore {
             Flags.checkKnown(flags, Flags.KEEP_OPEN_READONLY | Flags.KEEP_OPEN_READWRITE | Flags.FORCE_SAVE,
                     "IMsgStore::SaveChanges");
         }
+    }
+
+    @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMsgStore::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMsgStore::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    /** CopyTo / CopyProps of the store: its own settable properties (the folders are copied folder by folder). */
+    private List<PropProblem> copy(PropCopy.Selection sel, org.jmapi.prop.MapiProp dest, int flags) {
+        if (dest instanceof SqliteMsgStore other && other.file().path().equals(file.path())) {
+            throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyTo: the destination is this store");
+        }
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            checkWritable();
+        }
+        List<PropValue> values = new ArrayList<>();
+        values.add(PropValue.ofString(PR_DISPLAY_NAME, displayName()));
+        java.util.Set<Integer> layout = Rows.ids(StoreLayout.PR_LAYOUT_IDS);
+        for (PropValue v : storage().storeProperties()) {
+            if (!layout.contains(v.id()) && v.id() != PropTag.id(PR_DISPLAY_NAME)) {
+                values.add(v);
+            }
+        }
+        List<PropProblem> problems = new ArrayList<>();
+        List<Integer> copied = PropCopy.putItems(PropCopy.items(values, List.of(), List.of(), java.util.Set.of()),
+                PropCopy.Origin.of(this), dest, sel, flags, problems);
+        if ((flags & Flags.MAPI_MOVE) != 0 && !copied.isEmpty()) {
+            deleteProps(copied.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return problems;
     }
 
     @Override
@@ -751,10 +829,7 @@ final class SqliteMsgStore extends BaseMsgStore {
         if (notification == null) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "NotifyNewMail: no notification");
         }
-        support().notify(storeKey(), List.of(notification));
-        if (notification.parentId() != null && ids().isOurs(notification.parentId())) {
-            support().notify(notification.parentId().toBytes(), List.of(notification));
-        }
+        raiseAll(List.of(notification));
     }
 
     @Override

