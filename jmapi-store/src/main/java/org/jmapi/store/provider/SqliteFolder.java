@@ -319,12 +319,14 @@ final class SqliteFolder extends StoreObject implements MapiFolder, SqliteStream
             StoreFile.Mutation m = store.file().mutation();
             Map<Long, Integer> failed = store.storage().deleteMessages(candidates);
             m.done(id);
+            List<org.jmapi.Notification> events = new ArrayList<>();
             for (long mid : candidates) {
                 if (!failed.containsKey(mid)) {
-                    store.raise(Flags.fnevObjectDeleted, store.ids().message(mid), Flags.MAPI_MESSAGE,
-                            store.ids().folder(id), null);
+                    events.add(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectDeleted,
+                            store.ids().message(mid), Flags.MAPI_MESSAGE, store.ids().folder(id), null, null, null));
                 }
             }
+            store.raiseAll(events);
             return partial || !failed.isEmpty() ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
         }
     }

@@ -76,7 +76,7 @@ import static org.jmapi.prop.PropTags.*;
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMsgStore extends BaseMsgStore {
+final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget {
     /** PR_STORE_SUPPORT_MASK bits (MAPIDefS.h). */
     static final int STORE_ENTRYID_UNIQUE = 0x1, STORE_READONLY = 0x2, STORE_MODIFY_OK = 0x8,
             STORE_CREATE_OK = 0x10, STORE_ATTACH_OK = 0x20, STORE_SUBMIT_OK = 0x80, STORE_NOTIFY_OK = 0x100,
@@ -121,6 +121,7 @@ final class SqliteMsgStore extends BaseMsgStore {
         this.writable = writable || spooler;
         this.wrappedId = wrappedId;
         file.acquire();
+        file.addTarget(this);
         provider.logonStarted();
     }
 
@@ -253,6 +254,15 @@ final class SqliteMsgStore extends BaseMsgStore {
                 }
             }
         }
+    }
+
+    /** Notifications another process or session raised on this store: delivered like this logon's own. */
+    @Override
+    public void foreignEvents(List<Notification> events) {
+        if (ended.get()) {
+            throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "logged off");
+        }
+        deliver(events);
     }
 
     private static List<Byte> boxed(byte[] b) {
@@ -872,6 +882,7 @@ final class SqliteMsgStore extends BaseMsgStore {
             }
         }
         locked.clear();
+        file.removeTarget(this);
         file.release();
         provider.storeClosed(this);
     }
