@@ -34,6 +34,13 @@ import static org.jmapi.prop.PropTags.*;
  * a writable logon (R-MS-9), not MAPI_MODIFY on the folder itself. The IPM subtree and the default folders cannot
  * be deleted (MAPI_E_NO_ACCESS).
  *
+ * <p><b>Copies.</b> CopyMessages (MESSAGE_MOVE) and CopyFolder (FOLDER_MOVE, COPY_SUBFOLDERS) within the store file
+ * are storage operations (moved objects keep their ids; fnevObjectMoved / fnevObjectCopied with the old ids); into
+ * another store or provider each message is created there and filled by {@link PropCopy}. Submitted messages and
+ * messages open for writing are not moved (MAPI_W_PARTIAL_COMPLETION, R-FM-2); default folders are not moved.
+ * CopyTo / CopyProps copy the folder's properties and, when selected, its contents and subfolders. PR_CONTAINER_CONTENTS,
+ * PR_FOLDER_ASSOCIATED_CONTENTS and PR_CONTAINER_HIERARCHY open as tables through OpenProperty.
+ *
  * <p><b>Ownership:</b> the caller owns one reference; the folder is registered with its logon and invalid after
  * the logon's logoff (R-INV-2). <b>Threads:</b> thread-safe.
  */

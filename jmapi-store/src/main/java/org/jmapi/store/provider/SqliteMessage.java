@@ -57,6 +57,12 @@ import static org.jmapi.prop.PropTags.*;
  * (SpoolerNotify NOTIFY_READYTOSEND), and the message is saved and queued in one transaction (MSGFLAG_SUBMIT,
  * PR_CLIENT_SUBMIT_TIME); then the message, its attachments and its tables are invalid (MAPI_E_INVALID_OBJECT).
  *
+ * <p><b>OpenProperty</b> (R-PROP-6): string and binary properties as {@link SqliteStream}s (a committed stream value
+ * joins the working state and is written in chunks at SaveChanges), PR_MESSAGE_RECIPIENTS / PR_MESSAGE_ATTACHMENTS
+ * as tables. <b>CopyTo / CopyProps</b> (R-PROP-7) copy the working state through {@link PropCopy}; with MAPI_MOVE
+ * the copied parts leave the working state. <b>Embedded messages</b> ({@link #embedded}) are messages of this
+ * class whose SaveChanges goes into their attachment.
+ *
  * <p><b>Ownership:</b> the caller owns one reference; registered with its logon, invalid after the logon's logoff
  * (R-INV-2). <b>Threads:</b> thread-safe; operations on one message are serialised.
  */

@@ -65,8 +65,13 @@ import static org.jmapi.prop.PropTags.*;
  * <p><b>Notifications</b> (R-NTF-2..6): Advise subscribes through the support object with the watched object's
  * long-term entry id as key (the store's unwrapped id for a null id). After a change the store raises, through
  * IMAPISupport::Notify (asynchronous, so sinks run after the call, R-NTF-3), one notification per event on the keys
- * of the store, the object and its parent folder(s): fnevObjectCreated / Modified / Deleted / Moved, and
- * fnevNewMail from NotifyNewMail (R-OQ-7). Table notifications come from the tables themselves.
+ * of the store, the object (and its former id) and its parent folder(s): fnevObjectCreated / Modified / Deleted /
+ * Moved / Copied, and fnevNewMail from NotifyNewMail (R-OQ-7). Each is also published in the store's event log;
+ * notifications other processes and sessions published reach this logon's session through
+ * {@link #foreignEvents} (see {@link StoreFile}). Table notifications come from the tables themselves.
+ *
+ * <p><b>OpenProperty / CopyTo</b>: the store's own properties open as streams (committed at once through SetProps)
+ * and copy to another store object ({@link PropCopy}); streams on the store do not keep it alive.
  *
  * <p><b>Spooler methods</b> (R-OQ-1..7), on the spooler's object only (the base class refuses clients, R-OQ-6):
  * the outgoing queue table, SetLockState (saves, then locks in the storage: the lock belongs to this process's open

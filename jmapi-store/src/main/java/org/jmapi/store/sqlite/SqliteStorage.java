@@ -850,11 +850,14 @@ public final class SqliteStorage implements Storage {
 
     /** How many entries the event log keeps; older ones are deleted as new ones are published. */
     static final int EVENTS_KEPT = 10_000;
+    /** The log is trimmed each time its sequence crosses a multiple of this (so it holds at most this many more). */
+    static final int TRIM_EVERY = 256;
 
     /**
      * Appends the payloads in one transaction committed without fsync ({@code synchronous=NORMAL}: safe from a
      * process crash, may lose the last events on power loss; the event log is not part of the durability promise),
-     * and trims the log to the newest {@value #EVENTS_KEPT} entries. Does not move the change counter.
+     * and trims the log to the newest {@value #EVENTS_KEPT} entries every {@value #TRIM_EVERY} entries. Does not move
+     * the change counter.
      */
     @Override
     public void publishEvents(List<byte[]> payloads) {
@@ -878,7 +881,9 @@ public final class SqliteStorage implements Storage {
                 }
             }
             last = Sql.longValue(c, "SELECT last_insert_rowid()");
-            Sql.update(c, "DELETE FROM store_event WHERE seq <= ?", last - EVENTS_KEPT);
+            if (last / TRIM_EVERY != (last - payloads.size()) / TRIM_EVERY) {
+                Sql.update(c, "DELETE FROM store_event WHERE seq <= ?", last - EVENTS_KEPT);
+            }
             return null;
         });
     }

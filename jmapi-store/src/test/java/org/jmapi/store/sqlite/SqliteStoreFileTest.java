@@ -283,6 +283,29 @@ class SqliteStoreFileTest {
         }
     }
 
+    @Test
+    @DisplayName("the event log keeps the newest entries only: trimmed as it grows, never below the kept count")
+    void eventLog_isTrimmed() {
+        try (SqliteStorage s = SqliteStorage.create(dir.resolve("events.jmapi"), "x", null)) {
+            int total = SqliteStorage.EVENTS_KEPT + 3 * SqliteStorage.TRIM_EVERY + 7;
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 1; i <= total; i++) {
+                batch.add(Integer.toString(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                if (batch.size() == 100 || i == total) {
+                    s.publishEvents(batch);
+                    batch.clear();
+                }
+            }
+            List<org.jmapi.store.StoreEvent> kept = s.eventsAfter(0, 2 * total);
+            assertThat(kept.size()).isBetween(SqliteStorage.EVENTS_KEPT, SqliteStorage.EVENTS_KEPT
+                    + SqliteStorage.TRIM_EVERY + 100);
+            assertThat(new String(kept.get(kept.size() - 1).payload(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo(Integer.toString(total));
+            assertThat(kept.get(kept.size() - 1).seq()).isEqualTo(s.lastEventSeq());
+            assertThat(kept.get(0).seq()).isGreaterThan(1);
+        }
+    }
+
     // ---- no orphans ------------------------------------------------------------------------------------------
 
     private static long rows(Path store, String table) throws SQLException {
