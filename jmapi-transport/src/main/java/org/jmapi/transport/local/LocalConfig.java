@@ -92,27 +92,34 @@ record LocalConfig(Path maildrop, String address, String mailbox, List<String> d
      * @param raw the settings; an empty address means "none"
      * @return the configuration
      * @throws MapiException MAPI_E_UNCONFIGURED without a usable maildrop path; MAPI_E_INVALID_PARAMETER for a
-     *                       malformed domain, or an address that is not {@code local@domain} with a valid local part
+     *                       relative maildrop path, a malformed domain, or an address that is not {@code local@domain} with a valid local part
      *                       and one of the local domains
      */
     static LocalConfig check(Raw raw) {
         if (raw.maildrop() == null || raw.maildrop().isBlank()) {
             throw new MapiException(HResult.MAPI_E_UNCONFIGURED, LocalTransportService.NAME
-                    + " is not configured: give the maildrop directory as " + PropTag.toString(ServerProps.PR_LOCAL_MAILDROP));
+                    + " is not configured: give the maildrop directory as PR_LOCAL_MAILDROP ("
+                    + PropTag.toString(ServerProps.PR_LOCAL_MAILDROP) + ")");
         }
         Path maildrop;
         try {
-            maildrop = Path.of(raw.maildrop().trim()).toAbsolutePath().normalize();
+            maildrop = Path.of(raw.maildrop().trim());
         } catch (InvalidPathException e) {
             throw new MapiException(HResult.MAPI_E_UNCONFIGURED, LocalTransportService.NAME + ": '" + raw.maildrop()
                     + "' is not a valid directory path: " + e.getMessage());
         }
+        if (!maildrop.isAbsolute()) {
+            // every process sharing the maildrop must find the same directory, whatever its working directory
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, LocalTransportService.NAME
+                    + ": the maildrop must be an absolute path, not '" + raw.maildrop() + "'");
+        }
+        maildrop = maildrop.normalize();
         List<String> domains = new ArrayList<>();
         for (String d : raw.domains() == null ? DEFAULT_DOMAINS : raw.domains()) {
             String domain = normaliseDomain(d == null ? "" : d);
             if (!DOMAIN.matcher(domain).matches()) {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, LocalTransportService.NAME + ": '" + d
-                        + "' in " + PropTag.toString(ServerProps.PR_LOCAL_DOMAINS) + " is not a domain name");
+                        + "' in PR_LOCAL_DOMAINS is not a domain name");
             }
             if (!domains.contains(domain)) {
                 domains.add(domain);
@@ -128,8 +135,7 @@ record LocalConfig(Path maildrop, String address, String mailbox, List<String> d
                     LocalTransportService.NAME + ": own address '" + raw.address() + "' is not of the form local@domain"));
             if (!domains.contains(a.domain())) {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, LocalTransportService.NAME + ": own address '"
-                        + address + "' is not in a local domain " + domains + "; add '" + a.domain() + "' to "
-                        + PropTag.toString(ServerProps.PR_LOCAL_DOMAINS));
+                        + address + "' is not in a local domain " + domains + "; add '" + a.domain() + "' to PR_LOCAL_DOMAINS");
             }
             try {
                 mailbox = Maildrop.mailboxName(a.localPart());

@@ -34,9 +34,10 @@ import java.util.List;
  *         PropValue.ofString(ServerProps.PR_LOCAL_ADDRESS, "alice@localhost")));
  * }</pre>
  * MSG_SERVICE_CONFIGURE merges the given values over those already in the service's section, checks the result
- * (MAPI_E_UNCONFIGURED without a maildrop; MAPI_E_INVALID_PARAMETER for a malformed domain, or an own address that
- * is not {@code local@domain} in a local domain with a valid mailbox name), creates the maildrop directory, and
- * only then writes the section; a refused call changes nothing. MSG_SERVICE_CREATE does the same when given a
+ * (MAPI_E_UNCONFIGURED without a maildrop; MAPI_E_INVALID_PARAMETER for a relative maildrop path, a malformed
+ * domain, or an own address that is not {@code local@domain} in a local domain with a valid mailbox name), creates
+ * the maildrop directory, and only then lets the values be written to the section; a refused call changes nothing.
+ * Domains match case-insensitively, with or without a trailing dot. MSG_SERVICE_CREATE does the same when given a
  * maildrop. A transport logon of an unconfigured service fails with MAPI_E_UNCONFIGURED (R-LOGON-2).
  *
  * <p>Stateless, like every {@link MessageService}: each {@link #xpProviderInit} returns a new provider object

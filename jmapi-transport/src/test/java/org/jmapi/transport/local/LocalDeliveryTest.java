@@ -109,7 +109,87 @@ class LocalDeliveryTest {
         }
         assertThat(inboxContents(bobStore)).extracting(Item::subject).containsExactly("Quarterly figures");
         assertThat(inboxContents(aliceStore)).as("no report for alice").isEmpty();
-        end(bob, bobStore);
-        end(alice, aliceStore);
+        endSession(bob, bobStore);
+        endSession(alice, aliceStore);
+    }
+
+    @Test
+    void R_XPS_5_localPartThatCannotBeAMailbox_refusedWithOneNonDeliveryReport_othersDelivered() throws Exception {
+        fixture = LocalFixture.start(home, "alice");
+        MapiSession alice = logon("alice");
+        MsgStore store = open(alice);
+        submit(store, "alice@localhost", "Escape attempt", "body",
+                List.of(recipient("bob@localhost", Flags.MAPI_TO), recipient("x/../../escape@localhost", Flags.MAPI_TO),
+                        recipient("...@LOCALHOST", Flags.MAPI_CC)));
+
+        Item report = awaitInbox(store, "Undeliverable: Escape attempt");
+        assertThat(report.messageClass()).isEqualTo("REPORT.IPM.Note.NDR");
+        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).stream()
+                .anyMatch(i -> "Escape attempt".equals(i.subject())), () -> "the message in Sent Items");
+        assertThat(inboxContents(store)).as("one report for both refusals").hasSize(1);
+        try (Message m = (Message) store.openEntry(report.id(), 0)) {
+            List<Row> rows = recipients(m);
+            assertThat(rows).extracting(r -> r.get(PropTags.PR_EMAIL_ADDRESS).asString())
+                    .containsExactlyInAnyOrder("x/../../escape@localhost", "...@LOCALHOST");
+            assertThat(rows).allSatisfy(r -> {
+                assertThat(r.get(PropTags.PR_NDR_REASON_CODE).asInt()).isEqualTo(Flags.MAPI_REASON_TRANSFER_IMPOSSIBLE);
+                assertThat(r.get(PropTags.PR_NDR_DIAG_CODE).asInt()).isEqualTo(Flags.MAPI_DIAG_OR_NAME_UNRECOGNIZED);
+                assertThat(r.get(PropTags.PR_NDR_STATUS_CODE).asInt()).isEqualTo(553);
+                assertThat(r.get(PropTags.PR_ADDRTYPE).asString()).isEqualTo("SMTP");
+            });
+            assertThat(rows).anySatisfy(r -> assertThat(r.get(PropTags.PR_REPORT_TEXT).asString())
+                    .contains("path separator"));
+            assertThat(rows).anySatisfy(r -> assertThat(r.get(PropTags.PR_REPORT_TEXT).asString())
+                    .contains("dots only"));
+        }
+        assertThat(entries(incoming("bob"))).hasSize(1);
+        try (var s = Files.list(fixture.maildrop)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("no mailbox but bob's and alice's own").containsExactly("alice", "bob");
+        }
+        assertThat(home.resolve("escape")).doesNotExist();
+        endSession(alice, store);
+    }
+
+    @Test
+    void R_XPS_1_otherDomain_notTaken_withoutAnotherTransportTheSpoolerReportsIt() throws Exception {
+        fixture = LocalFixture.start(home, "alice");
+        MapiSession alice = logon("alice");
+        MsgStore store = open(alice);
+        submit(store, "alice@localhost", "Mixed", "body",
+                List.of(recipient("someone@example.org", Flags.MAPI_TO), recipient("bob@localhost", Flags.MAPI_CC)));
+        submit(store, "alice@localhost", "Only remote", "body", List.of(recipient("far@example.net", Flags.MAPI_TO)));
+
+        Item mixed = awaitInbox(store, "Undeliverable: Mixed");
+        Item remote = awaitInbox(store, "Undeliverable: Only remote");
+        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 2, () -> "both in Sent Items");
+        for (Item i : List.of(mixed, remote)) {
+            try (Message m = (Message) store.openEntry(i.id(), 0)) {
+                List<Row> rows = recipients(m);
+                assertThat(rows).hasSize(1);
+                assertThat(rows.get(0).get(PropTags.PR_EMAIL_ADDRESS).asString()).endsWith("@example." + (i == mixed
+                        ? "org" : "net"));
+                assertThat(rows.get(0).get(PropTags.PR_REPORT_TEXT).asString()).contains("no transport");
+            }
+        }
+        assertThat(entries(incoming("bob"))).as("the local recipient of the mixed message").hasSize(1);
+        try (var s = Files.list(fixture.maildrop)) {
+            assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly("alice", "bob");
+        }
+        endSession(alice, store);
+    }
+
+    @Test
+    void R_XPS_3_messageToItsOwnSender_andTwoRowsForOneMailbox_deliveredOnce() throws Exception {
+        fixture = LocalFixture.start(home, "alice");
+        MapiSession alice = logon("alice");
+        MsgStore store = open(alice);
+        submit(store, "alice@localhost", "Note to self", "remember",
+                List.of(recipient("alice@localhost", Flags.MAPI_TO), recipient("Alice@LocalHost.", Flags.MAPI_CC)));
+        awaitInbox(store, "Note to self");
+        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 1, () -> "the message in Sent Items");
+        await(() -> entries(incoming("alice")).isEmpty(), () -> "alice's new/ emptied");
+        assertThat(inboxContents(store)).extracting(Item::subject).containsExactly("Note to self");
+        endSession(alice, store);
     }
 }

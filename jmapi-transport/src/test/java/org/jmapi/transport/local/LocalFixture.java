@@ -110,7 +110,7 @@ final class LocalFixture implements AutoCloseable {
     }
 
     /** Ends a session as a client should: store logoff, releases, session logoff. */
-    static void end(MapiSession session, MsgStore store) {
+    static void endSession(MapiSession session, MsgStore store) {
         if (store != null) {
             store.storeLogoff(Flags.LOGOFF_ORDERLY);
             store.release();
