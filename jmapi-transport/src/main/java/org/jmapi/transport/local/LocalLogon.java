@@ -28,6 +28,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -61,8 +62,9 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Receiving (R-RCV-1..2, R-MAIL-3)</h2>
  * With an own address configured the logon is polled (LOGON_SP_POLL). Poll counts the entries of the own
- * {@code new/} directory; StartMessage converts the oldest with {@link MimeReader}, calls SaveChanges, and only after
- * it returned deletes the file: at-least-once, never zero times. A cancel or logoff while the file is read stops the
+ * {@code new/} directory; StartMessage converts the oldest with {@link MimeReader} (files are taken in the order of
+ * one listing of {@code new/}, oldest first, before the directory is listed again), calls SaveChanges, and only
+ * after it returned deletes the file: at-least-once, never zero times. A cancel or logoff while the file is read stops the
  * read; nothing is saved and the file stays for the next session. An entry that cannot be read at all (not a regular
  * file, an I/O error) is moved to the mailbox's {@code bad/} directory and named in the status row's
  * PR_STATUS_STRING; so is a file the store refused {@value #QUARANTINE_AFTER} times in a row for its content (too
@@ -98,6 +100,8 @@ final class LocalLogon extends BaseXpLogon {
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     /** Received files that were stored but could not be deleted: never received again by this logon. */
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    /** The rest of the last listing of {@code new/}, oldest first. */
+    private final ArrayDeque<Path> backlog = new ArrayDeque<>();
     /** The inbound reference being received now, 0 between messages. */
     private volatile int receiving;
     /** The file being read now, closed by a cancel or logoff. */
@@ -329,8 +333,7 @@ final class LocalLogon extends BaseXpLogon {
         }
         Optional<Path> next;
         try {
-            next = drop.waiting(config.mailbox()).stream()
-                    .filter(p -> !stored.contains(p.getFileName().toString())).findFirst();
+            next = nextWaiting();
         } catch (IOException e) {
             statusString("Cannot read the Maildir of " + config.address() + ": " + e);
             return;
@@ -383,6 +386,27 @@ final class LocalLogon extends BaseXpLogon {
         } catch (IOException e) {
             stored.add(name);
             statusString("Stored " + name + " but cannot remove it from " + file.getParent() + ": " + e);
+        }
+    }
+
+    /**
+     * @return the oldest file waiting: the next of the last listing of {@code new/} still there, else the oldest of
+     *         a fresh listing (so a backlog of n files costs one listing, not n)
+     */
+    private Optional<Path> nextWaiting() throws IOException {
+        synchronized (backlog) {
+            for (int pass = 0; pass < 2; pass++) {
+                while (!backlog.isEmpty()) {
+                    Path p = backlog.poll();
+                    if (!stored.contains(p.getFileName().toString()) && Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                        return Optional.of(p);
+                    }
+                }
+                if (pass == 0) {
+                    backlog.addAll(drop.waiting(config.mailbox()));
+                }
+            }
+            return Optional.empty();
         }
     }
 
