@@ -18,9 +18,11 @@ import org.jmapi.table.Row;
 
 import java.io.Closeable;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +55,10 @@ import java.util.function.BooleanSupplier;
  * answers MAPI_E_NOT_ME. The message gets a PR_INTERNET_MESSAGE_ID first (saved), so a copy delivered twice after a
  * crash carries the same Message-ID. It is converted once with {@link MimeWriter} (Bcc and MAPI_P1 recipients are
  * envelope only, never in the headers), staged in each mailbox's {@code tmp/} and forced to disk, then renamed into
- * {@code new/} ({@link Maildrop}). A local part that cannot be a mailbox is refused permanently: one
+ * {@code new/} ({@link Maildrop}); a message that cannot be converted at all (a value too large to read,
+ * MAPI_E_NOT_ENOUGH_MEMORY) is refused permanently for its local recipients (status 554), since no later attempt
+ * would do better. A staged file that a crash left in {@code tmp/} is never read as mail, and the
+ * mailbox's own logon removes such files once they are {@link #STAGED_LIFETIME} old. A local part that cannot be a mailbox is refused permanently: one
  * StatusRecips call per message (a non-delivery report for the sender, status 553). Every recipient delivered or
  * refused gets PR_RESPONSIBILITY true. A mailbox that cannot be written now (disk full, permissions) keeps its
  * recipients' PR_RESPONSIBILITY false; the edits made so far are saved and EndMessage answers END_RESEND_LATER. A
@@ -81,6 +87,13 @@ final class LocalLogon extends BaseXpLogon {
     static final int QUARANTINE_AFTER = 3;
     /** The SMTP-style status of a refused recipient: mailbox name not allowed (RFC 5321). */
     static final int REFUSED_STATUS = 553;
+    /** The SMTP-style status of a message that cannot be converted to MIME: transaction failed (RFC 5321). */
+    static final int UNCONVERTIBLE_STATUS = 554;
+    /** Errors of reading the outbound message that no later attempt can change (a value too large to read). */
+    private static final Set<Integer> UNCONVERTIBLE = Set.of(HResult.MAPI_E_NOT_ENOUGH_MEMORY, HResult.MAPI_E_TOO_BIG);
+
+    /** Files in the own {@code tmp/} older than this are left-overs of a crashed delivery (the Maildir rule). */
+    static final Duration STAGED_LIFETIME = Duration.ofHours(36);
 
     private static final AtomicInteger REFS = new AtomicInteger();
     /** Store errors that are about the message's content, not about the store's state. */
@@ -100,6 +113,8 @@ final class LocalLogon extends BaseXpLogon {
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     /** Received files that were stored but could not be deleted: never received again by this logon. */
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    /** Whether the status row says a delivery was postponed; cleared by the next complete delivery. */
+    private volatile boolean postponed;
     /** The rest of the last listing of {@code new/}, oldest first. */
     private final ArrayDeque<Path> backlog = new ArrayDeque<>();
     /** The inbound reference being received now, 0 between messages. */
@@ -117,6 +132,7 @@ final class LocalLogon extends BaseXpLogon {
         if (config.mailbox() != null) {
             try {
                 drop.ensure(config.mailbox());
+                drop.cleanStaged(config.mailbox(), STAGED_LIFETIME);
             } catch (IOException e) {
                 statusString("Cannot create the Maildir of " + config.address() + ": " + e);
             }
@@ -150,7 +166,8 @@ final class LocalLogon extends BaseXpLogon {
                 byMailbox.computeIfAbsent(Maildrop.mailboxName(a.get().localPart()), k -> new ArrayList<>()).add(r);
             } catch (IllegalArgumentException e) {
                 refusedRows.add(r);
-                reports.add(report(r, address, e.getMessage()));
+                reports.add(report(r, address, REFUSED_STATUS, Flags.MAPI_DIAG_OR_NAME_UNRECOGNIZED, REFUSED_STATUS
+                        + " 5.1.3 <" + address + ">: mailbox name not allowed: " + e.getMessage()));
             }
         }
         if (byMailbox.isEmpty() && refusedRows.isEmpty()) {
@@ -159,7 +176,27 @@ final class LocalLogon extends BaseXpLogon {
         }
         checkCancelled(myRef);
         Map<String, String> failed = new LinkedHashMap<>();
-        Set<String> delivered = byMailbox.isEmpty() ? Set.of() : deliver(message, byMailbox.keySet(), myRef, failed);
+        Set<String> delivered = Set.of();
+        if (!byMailbox.isEmpty()) {
+            try {
+                delivered = deliver(message, byMailbox.keySet(), myRef, failed);
+            } catch (MapiException e) {
+                checkCancelled(myRef);
+                if (!UNCONVERTIBLE.contains(e.hresult())) {
+                    throw e; // the store's state: the message stays queued for a later attempt
+                }
+                // The message itself cannot be written as MIME (a value too large to read): it never will be.
+                for (List<Row> rows : byMailbox.values()) {
+                    for (Row r : rows) {
+                        refusedRows.add(r);
+                        reports.add(report(r, address(r), UNCONVERTIBLE_STATUS, Flags.MAPI_DIAG_NO_DIAGNOSTIC,
+                                UNCONVERTIBLE_STATUS + " 5.3.4 the message cannot be converted for delivery: "
+                                        + e.getMessage()));
+                    }
+                }
+                byMailbox.clear();
+            }
+        }
         List<List<PropValue>> done = new ArrayList<>();
         for (String mailbox : delivered) {
             byMailbox.get(mailbox).forEach(r -> done.add(responsible(r, true)));
@@ -172,9 +209,14 @@ final class LocalLogon extends BaseXpLogon {
             message.modifyRecipients(Flags.MODRECIP_MODIFY, done);
         }
         if (failed.isEmpty()) {
+            if (postponed) {
+                postponed = false;
+                statusString("Available");
+            }
             endAnswers.put(myRef, 0);
             return;
         }
+        postponed = true;
         if (!done.isEmpty()) {
             message.saveChanges(Flags.KEEP_OPEN_READWRITE); // END_RESEND_LATER drops unsaved edits (R-XPS-2)
         }
@@ -198,7 +240,9 @@ final class LocalLogon extends BaseXpLogon {
             for (String mailbox : mailboxes) {
                 checkCancelled(myRef);
                 try {
-                    Path tmp = source == null ? drop.stage(mailbox, out -> writer.write(message, out))
+                    Path tmp = source == null
+                            ? drop.stage(mailbox, out -> writer.write(message, new CancellableOutput(out,
+                                    () -> isCancelled(myRef))))
                             : drop.stageCopy(mailbox, source);
                     staged.put(mailbox, tmp);
                     source = source == null ? tmp : source;
@@ -286,7 +330,7 @@ final class LocalLogon extends BaseXpLogon {
     }
 
     /** @return the StatusRecips row of a recipient refused permanently */
-    private static List<PropValue> report(Row r, String address, String why) {
+    private static List<PropValue> report(Row r, String address, int status, int diag, String text) {
         List<PropValue> row = new ArrayList<>();
         row.add(PropValue.ofString(PropTags.PR_DISPLAY_NAME, string(r, PropTags.PR_DISPLAY_NAME).isEmpty() ? address
                 : string(r, PropTags.PR_DISPLAY_NAME)));
@@ -296,10 +340,9 @@ final class LocalLogon extends BaseXpLogon {
                 .filter(v -> !v.isError()).map(PropValue::asInt).orElse(Flags.MAPI_TO)));
         r.find(PropTags.PR_ENTRYID).filter(v -> !v.isError()).ifPresent(row::add);
         row.add(PropValue.ofInt(PropTags.PR_NDR_REASON_CODE, Flags.MAPI_REASON_TRANSFER_IMPOSSIBLE));
-        row.add(PropValue.ofInt(PropTags.PR_NDR_DIAG_CODE, Flags.MAPI_DIAG_OR_NAME_UNRECOGNIZED));
-        row.add(PropValue.ofInt(PropTags.PR_NDR_STATUS_CODE, REFUSED_STATUS));
-        row.add(PropValue.ofString(PropTags.PR_REPORT_TEXT, REFUSED_STATUS + " 5.1.3 <" + address
-                + ">: mailbox name not allowed: " + why));
+        row.add(PropValue.ofInt(PropTags.PR_NDR_DIAG_CODE, diag));
+        row.add(PropValue.ofInt(PropTags.PR_NDR_STATUS_CODE, status));
+        row.add(PropValue.ofString(PropTags.PR_REPORT_TEXT, text));
         return row;
     }
 
@@ -444,6 +487,32 @@ final class LocalLogon extends BaseXpLogon {
         } catch (IOException e) {
             stored.add(file.getFileName().toString()); // skip it, or it would block all later mail
             statusString("Cannot receive " + file + " because " + why + ", and cannot move it: " + e);
+        }
+    }
+
+    /** An output stream that fails once its send was cancelled, so a cancel or logoff stops a long write. */
+    private static final class CancellableOutput extends FilterOutputStream {
+        private final BooleanSupplier cancelled;
+
+        CancellableOutput(OutputStream out, BooleanSupplier cancelled) {
+            super(out);
+            this.cancelled = cancelled;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (cancelled.getAsBoolean()) {
+                throw new InterruptedIOException("the send was cancelled");
+            }
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (cancelled.getAsBoolean()) {
+                throw new InterruptedIOException("the send was cancelled");
+            }
+            out.write(b, off, len);
         }
     }
 

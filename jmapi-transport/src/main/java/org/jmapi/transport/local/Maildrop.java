@@ -16,6 +16,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -260,6 +262,38 @@ final class Maildrop {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
         forceDirectory(dir);
         return target;
+    }
+
+    /**
+     * Removes files of the mailbox's {@code tmp} directory older than {@code lifetime}: deliveries a crash
+     * interrupted before their rename (the Maildir rule: 36 hours). Files that cannot be removed are left.
+     *
+     * @param mailbox  a checked name
+     * @param lifetime how old a staged file must be to be a left-over
+     * @return the number of files removed
+     * @throws IOException when the directory cannot be listed
+     */
+    int cleanStaged(String mailbox, Duration lifetime) throws IOException {
+        Path dir = mailbox(mailbox).resolve("tmp");
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        FileTime limit = FileTime.from(Instant.now().minus(lifetime));
+        int removed = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    if (a.isRegularFile() && a.lastModifiedTime().compareTo(limit) < 0) {
+                        Files.delete(p);
+                        removed++;
+                    }
+                } catch (IOException e) {
+                    // gone meanwhile, or not ours to remove: left alone
+                }
+            }
+        }
+        return removed;
     }
 
     /** @return a new file (created empty, exclusively) with a unique Maildir name in {@code dir} */

@@ -3,12 +3,16 @@ package org.jmapi.transport.local;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import org.jmapi.Flags;
+import org.jmapi.HResult;
 import org.jmapi.client.Attach;
 import org.jmapi.client.MapiSession;
 import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
 import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
+import org.jmapi.runtime.Mapi;
+import org.jmapi.runtime.trace.TraceEvent;
+import org.jmapi.runtime.trace.TraceRecorder;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 import org.junit.jupiter.api.AfterEach;
@@ -111,6 +115,79 @@ class LocalDeliveryTest {
         assertThat(inboxContents(aliceStore)).as("no report for alice").isEmpty();
         endSession(bob, bobStore);
         endSession(alice, aliceStore);
+    }
+
+    /**
+     * A send in progress when the session logs off (30 MB of attachments being written to the maildrop): the
+     * transport stops, removes what it staged, and the message stays queued; nothing appears in new/. The next
+     * session sends it once.
+     */
+    @Test
+    void R_MAIL_2_sendInterruptedByLogoff_messageStaysQueued_nothingDelivered_nextSessionSendsIt() throws Exception {
+        fixture = LocalFixture.start(home, "alice");
+        java.util.Random random = new java.util.Random(11);
+        Attachment[] parts = new Attachment[30];
+        for (int i = 0; i < parts.length; i++) {
+            byte[] payload = new byte[1_000_000];
+            random.nextBytes(payload);
+            parts[i] = new Attachment("part" + i + ".bin", "application/octet-stream", payload);
+        }
+        TraceRecorder trace = new TraceRecorder();
+        Runnable stopTrace = Mapi.trace().addListener(trace);
+        try {
+            MapiSession alice = logon("alice");
+            MsgStore store = open(alice);
+            submit(store, "alice@localhost", "Big one", "see attached", List.of(recipient("bob@localhost",
+                    Flags.MAPI_TO)), parts);
+            await(() -> trace.events().stream().anyMatch(e -> e.call().equals("IXPLogon::SubmitMessage")
+                    && e.phase() == TraceEvent.Phase.CALL), () -> "the spooler's SubmitMessage");
+            alice.logoff(0, 0, 0); // ends the transport first (R-SESOFF-2): the send in progress is abandoned
+            store.release();
+            alice.release();
+            TraceEvent returned = trace.events().stream().filter(e -> e.call().equals("IXPLogon::SubmitMessage")
+                    && e.phase() == TraceEvent.Phase.RETURN).findFirst().orElseThrow();
+            assertThat(HResult.name(returned.hresult())).as("SubmitMessage was interrupted")
+                    .isEqualTo(HResult.name(HResult.MAPI_E_USER_CANCEL));
+        } finally {
+            stopTrace.run();
+        }
+        assertThat(entries(incoming("bob"))).isEmpty();
+        assertThat(entries(fixture.maildrop.resolve("bob").resolve("tmp"))).as("the staged copy was removed").isEmpty();
+        MapiSession look = logonNoMail("alice");
+        MsgStore lookStore = open(look);
+        assertThat(contents(lookStore, PropTags.PR_IPM_OUTBOX_ENTRYID)).extracting(Item::subject)
+                .containsExactly("Big one");
+        assertThat(contents(lookStore, PropTags.PR_IPM_SENTMAIL_ENTRYID)).isEmpty();
+        endSession(look, lookStore);
+
+        MapiSession again = logon("alice");
+        MsgStore store = open(again);
+        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 1, () -> "the message sent");
+        assertThat(entries(incoming("bob"))).hasSize(1);
+        assertThat(Files.size(entries(incoming("bob")).get(0))).isGreaterThan(30_000_000L);
+        endSession(again, store);
+    }
+
+    @Test
+    void R_XPS_5_messageThatCannotBeConverted_refusedWithAReport_notRetriedForever() throws Exception {
+        fixture = LocalFixture.start(home, "alice");
+        MapiSession alice = logon("alice");
+        MsgStore store = open(alice);
+        byte[] tooLarge = new byte[(1 << 20) + 1]; // above what the store hands out through GetProps
+        submit(store, "alice@localhost", "Huge", "body", List.of(recipient("bob@localhost", Flags.MAPI_TO)),
+                new Attachment("huge.bin", "application/octet-stream", tooLarge));
+        Item report = awaitInbox(store, "Undeliverable: Huge");
+        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 1, () -> "the message finished");
+        try (Message m = (Message) store.openEntry(report.id(), 0)) {
+            List<Row> rows = recipients(m);
+            assertThat(rows).hasSize(1);
+            assertThat(rows.get(0).get(PropTags.PR_NDR_STATUS_CODE).asInt()).isEqualTo(554);
+            assertThat(rows.get(0).get(PropTags.PR_REPORT_TEXT).asString()).contains("cannot be converted")
+                    .contains("too large");
+        }
+        assertThat(entries(incoming("bob"))).isEmpty();
+        assertThat(entries(fixture.maildrop.resolve("bob").resolve("tmp"))).isEmpty();
+        endSession(alice, store);
     }
 
     @Test

@@ -121,6 +121,26 @@ class LocalReceiveTest {
         endSession(bob, store);
     }
 
+    @Test
+    void stagedLeftOversOfACrash_neverReadAsMail_removedOnceOld() throws Exception {
+        fixture = LocalFixture.start(home, "bob");
+        Maildrop drop = new Maildrop(fixture.maildrop);
+        drop.ensure("bob");
+        Path tmp = incoming().resolveSibling("tmp");
+        Path old = Files.writeString(tmp.resolve("1.1_1.crashed"), "Subject: half a message\r\n");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.now()
+                .minus(LocalLogon.STAGED_LIFETIME).minusSeconds(60)));
+        Path fresh = Files.writeString(tmp.resolve("2.1_1.writing"), "Subject: being written\r\n");
+        deliver(out -> out.write("Subject: real mail\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        MapiSession bob = logon("bob");
+        MsgStore store = open(bob);
+        awaitInbox(store, "real mail");
+        assertThat(entries(tmp)).containsExactly(fresh);
+        assertThat(inboxContents(store)).extracting(Item::subject).containsExactly("real mail");
+        endSession(bob, store);
+    }
+
     /** @return PR_STATUS_STRING of every status row of the session */
     private static List<String> statusStrings(MapiSession session) {
         try (MapiTable t = session.getStatusTable(0)) {
