@@ -329,6 +329,11 @@ final class Outbound {
         } catch (MapiException e) {
             return false; // gone or locked meanwhile
         }
+        if (recipients.stream().allMatch(Submission::responsible)) {
+            // Every recipient was dealt with, but the message was not finished: a spooler died between saving the
+            // transport's PR_RESPONSIBILITY and FinishedMsg. Finish it now, or it stays queued forever (R-MAIL-1).
+            return true;
+        }
         if (spooler.transports().stream().noneMatch(TransportLogonRecord::isActive)) {
             return false; // a profile without transports keeps its mail queued until one is added (R-MAIL-1)
         }
