@@ -329,7 +329,7 @@ final class Outbound {
         } catch (MapiException e) {
             return false; // gone or locked meanwhile
         }
-        if (recipients.stream().allMatch(Submission::responsible)) {
+        if (recipients.stream().allMatch(Recipients::responsible)) {
             // Every recipient was dealt with, but the message was not finished: a spooler died between saving the
             // transport's PR_RESPONSIBILITY and FinishedMsg. Finish it now, or it stays queued forever (R-MAIL-1).
             return true;
