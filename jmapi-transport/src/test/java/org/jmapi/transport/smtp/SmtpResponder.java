@@ -67,6 +67,12 @@ public final class SmtpResponder implements AutoCloseable {
     public volatile Function<Received, String> dataReply = r -> "250 2.0.0 queued";
     /** Whether a pipelining client is held to sending the whole group before reading (see the class comment). */
     public volatile boolean strictPipelining = true;
+    /** False: EHLO is refused with 502, as an old server does; HELO works. */
+    public volatile boolean ehlo = true;
+    /** Non-null: the greeting instead of "220 ...". */
+    public volatile String greeting;
+    /** Whether the server says nothing at all after accepting a connection (for timeout tests). */
+    public volatile boolean silent;
 
     private SmtpResponder() throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -166,6 +172,7 @@ public final class SmtpResponder implements AutoCloseable {
         private InputStream in;
         private OutputStream out;
         private boolean tls;
+        private boolean esmtp;
         private String user;
         private String from;
         private String mailLine;
@@ -183,7 +190,13 @@ public final class SmtpResponder implements AutoCloseable {
 
         void run() throws IOException {
             socket.setSoTimeout(30_000);
-            reply("220 responder ESMTP ready");
+            if (silent) {
+                while (readLine() != null) {
+                    commands.add("(ignored)");
+                }
+                return;
+            }
+            reply(greeting != null ? greeting : "220 responder ESMTP ready");
             while (true) {
                 String line = readLine();
                 if (line == null) {
@@ -191,7 +204,9 @@ public final class SmtpResponder implements AutoCloseable {
                 }
                 commands.add(line);
                 String upper = line.toUpperCase(Locale.ROOT);
-                if (upper.startsWith("EHLO")) {
+                if (upper.startsWith("EHLO") && !ehlo) {
+                    reply("502 5.5.1 EHLO not implemented");
+                } else if (upper.startsWith("EHLO")) {
                     List<String> lines = new ArrayList<>(List.of("250-responder"));
                     for (String e : extensions) {
                         lines.add("250-" + e);
@@ -204,6 +219,7 @@ public final class SmtpResponder implements AutoCloseable {
                     String last = lines.remove(lines.size() - 1);
                     lines.add("250 " + last.substring(4));
                     reply(String.join("\r\n", lines));
+                    esmtp = true;
                     reset();
                 } else if (upper.startsWith("HELO")) {
                     reply("250 responder");
@@ -248,7 +264,7 @@ public final class SmtpResponder implements AutoCloseable {
         }
 
         private boolean pipelining() {
-            return extensions.stream().anyMatch(e -> e.equalsIgnoreCase("PIPELINING"));
+            return esmtp && extensions.stream().anyMatch(e -> e.equalsIgnoreCase("PIPELINING"));
         }
 
         /** A pipelined group: read through DATA before answering anything. */

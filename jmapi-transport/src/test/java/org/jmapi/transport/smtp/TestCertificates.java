@@ -29,6 +29,10 @@ final class TestCertificates {
     final Path trustStore;
     /** An unrelated certificate, PEM: trusting only it must make the handshake fail. */
     final Path otherPem;
+    /** A key store whose certificate names only mail.example.net (not localhost, not 127.0.0.1). */
+    final Path wrongNameKeyStore;
+    /** That certificate, PEM. */
+    final Path wrongNamePem;
 
     private TestCertificates(Path dir) throws IOException, InterruptedException {
         serverKeyStore = dir.resolve("server.p12");
@@ -48,6 +52,13 @@ final class TestCertificates {
                 "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
         keytool("-exportcert", "-rfc", "-alias", "other", "-keystore", other.toString(), "-storepass", PASSWORD,
                 "-file", otherPem.toString());
+        wrongNameKeyStore = dir.resolve("wrongname.p12");
+        wrongNamePem = dir.resolve("wrongname.pem");
+        keytool("-genkeypair", "-alias", "wrong", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
+                "CN=mail.example.net", "-ext", "SAN=dns:mail.example.net", "-validity", "2", "-keystore",
+                wrongNameKeyStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
+        keytool("-exportcert", "-rfc", "-alias", "wrong", "-keystore", wrongNameKeyStore.toString(), "-storepass",
+                PASSWORD, "-file", wrongNamePem.toString());
     }
 
     /** @return certificates made in {@code dir} */
@@ -79,8 +90,13 @@ final class TestCertificates {
 
     /** @return a server-side TLS context presenting the server certificate */
     SSLContext serverContext() {
+        return serverContext(serverKeyStore);
+    }
+
+    /** @return a server-side TLS context presenting the certificate of {@code keyStore} */
+    static SSLContext serverContext(Path keyStore) {
         try {
-            KeyStore ks = KeyStore.getInstance(serverKeyStore.toFile(), PASSWORD.toCharArray());
+            KeyStore ks = KeyStore.getInstance(keyStore.toFile(), PASSWORD.toCharArray());
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, PASSWORD.toCharArray());
             SSLContext ctx = SSLContext.getInstance("TLS");
@@ -88,6 +104,16 @@ final class TestCertificates {
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new AssertionError("server TLS context: " + e, e);
+        }
+    }
+
+    /** @return the SHA-256 fingerprint of the certificate in a PEM file, as keytool prints it */
+    static String fingerprint(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return SmtpTrust.fingerprint((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new AssertionError("reading " + pem + ": " + e, e);
         }
     }
 
