@@ -28,7 +28,6 @@ import java.util.Optional;
 final class SmtpProvider extends BaseMapiObject implements XpProvider {
     private static final int LOGON_FLAGS = Flags.LOGON_NO_DIALOG | Flags.LOGON_NO_CONNECT | Flags.LOGON_NO_INBOUND
             | Flags.LOGON_NO_OUTBOUND;
-    private static final int[] TAGS = SmtpTransportService.TAGS;
     private volatile boolean shutDown;
 
     /** Created by {@link SmtpTransportService#xpProviderInit}. */
@@ -75,13 +74,28 @@ final class SmtpProvider extends BaseMapiObject implements XpProvider {
         return SmtpSettings.read(tag -> Optional.ofNullable(values.get(org.jmapi.prop.PropTag.id(tag))));
     }
 
-    private static void collect(ProfileSection section, Map<Integer, PropValue> into) {
-        for (PropValue v : section.getProps(TAGS, 0).values()) {
+    /**
+     * Every setting of a section, by property id. The settings are provider-private ids (0x6720..), which a section
+     * returns only when asked for by tag (R-PROF-3), and a number may be stored as the text the caller gave to
+     * ConfigureMsgService: so each numeric setting is asked for as PT_LONG and as PT_UNICODE, and
+     * {@link SmtpSettings#read} takes both.
+     */
+    static void collect(ProfileSection section, Map<Integer, PropValue> into) {
+        for (PropValue v : section.getProps(READ_TAGS, 0).values()) {
             if (v != null && !v.isError()) {
                 into.put(v.id(), v);
             }
         }
     }
+
+    /** {@link SmtpTransportService#TAGS}, plus each PT_LONG one as PT_UNICODE. */
+    private static final int[] READ_TAGS = java.util.stream.IntStream.concat(
+            java.util.Arrays.stream(SmtpTransportService.TAGS),
+            java.util.Arrays.stream(SmtpTransportService.TAGS)
+                    .filter(t -> org.jmapi.prop.PropTag.type(t) == org.jmapi.prop.PropType.PT_LONG)
+                    .map(t -> org.jmapi.prop.PropTag.tag(org.jmapi.prop.PropType.PT_UNICODE,
+                            org.jmapi.prop.PropTag.id(t))))
+            .toArray();
 
     @Override
     public void shutdown(int flags) {

@@ -59,8 +59,10 @@ import java.util.Optional;
  * There is deliberately no "trust every certificate" switch. MSG_SERVICE_CONFIGURE checks the merged result (the
  * section's values overlaid with the new ones) before writing anything: a missing host, an unknown security value,
  * a user without a password, a trust store that cannot be read, a malformed fingerprint fail with
- * MAPI_E_UNCONFIGURED and a message saying what to set; an empty string removes a setting. The password is stored
- * only in the profile (which jmapi writes with mode 0600) and never appears in a message, status row or trace.
+ * MAPI_E_UNCONFIGURED and a message saying what to set; an empty string unsets a setting. (The runtime also keeps
+ * the values as given in the service's section; the transport reads a number given as text too.) The password is
+ * stored only in the profile (which jmapi writes with mode 0600) and never appears in a message, status row or
+ * trace.
  *
  * <p>Stateless; every {@link #xpProviderInit} returns a new provider object (R-LOAD-1). <b>Threads:</b> any.
  */
@@ -148,11 +150,7 @@ public final class SmtpTransportService implements MessageService {
         }
         try (ProfileSection section = support.openProfileSection(null, Flags.MAPI_MODIFY)) {
             Map<Integer, PropValue> merged = new HashMap<>();
-            for (PropValue v : section.getProps(TAGS, 0).values()) {
-                if (v != null && !v.isError()) {
-                    merged.put(v.id(), v);
-                }
-            }
+            SmtpProvider.collect(section, merged);
             List<PropValue> write = new ArrayList<>();
             List<Integer> delete = new ArrayList<>();
             for (PropValue v : given.values()) {
@@ -176,7 +174,8 @@ public final class SmtpTransportService implements MessageService {
         }
     }
 
-    private static boolean isSetting(int id) {
+    /** @return whether a property id is one of the settings */
+    static boolean isSetting(int id) {
         for (int t : TAGS) {
             if (PropTag.id(t) == id) {
                 return true;

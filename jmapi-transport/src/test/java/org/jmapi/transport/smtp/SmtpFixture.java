@@ -114,7 +114,17 @@ public final class SmtpFixture implements AutoCloseable {
 
     /** Logs on (a new session) and opens the store. @return this */
     public SmtpFixture logon() {
-        session = Mapi.logonEx(0, PROFILE, null, Flags.MAPI_EXTENDED | Flags.MAPI_NEW_SESSION);
+        return logon(0);
+    }
+
+    /**
+     * Logs on (a new session) and opens the store.
+     *
+     * @param flags more logonEx flags, e.g. MAPI_NO_MAIL for a session without spooler (nothing is sent)
+     * @return this
+     */
+    public SmtpFixture logon(int flags) {
+        session = Mapi.logonEx(0, PROFILE, null, Flags.MAPI_EXTENDED | Flags.MAPI_NEW_SESSION | flags);
         EntryId storeId;
         try (MapiTable t = session.getMsgStoresTable(0)) {
             t.setColumns(new int[] {PropTags.PR_ENTRYID}, 0);
@@ -243,11 +253,20 @@ public final class SmtpFixture implements AutoCloseable {
         return out;
     }
 
-    /** @return PR_SUBMIT_FLAGS of a message (SUBMITFLAG_LOCKED while the spooler holds it) */
+    /**
+     * @return PR_SUBMIT_FLAGS of an Outbox message as the contents table shows it (SUBMITFLAG_LOCKED while the
+     *         spooler holds it; a locked message cannot be opened by the client, R-OQ-2)
+     */
     public int submitFlags(EntryId id) {
-        try (Message m = (Message) store.openEntry(id, Flags.MAPI_BEST_ACCESS)) {
-            return m.getProp(PropTags.PR_SUBMIT_FLAGS).map(PropValue::asInt).orElse(0);
+        try (MapiFolder f = folder(PropTags.PR_IPM_OUTBOX_ENTRYID); MapiTable t = f.getContentsTable(0)) {
+            t.setColumns(new int[] {PropTags.PR_ENTRYID, PropTags.PR_SUBMIT_FLAGS}, 0);
+            for (Row r : t.queryRows(100_000, 0)) {
+                if (store.compareEntryIds(id, EntryId.of(r.get(PropTags.PR_ENTRYID).asBinary()), 0)) {
+                    return r.find(PropTags.PR_SUBMIT_FLAGS).map(PropValue::asInt).orElse(0);
+                }
+            }
         }
+        throw new AssertionError("message " + id + " is not in the Outbox");
     }
 
     /** @return the SMTP transport's status row (PR_PROVIDER_DISPLAY = the service's display name) */
@@ -271,6 +290,57 @@ public final class SmtpFixture implements AutoCloseable {
     /** @return PR_STATUS_STRING of the SMTP transport now */
     public String statusString() {
         return statusRow().find(PropTags.PR_STATUS_STRING).map(PropValue::asString).orElse("");
+    }
+
+    /**
+     * ConfigureMsgService on the profile's service {@code serviceName} while the session runs (the profile is on
+     * disk; a transport reads it again at ValidateState(CONFIG_CHANGED)).
+     */
+    public void reconfigure(String serviceName, List<PropValue> settings) {
+        try (org.jmapi.client.MsgServiceAdmin admin = session.adminServices(0);
+             MapiTable t = admin.getMsgServiceTable(0)) {
+            t.setColumns(new int[] {PropTags.PR_SERVICE_UID, PropTags.PR_SERVICE_NAME}, 0);
+            Row row = t.queryRows(100, 0).stream().filter(r -> r.find(PropTags.PR_SERVICE_NAME)
+                    .map(PropValue::asString).filter(serviceName::equals).isPresent()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no service " + serviceName));
+            admin.configureMsgService(MapiUid.of(row.get(PropTags.PR_SERVICE_UID).asBinary()), 0, 0, settings);
+        }
+    }
+
+    /** @return the SMTP transport's status object (IMAPIStatus), opened from its status row */
+    public org.jmapi.client.MapiStatus transportStatus() {
+        EntryId id = EntryId.of(statusRow().get(PropTags.PR_ENTRYID).asBinary());
+        return (org.jmapi.client.MapiStatus) session.openEntry(id, 0);
+    }
+
+    /** @return the spooler's status object (the status row with PR_RESOURCE_TYPE = MAPI_SPOOLER) */
+    public org.jmapi.client.MapiStatus spoolerStatus() {
+        try (MapiTable t = session.getStatusTable(0)) {
+            t.setColumns(new int[] {PropTags.PR_RESOURCE_TYPE, PropTags.PR_ENTRYID}, 0);
+            Row row = t.queryRows(100, 0).stream().filter(r -> r.find(PropTags.PR_RESOURCE_TYPE)
+                    .map(PropValue::asInt).filter(v -> v == Flags.MAPI_SPOOLER).isPresent()).findFirst()
+                    .orElseThrow(() -> new AssertionError("no spooler status row"));
+            return (org.jmapi.client.MapiStatus) session.openEntry(EntryId.of(row.get(PropTags.PR_ENTRYID).asBinary()),
+                    0);
+        }
+    }
+
+    /** FlushQueues(FLUSH_UPLOAD) on the spooler: queued mail is sent now, retry times ignored (R-FLUSH-1). */
+    public void flushOutbound() {
+        try (org.jmapi.client.MapiStatus spooler = spoolerStatus()) {
+            spooler.flushQueues(0, null, Flags.FLUSH_UPLOAD);
+        }
+    }
+
+    /** @return PR_STATUS_CODE of the SMTP transport now */
+    public int statusCode() {
+        return statusRow().find(PropTags.PR_STATUS_CODE).map(PropValue::asInt).orElse(0);
+    }
+
+    /** @return the HRESULTs SubmitMessage returned so far, in order (from the trace) */
+    public List<Integer> submitResults() {
+        return trace.events().stream().filter(e -> e.call().equals("IXPLogon::SubmitMessage")
+                && e.phase() == TraceEvent.Phase.RETURN).map(e -> e.hresult() == null ? 0 : e.hresult()).toList();
     }
 
     /** @return every trace event as JSON, one per line (for checks that a secret never appears) */
@@ -347,6 +417,15 @@ public final class SmtpFixture implements AutoCloseable {
 
     /** Logs off, uninitializes, initializes again on the same home and logs on: the next process. */
     public void restart() {
+        restart(0);
+    }
+
+    /**
+     * Logs off, uninitializes, initializes again on the same home and logs on: the next process.
+     *
+     * @param flags more logonEx flags for the new session
+     */
+    public void restart(int flags) {
         logoff();
         stopTrace.run();
         while (Mapi.initCount() > 0) {
@@ -354,7 +433,7 @@ public final class SmtpFixture implements AutoCloseable {
         }
         Mapi.initialize(MapiInit.home(home));
         stopTrace = Mapi.trace().addListener(trace);
-        logon();
+        logon(flags);
     }
 
     @Override
