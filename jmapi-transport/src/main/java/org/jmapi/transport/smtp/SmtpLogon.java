@@ -185,15 +185,16 @@ public final class SmtpLogon extends BaseXpLogon {
         try {
             statusString("Sending 1 message to " + s.peer());
             List<Target> sendable = new ArrayList<>();
+            boolean utf8 = c.has("SMTPUTF8");
             for (Target t : targets) {
-                if (!SmtpTransaction.isAscii(t.address()) && !c.has("SMTPUTF8")) {
+                if (!utf8 && (!SmtpTransaction.isAscii(t.address()) || !SmtpTransaction.isAscii(from))) {
+                    String which = SmtpTransaction.isAscii(from) ? t.address() : from;
                     refuse(t, SmtpReply.local(553, "5.6.7 " + s.peer() + " does not offer SMTPUTF8, needed for the"
-                            + " address '" + t.address() + "'"), report, done);
+                            + " address '" + which + "'"), report, done);
                 } else {
                     sendable.add(t);
                 }
             }
-            String sender = SmtpTransaction.isAscii(from) || c.has("SMTPUTF8") ? from : "";
             long limit = c.maxSize();
             if (limit > 0 && content.length > limit) {
                 SmtpReply tooBig = SmtpReply.local(552, "5.3.4 the message has " + content.length + " bytes; "
@@ -203,7 +204,7 @@ public final class SmtpLogon extends BaseXpLogon {
             }
             SmtpReply failure = null;
             if (!sendable.isEmpty()) {
-                SmtpTransaction tx = SmtpTransaction.run(c, sender,
+                SmtpTransaction tx = SmtpTransaction.run(c, from,
                         sendable.stream().map(Target::address).toList(), content);
                 failure = sort(tx, sendable, report, done);
             }

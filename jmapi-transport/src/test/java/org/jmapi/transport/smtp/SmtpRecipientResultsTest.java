@@ -212,4 +212,37 @@ class SmtpRecipientResultsTest {
             assertThat(r.text()).contains("ann@example.org").doesNotContain("resend@example.org");
         }
     }
+
+    @Test
+    void R_XPS_3_anAddressNeedingSmtputf8GoesOnlyToAServerOfferingIt(@TempDir Path home) {
+        try (SmtpFixture f = fixture(home)) {
+            f.submit("utf8 refused", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO),
+                    recipient("J\u00fcrgen", "j\u00fcrgen@example.org", Flags.MAPI_TO)));
+            await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("utf8 refused"), () -> "finished");
+            assertThat(reportRecipients(f)).singleElement()
+                    .satisfies(r -> assertThat(s(r, PropTags.PR_REPORT_TEXT)).startsWith("553 5.6.7"));
+            server.extensions = List.of("SMTPUTF8", "8BITMIME");
+            server.dropConnections(); // the kept connection knows the old EHLO; the next one asks again
+            f.submit("utf8 sent", List.of(recipient("J\u00fcrgen", "j\u00fcrgen@example.org", Flags.MAPI_TO)));
+            await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("utf8 sent"), () -> "finished");
+        }
+        assertThat(server.received()).extracting(SmtpResponder.Received::recipients)
+                .containsExactly(List.of("ann@example.org"), List.of("j\u00fcrgen@example.org"));
+        assertThat(server.received().get(1).mailLine()).endsWith(" SMTPUTF8");
+    }
+
+    @Test
+    void R_XPS_3_theEnvelopeSenderIsTheSenderElseTheRepresentedElseNull(@TempDir Path home) {
+        try (SmtpFixture f = fixture(home)) {
+            f.submit("represented", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)),
+                    PropValue.ofString(PropTags.PR_SENDER_EMAIL_ADDRESS, ""),
+                    PropValue.ofString(PropTags.PR_SENT_REPRESENTING_EMAIL_ADDRESS, "boss@example.org"));
+            await(() -> server.received().size() == 1, () -> "first sent");
+            f.submit("null sender", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)),
+                    PropValue.ofString(PropTags.PR_SENDER_EMAIL_ADDRESS, "not an address"));
+            await(() -> server.received().size() == 2, () -> "second sent");
+        }
+        assertThat(server.received()).extracting(SmtpResponder.Received::from)
+                .containsExactly("boss@example.org", "");
+    }
 }
