@@ -364,8 +364,8 @@ public final class SmtpLogon extends BaseXpLogon {
     /** @return the envelope sender address, "" for the null sender */
     static String envelopeSender(Message m) {
         List<String> candidates = new ArrayList<>();
-        senderAddress(m, PropTags.PR_SENDER_EMAIL_ADDRESS, PropTags.PR_SENDER_ADDRTYPE, MimeProps.PR_SENDER_SMTP_ADDRESS,
-                candidates);
+        senderAddress(m, PropTags.PR_SENDER_EMAIL_ADDRESS, PropTags.PR_SENDER_ADDRTYPE,
+                MimeProps.PR_SENDER_SMTP_ADDRESS, candidates);
         senderAddress(m, PropTags.PR_SENT_REPRESENTING_EMAIL_ADDRESS, MimeProps.PR_SENT_REPRESENTING_ADDRTYPE,
                 MimeProps.PR_SENT_REPRESENTING_SMTP_ADDRESS, candidates);
         return candidates.stream().filter(SmtpLogon::usableAddress).findFirst().orElse("");

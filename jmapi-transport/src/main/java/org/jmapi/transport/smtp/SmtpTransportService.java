@@ -51,7 +51,8 @@ import java.util.Optional;
  *     row, at most an hour)</td><td>60</td></tr>
  * <tr><td>{@link #PR_SMTP_TRUST_STORE}</td><td>certificates to trust instead of the JDK's: a PEM / DER certificate
  *     file or a PKCS12 / JKS key store; the host name is still checked</td><td>JDK trust anchors</td></tr>
- * <tr><td>{@link #PR_SMTP_TRUST_STORE_PASSWORD}</td><td>the key store's password, when it has one</td><td>none</td></tr>
+ * <tr><td>{@link #PR_SMTP_TRUST_STORE_PASSWORD}</td><td>the key store's password, when it has one</td>
+ *     <td>none</td></tr>
  * <tr><td>{@link #PR_SMTP_CERT_FINGERPRINT}</td><td>accept exactly the server certificate with this SHA-256
  *     fingerprint (hex, colons allowed, as {@code keytool -list -v} prints it): for a self-signed server
  *     certificate</td><td>none</td></tr>
@@ -211,7 +212,8 @@ public final class SmtpTransportService implements MessageService {
                     + PropType.name(v.type()));
         }
         if (!SmtpSettings.isString(v.type())) {
-            throw SmtpSettings.unconfigured(SmtpSettings.tagName(tag) + " needs a string, not " + PropType.name(v.type()));
+            throw SmtpSettings.unconfigured(SmtpSettings.tagName(tag) + " needs a string, not "
+                    + PropType.name(v.type()));
         }
         return PropValue.ofString(tag, v.asString());
     }

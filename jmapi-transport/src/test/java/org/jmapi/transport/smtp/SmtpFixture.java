@@ -41,8 +41,9 @@ import java.util.function.Supplier;
  * (set before {@code Mapi.initialize}). {@link #close()} ends everything the way a client does: StoreLogoff,
  * release, session Logoff, release, then {@code Mapi.uninitialize} until the subsystem is down.
  *
- * <p>Reusable by other transport tests: {@link #start(Path, String, List)} takes any transport service and its
- * settings; {@link #restart()} is "the next process" on the same home.
+ * <p>Reusable by other transport tests: {@link #start(Path, Transport...)} takes any transport services and their
+ * settings; {@link #restart()} is "the next process" on the same home; {@link #logoffSession()} logs the session off
+ * with transfers in flight.
  */
 public final class SmtpFixture implements AutoCloseable {
     /** The profile name. */
@@ -60,7 +61,15 @@ public final class SmtpFixture implements AutoCloseable {
     private MapiSession session;
     private MsgStore store;
 
-    private SmtpFixture(Path home, String transportService, List<PropValue> transportSettings) {
+    /**
+     * One transport service of the profile and its ConfigureMsgService settings.
+     *
+     * @param service  PR_SERVICE_NAME, e.g. {@value SmtpTransportService#NAME}
+     * @param settings its settings
+     */
+    public record Transport(String service, List<PropValue> settings) {}
+
+    private SmtpFixture(Path home, List<Transport> transports) {
         this.home = home;
         System.setProperty("jmapi.spooler.poll", "100");
         System.setProperty("jmapi.spooler.retry", "200");
@@ -70,11 +79,11 @@ public final class SmtpFixture implements AutoCloseable {
             admin.createProfile(PROFILE, null, 0, 0);
             try (MsgServiceAdmin services = admin.adminServices(PROFILE, 0)) {
                 MapiUid store = services.createMsgService(SqliteStoreService.NAME, "Mailbox", 0, 0);
-                services.configureMsgService(store, 0, 0,
-                        List.of(PropValue.ofString(SqliteStoreService.PR_STORE_PATH, home.resolve("mail.jmapi").toString())));
-                if (transportService != null) {
-                    MapiUid xp = services.createMsgService(transportService, "Outgoing mail", 0, 0);
-                    services.configureMsgService(xp, 0, 0, transportSettings);
+                services.configureMsgService(store, 0, 0, List.of(
+                        PropValue.ofString(SqliteStoreService.PR_STORE_PATH, home.resolve("mail.jmapi").toString())));
+                for (Transport t : transports) { // in this order: the transport order of the profile
+                    MapiUid xp = services.createMsgService(t.service(), t.service(), 0, 0);
+                    services.configureMsgService(xp, 0, 0, t.settings());
                 }
             }
         }
@@ -96,7 +105,16 @@ public final class SmtpFixture implements AutoCloseable {
      * @return a fixture, not yet logged on
      */
     public static SmtpFixture start(Path home, String service, List<PropValue> settings) {
-        return new SmtpFixture(home, service, settings);
+        return new SmtpFixture(home, service == null ? List.of() : List.of(new Transport(service, settings)));
+    }
+
+    /**
+     * @param home       an empty directory
+     * @param transports the profile's transport services, in transport order (none: the store only)
+     * @return a fixture, not yet logged on
+     */
+    public static SmtpFixture start(Path home, Transport... transports) {
+        return new SmtpFixture(home, List.of(transports));
     }
 
     /**

@@ -72,7 +72,8 @@ class SmtpLogoffTest {
             assertThat(f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID)).isEmpty();
 
             f.restart(); // and with spooler: it goes out
-            await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("held"), () -> "sent by the next session");
+            await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("held"),
+                    () -> "sent by the next session");
             assertThat(greenMail.getReceivedMessages()).hasSize(1);
             assertThat(f.queued()).isEmpty();
             assertThat(proxy.awaitHeld(Duration.ZERO)).isFalse();

@@ -33,7 +33,7 @@ class SmtpTransportServiceTest {
 
     /** Runs {@code body} with the admin of a fresh profile holding one SMTP service. */
     private static void withService(Path home, ThrowingConsumer<Admin> body) throws Throwable {
-        try (SmtpFixture f = SmtpFixture.start(home, null, null);
+        try (SmtpFixture f = SmtpFixture.start(home);
              ProfileAdmin admin = Mapi.adminProfiles(0);
              MsgServiceAdmin services = admin.adminServices(SmtpFixture.PROFILE, 0)) {
             MapiUid svc = services.createMsgService(SmtpTransportService.NAME, "Outgoing", 0, 0);
@@ -166,7 +166,7 @@ class SmtpTransportServiceTest {
 
     @Test
     void R_LOGON_2_anUnconfiguredTransportIsSkippedAndItsMailStaysQueued(@TempDir Path home) {
-        try (SmtpFixture f = SmtpFixture.start(home, null, null)) {
+        try (SmtpFixture f = SmtpFixture.start(home)) {
             try (ProfileAdmin admin = Mapi.adminProfiles(0);
                  MsgServiceAdmin services = admin.adminServices(SmtpFixture.PROFILE, 0)) {
                 services.createMsgService(SmtpTransportService.NAME, "Outgoing", 0, 0);
@@ -175,7 +175,8 @@ class SmtpTransportServiceTest {
             f.submit("nowhere to go", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
             f.flushOutbound();
             await(() -> f.trace.events().stream().anyMatch(e -> e.call().equals("IXPProvider::TransportLogon")
-                    && Integer.valueOf(HResult.MAPI_E_UNCONFIGURED).equals(e.hresult())), () -> "TransportLogon refused");
+                    && Integer.valueOf(HResult.MAPI_E_UNCONFIGURED).equals(e.hresult())),
+                    () -> "TransportLogon refused");
             assertThat(f.statusRow(SmtpTransportService.DISPLAY_NAME)).isEmpty();
             assertThat(f.queued()).containsExactly("nowhere to go");
             assertThat(f.inboxSubjects()).as("no report: the mail waits for a transport").isEmpty();
