@@ -84,11 +84,12 @@ final class Db implements AutoCloseable {
         config.setMinimumIdle(1);
         config.setConnectionTimeout(Math.max(250, options.busyTimeout().toMillis()));
         config.setPoolName("jmapi-store " + where);
-        String init = "SET lock_timeout = " + Math.max(1, options.busyTimeout().toMillis());
+        // session settings travel in the connection's startup packet, so no statement and no transaction sets them
+        String settings = "-c lock_timeout=" + Math.max(1, options.busyTimeout().toMillis());
         if (raiseDurability) {
-            init += "; SET synchronous_commit = on";
+            settings += " -c synchronous_commit=on";
         }
-        config.setConnectionInitSql(init);
+        config.addDataSourceProperty("options", settings);
         try {
             this.pool = new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {

@@ -61,6 +61,23 @@ final class PostgresMessages {
             + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
 
     private static final String SET_ROOT;
+    /** A whole message row in one statement (a new message without subobjects or out-of-line values). */
+    private static final String INSERT_ROW;
+
+    static {
+        StringBuilder cols = new StringBuilder("INSERT INTO jmapi.message (store_id, folder_id, associated, version, "
+                + "created_at, modified_at, props, queued, queue_time, queue_flags");
+        StringBuilder vals = new StringBuilder("VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?");
+        for (IndexedColumn c : IndexedColumn.values()) {
+            cols.append(", ").append(c.column());
+            vals.append(", ?");
+            if (c.kind() == IndexedColumn.Kind.STRING) {
+                cols.append(", ").append(c.foldColumn()).append(", ").append(c.sizeColumn());
+                vals.append(", ?, ?");
+            }
+        }
+        INSERT_ROW = cols.append(") ").append(vals).append(")").toString();
+    }
 
     static {
         StringBuilder b = new StringBuilder("UPDATE jmapi.message SET props = ?, version = ?, modified_at = ?, "
@@ -221,17 +238,62 @@ final class PostgresMessages {
                 + requests.get(0).folderId() : "saving message " + requests.get(0).messageId())
                 : "saving " + requests.size() + " messages";
         return db().write(what, true, c -> {
+            Batch batch = new Batch();
             List<Long> ids = new ArrayList<>(requests.size());
             for (SaveRequest r : requests) {
-                ids.add(saveOne(c, r));
+                ids.add(saveOne(c, r, batch));
+            }
+            for (Map.Entry<Long, int[]> e : batch.counts.entrySet()) {
+                int[] d = e.getValue();
+                PostgresFolders.adjustCounts(c, sid(), e.getKey(), d[0], d[1], d[2]);
+            }
+            Map<Long, Head> heads = new HashMap<>();
+            for (Head h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
+                    + "id = ANY(?)", PostgresMessages::mapHead, sid(), Sql.ids(c, ids))) {
+                heads.put(h.id(), h);
             }
             PostgresQueue.Live live = storage.queueComponent().live(c);
             List<MessageInfo> out = new ArrayList<>(requests.size());
             for (Long id : ids) {
-                out.add(info(requireHead(c, id), live));
+                out.add(info(heads.get(id), live));
             }
             return out;
         });
+    }
+
+    /**
+     * What one save call gathers across its requests, so that a batch costs few statements per message: the folders
+     * already checked, and the count changes per folder (applied once, at the end of the transaction).
+     */
+    private static final class Batch {
+        final Set<Long> folders = new HashSet<>();
+        final Map<Long, int[]> counts = new LinkedHashMap<>();
+
+        void count(long folderId, int content, int unread, int associated) {
+            int[] d = counts.computeIfAbsent(folderId, k -> new int[3]);
+            d[0] += content;
+            d[1] += unread;
+            d[2] += associated;
+        }
+    }
+
+    /**
+     * @return whether a new message's image can be written as one row insert: nothing but inline top-level
+     *         properties (no recipients, attachments, out-of-line or streamed values)
+     */
+    private boolean singleRow(SaveRequest r) {
+        MessageImage image = r.image();
+        if (!r.isNew() || !image.recipients().isEmpty() || !image.attachments().isEmpty()
+                || !image.largeValues().isEmpty() || !image.streams().isEmpty()) {
+            return false;
+        }
+        int limit = options().inlineLimit();
+        for (PropValue v : image.properties()) {
+            if (IndexedColumn.byPropId(v.id()) == null && outOfLineBytes(v, limit) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void checkSubmitFlags(int submitFlags) {
@@ -241,9 +303,15 @@ final class PostgresMessages {
         }
     }
 
-    private long saveOne(Connection c, SaveRequest r) throws SQLException, IOException {
+    private long saveOne(Connection c, SaveRequest r, Batch batch) throws SQLException, IOException {
         long now = storage.now();
         MessageImage image = r.image();
+        if (r.isNew() && batch.folders.add(r.folderId())) {
+            storage.foldersComponent().requireFolder(c, r.folderId());
+        }
+        if (singleRow(r)) {
+            return insertSingleRow(c, r, now, batch);
+        }
         long id;
         long folderId;
         boolean associated;
@@ -253,7 +321,6 @@ final class PostgresMessages {
         int queueFlags;
         boolean wasUnread = false;
         if (r.isNew()) {
-            storage.foldersComponent().requireFolder(c, r.folderId());
             folderId = r.folderId();
             associated = r.associated();
             version = 1;
@@ -316,11 +383,51 @@ final class PostgresMessages {
         writeRoot(c, sid(), id, finalRoot, version, now, queued, queueTime, queueFlags);
         boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
         if (r.isNew()) {
-            PostgresFolders.adjustCounts(c, sid(), folderId, associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+            batch.count(folderId, associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
         } else {
-            PostgresFolders.adjustCounts(c, sid(), folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
+            batch.count(folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
         }
         return id;
+    }
+
+    /** Saves a new message that is nothing but inline top-level properties with one INSERT. */
+    private long insertSingleRow(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
+        boolean associated = r.associated();
+        boolean queued = r.submitTime() != null;
+        int queueFlags = queued ? r.submitFlags() : 0;
+        List<PropValue> root = r.image().properties();
+        if (queued) {
+            root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+        }
+        int size = PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, size);
+        List<Object> params = new ArrayList<>();
+        params.add(sid());
+        params.add(r.folderId());
+        params.add(associated);
+        params.add(now);
+        params.add(now);
+        params.add(PropCodec.encode(finalRoot));
+        params.add(queued);
+        params.add(queued ? SortKeys.time(r.submitTime()) : null);
+        params.add(queueFlags);
+        addColumns(params, finalRoot);
+        long id = Sql.insert(c, INSERT_ROW, params.toArray());
+        boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
+        batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        return id;
+    }
+
+    /** Adds the values of the indexed columns, in {@link IndexedColumn} order, for {@link #SET_ROOT} / INSERT_ROW. */
+    private static void addColumns(List<Object> params, List<PropValue> props) {
+        for (IndexedColumn col : IndexedColumn.values()) {
+            PropValue v = find(props, col.propId());
+            params.add(col.columnValue(v));
+            if (col.kind() == IndexedColumn.Kind.STRING) {
+                params.add(col.foldValue(v));
+                params.add(col.sizeValue(v));
+            }
+        }
     }
 
     private static void collectHandles(MessageImage image, Set<Long> into) {
@@ -352,14 +459,7 @@ final class PostgresMessages {
         params.add(queued);
         params.add(queued ? queueTime : null);
         params.add(queued ? queueFlags : 0);
-        for (IndexedColumn col : IndexedColumn.values()) {
-            PropValue v = find(props, col.propId());
-            params.add(col.columnValue(v));
-            if (col.kind() == IndexedColumn.Kind.STRING) {
-                params.add(col.foldValue(v));
-                params.add(col.sizeValue(v));
-            }
-        }
+        addColumns(params, props);
         params.add(storeId);
         params.add(id);
         Sql.update(c, SET_ROOT, params.toArray());

@@ -427,13 +427,14 @@ public final class PostgresStorage implements Storage {
      * @return its schema version; 0 when the database has no {@code jmapi} schema
      */
     private static int inspect(Connection c, String where, List<Migration> migrations) throws SQLException {
-        boolean schema = Sql.longValue(c, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = ?",
+        // the catalog, not information_schema: that one hides what the role has no privilege on
+        boolean schema = Sql.longValue(c, "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?",
                 Schema.NAME) > 0;
         if (!schema) {
             return 0;
         }
-        boolean versions = Sql.longValue(c, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? "
-                + "AND table_name = 'schema_version'", Schema.NAME) > 0;
+        boolean versions = Sql.longValue(c, "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = ? "
+                + "AND tablename = 'schema_version'", Schema.NAME) > 0;
         if (!versions) {
             throw new MapiException(HResult.MAPI_E_CORRUPT_STORE, "cannot use " + where + ": the database has a schema"
                     + " \"" + Schema.NAME + "\" that is not jmapi's (it has no schema_version table); nothing was"
@@ -446,6 +447,10 @@ public final class PostgresStorage implements Storage {
             first = Sql.one(c, "SELECT description FROM jmapi.schema_version WHERE version = 1",
                     rs -> rs.getString(1)).orElse(null);
         } catch (SQLException e) {
+            if ("42501".equals(e.getSQLState())) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "cannot use " + where + ": the role may not read"
+                        + " jmapi.schema_version (" + e.getMessage() + "); grant it the jmapi schema's privileges", e);
+            }
             throw new MapiException(HResult.MAPI_E_CORRUPT_STORE, "cannot use " + where + ": the table"
                     + " jmapi.schema_version is not jmapi's (" + e.getMessage() + "); nothing was changed", e);
         }
