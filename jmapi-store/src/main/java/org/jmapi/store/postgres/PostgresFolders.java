@@ -91,7 +91,8 @@ final class PostgresFolders {
             checkCollision(c, parentId, name, 0);
             long now = storage.now();
             long id = Sql.insert(c, "INSERT INTO jmapi.folder (store_id, parent_id, display_name, name_key, "
-                            + "folder_type, comment, props, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + "folder_type, comment, props, created_at, modified_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     sid(), parentId, name, ImageRules.folderNameKey(name), folderType, comment,
                     PropCodec.encode(props), now, now);
             Sql.update(c, "UPDATE jmapi.folder SET child_count = child_count + 1 WHERE store_id = ? AND id = ?",

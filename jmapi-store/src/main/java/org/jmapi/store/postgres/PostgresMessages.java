@@ -706,7 +706,8 @@ final class PostgresMessages {
         int type = PropTag.type(tag);
         if (!ValueStream.isStreamable(type)) {
             throw new MapiException(HResult.MAPI_E_INVALID_TYPE, PropTag.toString(tag)
-                    + " has no stream form; only PT_BINARY, PT_UNICODE and PT_STRING8 properties can be opened as streams");
+                    + " has no stream form; only PT_BINARY, PT_UNICODE and PT_STRING8 properties can be opened as"
+                    + " streams");
         }
         String what = "opening " + PropTag.toString(tag) + " of message " + messageId
                 + (attachNum >= 0 ? ", attachment " + attachNum : "") + " as a stream";

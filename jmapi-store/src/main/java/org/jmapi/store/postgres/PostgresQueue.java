@@ -116,9 +116,9 @@ final class PostgresQueue {
     Live live(Connection c) throws SQLException {
         long now = storage.now();
         Set<String> alive = new HashSet<>();
-        for (Object[] o : Sql.list(c, "SELECT owner_id, pid, process_start, host, lease_expires FROM jmapi.storage_owner "
-                + "WHERE store_id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2), rs.getLong(3),
-                rs.getString(4), rs.getLong(5)}, sid())) {
+        for (Object[] o : Sql.list(c, "SELECT owner_id, pid, process_start, host, lease_expires "
+                + "FROM jmapi.storage_owner WHERE store_id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2),
+                rs.getLong(3), rs.getString(4), rs.getLong(5)}, sid())) {
             if ((Long) o[4] > now && (!HOST.equals(o[3]) || processAlive((Long) o[1], (Long) o[2]))) {
                 alive.add((String) o[0]);
             }
@@ -268,7 +268,8 @@ final class PostgresQueue {
                         + " is associated (FAI) and cannot be submitted");
             }
             if (h.queued()) {
-                throw new MapiException(HResult.MAPI_E_SUBMITTED, "message " + id + " is already in the outgoing queue");
+                throw new MapiException(HResult.MAPI_E_SUBMITTED, "message " + id
+                        + " is already in the outgoing queue");
             }
             List<PropValue> props = ImageRules.with(PropCodec.decode(h.props()),
                     PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, submitTime));

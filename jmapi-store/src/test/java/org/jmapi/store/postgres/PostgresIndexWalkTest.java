@@ -114,7 +114,8 @@ class PostgresIndexWalkTest {
             // id order: the folder index or the primary key (store_id, id), whichever the statistics favour
             String byId = plan(s, ContentsQuery.of(inbox).page(0, 50));
             assertThat(byId).as(byId).startsWith("Limit").containsPattern("Index Scan using (message_by_folder|"
-                    + "message_pkey) on message").doesNotContain("Seq Scan").doesNotContainPattern("(?m)^\\s*(->\\s+)?Sort ");
+                    + "message_pkey) on message").doesNotContain("Seq Scan")
+                    .doesNotContainPattern("(?m)^\\s*(->\\s+)?Sort ");
 
             // once statistics are current (autovacuum's ANALYZE, run here at once), the same plans hold, and a
             // string column, whose index holds a prefix, is an index walk plus an incremental sort of equal prefixes

@@ -71,7 +71,8 @@ class PostgresStoreTest {
     private List<String> snapshot(String url) throws SQLException {
         try (Connection c = pg.superuser(dbName(url))) {
             List<String> tables = Sql.list(c, "SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                    + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1", rs -> rs.getString(1));
+                    + "WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+                    rs -> rs.getString(1));
             List<String> out = new ArrayList<>();
             for (String t : tables) {
                 out.add(t + "=" + Sql.longValue(c, "SELECT count(*) FROM " + t));
