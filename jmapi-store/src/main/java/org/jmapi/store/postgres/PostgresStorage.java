@@ -76,10 +76,12 @@ import java.util.UUID;
  * process (pid, start time, host) and renews a lease every {@link Options#heartbeat()}. Another instance treats
  * them as gone as soon as it sees the owning process is dead (same host), or when the lease ran out (any host).
  *
- * <p><b>Portability.</b> The SQL stays within what PostgreSQL-compatible distributed engines accept: row locks
- * ({@code FOR UPDATE}), {@code ON CONFLICT}, {@code RETURNING}, recursive CTEs, identity columns, partial and
- * expression indexes, {@code COLLATE "C"}; no advisory locks, LISTEN/NOTIFY, large objects, triggers or deferred
- * constraints.
+ * <p><b>Portability.</b> The SQL is meant to stay within what PostgreSQL-compatible distributed engines
+ * (YugabyteDB, CockroachDB) accept: it relies on row locks ({@code FOR UPDATE}), {@code ON CONFLICT},
+ * {@code RETURNING}, {@code = ANY(array)}, recursive CTEs, identity columns, partial and expression indexes with
+ * {@code NULLS FIRST}, {@code COLLATE "C"}, {@code left}/{@code strpos}, and session settings in the connection's
+ * startup options; it uses no advisory locks, LISTEN/NOTIFY, large objects, triggers or deferred constraints. It is
+ * tested against PostgreSQL only (14, embedded); running it on a distributed engine has not been tried yet.
  *
  * <p>Thread-safe; see {@link Storage} for the contract.
  */

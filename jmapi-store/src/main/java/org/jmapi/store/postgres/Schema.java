@@ -37,8 +37,9 @@ import java.util.List;
  * ids are unique across stores too. Every foreign key that ties a part to its owner cascades deletes, down from the
  * {@code store} row.
  *
- * <p>Only SQL that PostgreSQL-compatible distributed engines (YugabyteDB, CockroachDB) also accept: no large
- * objects, advisory locks, LISTEN/NOTIFY, triggers, table inheritance or deferred constraints.
+ * <p>Written for what PostgreSQL-compatible distributed engines (YugabyteDB, CockroachDB) also accept (see
+ * {@link PostgresStorage}, "Portability"; not yet tried on them): no large objects, advisory locks, LISTEN/NOTIFY,
+ * triggers, table inheritance or deferred constraints.
  */
 final class Schema {
     private Schema() {}

