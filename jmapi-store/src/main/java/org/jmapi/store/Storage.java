@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The persistent state of one message store: the layer below jmapi's MAPI store objects (MsgStore, MapiFolder,
- * Message, tables), implemented once per storage engine ({@code org.jmapi.store.sqlite} today, PostgreSQL later)
- * and checked by one contract suite.
+ * Message, tables), implemented once per storage engine ({@code org.jmapi.store.sqlite},
+ * {@code org.jmapi.store.postgres}) and checked by one contract suite.
  *
  * <p><b>Atomicity and durability.</b> Every mutating method is one transaction: it happens completely or not at
  * all, and when it returns the change is durable as far as the engine promises (the SQLite engine: it survives

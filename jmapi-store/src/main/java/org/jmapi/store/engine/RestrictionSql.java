@@ -25,8 +25,8 @@ import java.util.Optional;
  * Not translated: anything on other properties, FL_IGNORENONSPACE / FL_LOOSE, patterns containing U+0000,
  * RES_SUBRESTRICTION and RES_COUNT (which counts in table order, so a restriction containing one is never split).
  *
- * <p>The SQL uses only what SQLite and PostgreSQL share, except the substring test, which the {@link Dialect}
- * supplies. Pure functions; thread-safe.
+ * <p>The SQL uses only what SQLite and PostgreSQL share, except the substring test and the ORDER BY keys (where
+ * NULLs go, and any index expression), which the {@link Dialect} supplies. Pure functions; thread-safe.
  */
 public final class RestrictionSql {
     private RestrictionSql() {}
@@ -43,6 +43,19 @@ public final class RestrictionSql {
          *         in PostgreSQL)
          */
         String contains(String column);
+
+        /**
+         * One key of an ORDER BY list over an indexed column. Both directions must give the order of
+         * {@link RowOrder}: a message without the property (NULL) sorts first ascending and last descending.
+         *
+         * @param column     the indexed column
+         * @param descending whether the key is TABLE_SORT_DESCEND
+         * @return the key's SQL (SQLite, whose NULL already sorts lowest: the column, with {@code DESC} when
+         *         descending)
+         */
+        default String orderKey(IndexedColumn column, boolean descending) {
+            return descending ? column.column() + " DESC" : column.column();
+        }
     }
 
     /** SQLite's dialect. */
@@ -149,8 +162,8 @@ public final class RestrictionSql {
     }
 
     /**
-     * The ORDER BY list for a sort order, when every key is an indexed column: the keys, then {@code id} in the
-     * direction of the last key (ascending without keys).
+     * The ORDER BY list for a sort order in SQLite's dialect, when every key is an indexed column: the keys, then
+     * {@code id} in the direction of the last key (ascending without keys).
      *
      * @param keys the sort keys
      * @return the ORDER BY list, or empty when some key needs Java sorting
@@ -158,6 +171,19 @@ public final class RestrictionSql {
      *                       MAPI_E_INVALID_PARAMETER for a direction other than ascending / descending
      */
     public static Optional<String> orderBy(List<SortOrder> keys) {
+        return orderBy(keys, SQLITE);
+    }
+
+    /**
+     * The ORDER BY list for a sort order in an engine's dialect, when every key is an indexed column: each key as
+     * {@link Dialect#orderKey} writes it, then {@code id} in the direction of the last key (ascending without keys).
+     *
+     * @param keys    the sort keys
+     * @param dialect the engine's dialect
+     * @return the ORDER BY list, or empty when some key needs Java sorting
+     * @throws MapiException as {@link #orderBy(List)}
+     */
+    public static Optional<String> orderBy(List<SortOrder> keys, Dialect dialect) {
         checkSort(keys);
         StringBuilder b = new StringBuilder();
         boolean lastDescending = false;
@@ -167,7 +193,7 @@ public final class RestrictionSql {
                 return Optional.empty();
             }
             lastDescending = k.direction() == SortOrder.TABLE_SORT_DESCEND;
-            b.append(c.column()).append(lastDescending ? " DESC, " : ", ");
+            b.append(dialect.orderKey(c, lastDescending)).append(", ");
         }
         b.append(lastDescending ? "id DESC" : "id");
         return Optional.of(b.toString());

@@ -1,0 +1,288 @@
+package org.jmapi.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The connection pool of one open {@link PostgresStorage} and the transaction discipline every call goes through.
+ *
+ * <p><b>Writes</b> run in a READ COMMITTED transaction whose first statement locks the store's row in
+ * {@code jmapi.store} (and, for changes other instances should notice, bumps its change counter in the same
+ * statement). So the writes of one store are serialised across every process and host — each sees everything the
+ * previous one committed, exactly like SQLite's single writer — while different stores in the same database write
+ * in parallel. A writer waits for that lock at most {@code lock_timeout} (the busy timeout), then gets MAPI_E_BUSY.
+ *
+ * <p><b>Reads</b> run in a {@code REPEATABLE READ, READ ONLY} transaction: one consistent snapshot that never
+ * blocks and is never blocked by writers.
+ *
+ * <p><b>Durability.</b> Every pooled connection runs with {@code synchronous_commit} at least {@code on} (set per
+ * connection when the server's default is {@code off}): a commit that returned is in the server's flushed WAL (and
+ * in a synchronous standby's, where one is configured). That holds as long as the server itself runs with
+ * {@code fsync=on}; {@link #settings()} shows both.
+ *
+ * <p>Thread-safe. {@link #close()} waits for calls in progress, then closes the pool.
+ */
+final class Db implements AutoCloseable {
+    /** A unit of work on a connection. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    /**
+     * Carries an SQLException out of code that cannot throw checked exceptions (a {@link org.jmapi.table.RowSource}
+     * evaluated by {@link org.jmapi.table.Restrictions}); {@link #read} and {@link #write} translate its cause.
+     */
+    static final class SqlFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SqlFailure(SQLException cause) {
+            super(cause);
+        }
+
+        SQLException sql() {
+            return (SQLException) getCause();
+        }
+    }
+
+    private final String where;
+    private final long storeId;
+    private final HikariDataSource pool;
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+
+    /**
+     * @param where          "store 'name' in jdbc:postgresql://...", for messages
+     * @param storeId        the store's key in every table
+     * @param url            the database
+     * @param user           the role
+     * @param password       its password
+     * @param options        pool size and timeouts
+     * @param raiseDurability whether the server's synchronous_commit is off and must be set on per connection
+     */
+    Db(String where, long storeId, String url, String user, String password, PostgresStorage.Options options,
+       boolean raiseDurability) {
+        this.where = where;
+        this.storeId = storeId;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setMaximumPoolSize(options.poolSize());
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(Math.max(250, options.busyTimeout().toMillis()));
+        config.setPoolName("jmapi-store " + where);
+        // session settings travel in the connection's startup packet, so no statement and no transaction sets them
+        String settings = "-c lock_timeout=" + Math.max(1, options.busyTimeout().toMillis());
+        if (raiseDurability) {
+            settings += " -c synchronous_commit=on";
+        }
+        config.addDataSourceProperty("options", settings);
+        try {
+            this.pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw translate(e.getCause() instanceof SQLException s ? s : new SQLException(e), "opening");
+        }
+    }
+
+    /** @return "store 'name' in jdbc:postgresql://...", for messages */
+    String where() {
+        return where;
+    }
+
+    /** @return the store's key */
+    long storeId() {
+        return storeId;
+    }
+
+    /**
+     * Runs {@code work} in a write transaction, holding the store's write lock.
+     *
+     * @param what    what the call does, for error messages ("saving message 12")
+     * @param changes whether the work changes what other instances should notice: bumps the change counter
+     * @param work    the work
+     * @return its result
+     */
+    <T> T write(String what, boolean changes, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            try (Connection c = pool.getConnection()) {
+                try {
+                    int locked = changes
+                            ? Sql.update(c, "UPDATE jmapi.store SET changes = changes + 1 WHERE id = ?", storeId)
+                            : Sql.list(c, "SELECT id FROM jmapi.store WHERE id = ? FOR UPDATE", rs -> rs.getLong(1),
+                            storeId).size();
+                    if (locked != 1) {
+                        throw new MapiException(HResult.MAPI_E_NOT_FOUND, where + " no longer exists (it was"
+                                + " deleted from the database while open)");
+                    }
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (Throwable t) {
+                    rollback(c);
+                    throw t;
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in a read transaction: one consistent snapshot of the database.
+     *
+     * @param what what the call does, for error messages
+     * @param work the work
+     * @return its result
+     */
+    <T> T read(String what, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            try (Connection c = pool.getConnection()) {
+                try {
+                    Sql.exec(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                    return work.run(c);
+                } finally {
+                    rollback(c);
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection broke: the pool discards it, and the server rolled back already
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "the storage of " + where + " is closed");
+        }
+    }
+
+    /**
+     * @return the settings of a pooled connection that the durability promise rests on: synchronous_commit, fsync,
+     *         lock_timeout, transaction_isolation, server_encoding (for tests and diagnostics)
+     */
+    Map<String, String> settings() {
+        return write("reading connection settings", false, c -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            for (String p : new String[] {"synchronous_commit", "fsync", "lock_timeout", "transaction_isolation",
+                    "server_encoding"}) {
+                m.put(p, Sql.one(c, "SELECT current_setting(?)", rs -> rs.getString(1), p).orElse(""));
+            }
+            return m;
+        });
+    }
+
+    /** @return whether {@link #close()} ran */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Maps a failure to the MAPI code a caller can act on, naming the store and the operation.
+     *
+     * @param e    the failure
+     * @param what the operation
+     * @return the exception to throw
+     */
+    MapiException translate(Exception e, String what) {
+        return translate(e, what, where);
+    }
+
+    static MapiException translate(Exception e, String what, String where) {
+        if (e instanceof MapiException m) {
+            return m;
+        }
+        String prefix = what + " in " + where + " failed: ";
+        if (e instanceof IOException) {
+            return new MapiException(HResult.MAPI_E_CALL_FAILED, prefix + "reading a value stream failed: "
+                    + e.getMessage(), e);
+        }
+        if (e instanceof SQLException se) {
+            int hr = hresult(se);
+            String hint = switch (hr) {
+                case HResult.MAPI_E_BUSY -> " (another writer held the store longer than the busy timeout, or the"
+                        + " connection pool stayed exhausted; retry, or raise Options.busyTimeout)";
+                case HResult.MAPI_E_NETWORK_ERROR -> " (check that the database server is running and reachable)";
+                case HResult.MAPI_E_LOGON_FAILED -> " (check the user name and password)";
+                case HResult.MAPI_E_NO_ACCESS -> " (the role lacks a privilege on the jmapi schema)";
+                case HResult.MAPI_E_NOT_ENOUGH_DISK -> " (the database server's disk is full)";
+                case HResult.MAPI_E_CORRUPT_STORE -> " (the server reports damaged data; restore from a backup)";
+                default -> "";
+            };
+            return new MapiException(hr, prefix + se.getMessage() + hint, e);
+        }
+        return new MapiException(HResult.MAPI_E_CALL_FAILED, prefix + e, e);
+    }
+
+    /** @return the MAPI code for a PostgreSQL failure, from its SQLSTATE */
+    static int hresult(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return e instanceof SQLTransientConnectionException ? HResult.MAPI_E_BUSY : HResult.MAPI_E_CALL_FAILED;
+        }
+        if (state.startsWith("08")) {
+            return HResult.MAPI_E_NETWORK_ERROR;                  // connection exceptions
+        }
+        if (state.startsWith("28")) {
+            return HResult.MAPI_E_LOGON_FAILED;                   // invalid authorization / password
+        }
+        return switch (state) {
+            case "40001", "40P01", "55P03", "57014" -> HResult.MAPI_E_BUSY; // serialization, deadlock, lock timeout
+            case "3D000" -> HResult.MAPI_E_NOT_FOUND;             // the database does not exist
+            case "42501" -> HResult.MAPI_E_NO_ACCESS;             // insufficient privilege
+            case "53100" -> HResult.MAPI_E_NOT_ENOUGH_DISK;       // disk full
+            case "53000", "53200", "53300", "53400" -> HResult.MAPI_E_NOT_ENOUGH_RESOURCES;
+            case "58030" -> HResult.MAPI_E_DISK_ERROR;            // I/O error
+            case "XX001", "XX002" -> HResult.MAPI_E_CORRUPT_STORE; // data or index corrupted
+            case "22021", "22P05" -> HResult.MAPI_E_BAD_VALUE;    // text PostgreSQL cannot hold (U+0000)
+            case "57P01", "57P02", "57P03" -> HResult.MAPI_E_NETWORK_ERROR; // server shutting down / starting
+            default -> HResult.MAPI_E_CALL_FAILED;
+        };
+    }
+
+    /** Closes the pool after the calls in progress have finished. Safe to call more than once. */
+    @Override
+    public void close() {
+        life.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pool.close();
+        } finally {
+            life.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,894 @@
+package org.jmapi.store.postgres;
+
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropType;
+import org.jmapi.prop.PropValue;
+import org.jmapi.store.Attachment;
+import org.jmapi.store.ContentsQuery;
+import org.jmapi.store.LargeValue;
+import org.jmapi.store.MessageImage;
+import org.jmapi.store.MessageInfo;
+import org.jmapi.store.MessageRow;
+import org.jmapi.store.QueueState;
+import org.jmapi.store.Recipient;
+import org.jmapi.store.SaveRequest;
+import org.jmapi.store.StoredMessage;
+import org.jmapi.store.ValueStream;
+import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.IndexedColumn;
+import org.jmapi.store.engine.PropCodec;
+import org.jmapi.store.engine.SortKeys;
+import org.jmapi.table.Restriction;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Messages of a PostgreSQL store: the atomic save of a whole message image (top-level properties in the message
+ * row, recipients / attachments / embedded messages as {@code subobject} rows, large values in {@code bytea}
+ * chunks), loading, value streams, flags, delete, move and copy. Contents-table queries are in
+ * {@link PostgresContents}. Every statement is restricted to the store's rows ({@code store_id}). Package-private
+ * part of {@link PostgresStorage}; thread-safe through {@link Db}'s transactions.
+ */
+final class PostgresMessages {
+    static final int KIND_RECIPIENT = 1;
+    static final int KIND_ATTACHMENT = 2;
+    static final int KIND_EMBEDDED = 3;
+
+    /** The message-row columns {@link Head} maps, in order. */
+    static final String HEAD_COLUMNS = "id, folder_id, associated, version, created_at, modified_at, message_size, "
+            + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
+
+    private static final String SET_ROOT;
+    /** A whole message row in one statement (a new message without subobjects or out-of-line values). */
+    private static final String INSERT_ROW;
+
+    static {
+        StringBuilder cols = new StringBuilder("INSERT INTO jmapi.message (store_id, folder_id, associated, version, "
+                + "created_at, modified_at, props, queued, queue_time, queue_flags");
+        StringBuilder vals = new StringBuilder("VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?");
+        for (IndexedColumn c : IndexedColumn.values()) {
+            cols.append(", ").append(c.column());
+            vals.append(", ?");
+            if (c.kind() == IndexedColumn.Kind.STRING) {
+                cols.append(", ").append(c.foldColumn()).append(", ").append(c.sizeColumn());
+                vals.append(", ?, ?");
+            }
+        }
+        INSERT_ROW = cols.append(") ").append(vals).append(")").toString();
+    }
+
+    static {
+        StringBuilder b = new StringBuilder("UPDATE jmapi.message SET props = ?, version = ?, modified_at = ?, "
+                + "queued = ?, queue_time = ?, queue_flags = ?");
+        for (IndexedColumn c : IndexedColumn.values()) {
+            b.append(", ").append(c.column()).append(" = ?");
+            if (c.kind() == IndexedColumn.Kind.STRING) {
+                b.append(", ").append(c.foldColumn()).append(" = ?, ").append(c.sizeColumn()).append(" = ?");
+            }
+        }
+        SET_ROOT = b.append(" WHERE store_id = ? AND id = ?").toString();
+    }
+
+    /** A message row as stored. */
+    record Head(long id, long folderId, boolean associated, long version, long created, long modified, int size,
+                boolean queued, byte[] queueTime, int queueFlags, String lockOwner, Long lockExpires, byte[] props,
+                int flags) {
+        boolean unread() {
+            return !associated && (flags & Flags.MSGFLAG_READ) == 0;
+        }
+    }
+
+    private final PostgresStorage storage;
+
+    PostgresMessages(PostgresStorage storage) {
+        this.storage = storage;
+    }
+
+    private Db db() {
+        return storage.db();
+    }
+
+    private long sid() {
+        return storage.sid();
+    }
+
+    private PostgresStorage.Options options() {
+        return storage.options();
+    }
+
+    // ---- reading heads and metadata --------------------------------------------------------------------------
+
+    static Head mapHead(ResultSet rs) throws SQLException {
+        Integer flags = Sql.intOrNull(rs, "message_flags");
+        return new Head(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+                rs.getInt(7), rs.getBoolean(8), rs.getBytes(9), rs.getInt(10), rs.getString(11),
+                Sql.longOrNull(rs, "lock_expires"), rs.getBytes(13), flags == null ? 0 : flags);
+    }
+
+    /** @return the message's row, or null when it does not exist */
+    Head head(Connection c, long id) throws SQLException {
+        return Sql.one(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND id = ?",
+                PostgresMessages::mapHead, sid(), id).orElse(null);
+    }
+
+    Head requireHead(Connection c, long id) throws SQLException {
+        Head h = head(c, id);
+        if (h == null) {
+            throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no message " + id + " in " + db().where());
+        }
+        return h;
+    }
+
+    static MessageInfo info(Head h, PostgresQueue.Live live) {
+        return new MessageInfo(h.id(), h.folderId(), h.version(), h.associated(), Instant.ofEpochMilli(h.created()),
+                Instant.ofEpochMilli(h.modified()), h.size(), queueState(h, live));
+    }
+
+    static QueueState queueState(Head h, PostgresQueue.Live live) {
+        if (!h.queued()) {
+            return null;
+        }
+        boolean locked = live.holds(h.lockOwner(), h.lockExpires());
+        return new QueueState(SortKeys.timeOf(h.queueTime()), h.queueFlags(), locked ? h.lockOwner() : null,
+                locked ? Instant.ofEpochMilli(h.lockExpires()) : null);
+    }
+
+    /** @return the top-level properties to show: stored ones with SUBMITFLAG_LOCKED added while locked */
+    static List<PropValue> rootProperties(Head h, QueueState q) {
+        List<PropValue> props = PropCodec.decode(h.props());
+        if (q != null && q.locked()) {
+            props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_SUBMIT_FLAGS, q.prSubmitFlags()));
+        }
+        return props;
+    }
+
+    MessageRow row(Connection c, Head h, PostgresQueue.Live live) throws SQLException {
+        MessageInfo info = info(h, live);
+        return new MessageRow(info, rootProperties(h, info.queue()), largeValues(c, h.id(), 0));
+    }
+
+    /**
+     * The rows of several messages, in the order of {@code heads}; the top-level out-of-line values of all of them
+     * are read with one statement.
+     */
+    List<MessageRow> rows(Connection c, List<Head> heads, PostgresQueue.Live live) throws SQLException {
+        List<Long> ids = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            ids.add(h.id());
+        }
+        Map<Long, List<LargeValue>> large = topLargeValues(c, ids);
+        List<MessageRow> out = new ArrayList<>(heads.size());
+        for (Head h : heads) {
+            MessageInfo info = info(h, live);
+            out.add(new MessageRow(info, rootProperties(h, info.queue()), large.getOrDefault(h.id(), List.of())));
+        }
+        return out;
+    }
+
+    /**
+     * @return the top-level out-of-line values (object 0) of the given messages, by message id, each list in id
+     *         order as {@link #largeValues} returns it; messages without any are absent from the map
+     */
+    Map<Long, List<LargeValue>> topLargeValues(Connection c, List<Long> messageIds) throws SQLException {
+        Map<Long, List<LargeValue>> out = new HashMap<>();
+        if (messageIds.isEmpty()) {
+            return out;
+        }
+        for (Object[] r : Sql.list(c, "SELECT message_id, prop_tag, size, id FROM jmapi.large_value WHERE store_id = ? "
+                + "AND object_id = 0 AND message_id = ANY(?) ORDER BY id", rs -> new Object[] {rs.getLong(1),
+                new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4))}, sid(),
+                Sql.ids(c, new LinkedHashSet<>(messageIds)))) {
+            out.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((LargeValue) r[1]);
+        }
+        return out;
+    }
+
+    MessageInfo info(long id) {
+        return db().read("reading message " + id, c -> info(requireHead(c, id), storage.queueComponent().live(c)));
+    }
+
+    MessageInfo info(Connection c, long id) throws SQLException {
+        return info(requireHead(c, id), storage.queueComponent().live(c));
+    }
+
+    List<LargeValue> largeValues(Connection c, long messageId, long objectId) throws SQLException {
+        return Sql.list(c, "SELECT prop_tag, size, id FROM jmapi.large_value WHERE store_id = ? AND message_id = ? "
+                + "AND object_id = ? ORDER BY id", rs -> new LargeValue(rs.getInt(1), rs.getLong(2), rs.getLong(3)),
+                sid(), messageId, objectId);
+    }
+
+    // ---- save ------------------------------------------------------------------------------------------------
+
+    List<MessageInfo> save(List<SaveRequest> requests) {
+        Objects.requireNonNull(requests, "requests");
+        for (SaveRequest r : requests) {
+            Objects.requireNonNull(r, "null save request");
+            ImageRules.validate(r.image());
+            if (r.submitTime() != null) {
+                checkSubmitFlags(r.submitFlags());
+                if (r.isNew() && r.associated()) {
+                    throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
+                            "an associated (FAI) message cannot be submitted");
+                }
+            }
+        }
+        String what = requests.size() == 1 ? (requests.get(0).isNew() ? "saving a new message in folder "
+                + requests.get(0).folderId() : "saving message " + requests.get(0).messageId())
+                : "saving " + requests.size() + " messages";
+        return db().write(what, true, c -> {
+            Batch batch = new Batch();
+            List<Long> ids = new ArrayList<>(requests.size());
+            for (SaveRequest r : requests) {
+                ids.add(saveOne(c, r, batch));
+            }
+            for (Map.Entry<Long, int[]> e : batch.counts.entrySet()) {
+                int[] d = e.getValue();
+                PostgresFolders.adjustCounts(c, sid(), e.getKey(), d[0], d[1], d[2]);
+            }
+            Map<Long, Head> heads = new HashMap<>();
+            for (Head h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
+                    + "id = ANY(?)", PostgresMessages::mapHead, sid(), Sql.ids(c, ids))) {
+                heads.put(h.id(), h);
+            }
+            PostgresQueue.Live live = storage.queueComponent().live(c);
+            List<MessageInfo> out = new ArrayList<>(requests.size());
+            for (Long id : ids) {
+                out.add(info(heads.get(id), live));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * What one save call gathers across its requests, so that a batch costs few statements per message: the folders
+     * already checked, and the count changes per folder (applied once, at the end of the transaction).
+     */
+    private static final class Batch {
+        final Set<Long> folders = new HashSet<>();
+        final Map<Long, int[]> counts = new LinkedHashMap<>();
+
+        void count(long folderId, int content, int unread, int associated) {
+            int[] d = counts.computeIfAbsent(folderId, k -> new int[3]);
+            d[0] += content;
+            d[1] += unread;
+            d[2] += associated;
+        }
+    }
+
+    /**
+     * @return whether a new message's image can be written as one row insert: nothing but inline top-level
+     *         properties (no recipients, attachments, out-of-line or streamed values)
+     */
+    private boolean singleRow(SaveRequest r) {
+        MessageImage image = r.image();
+        if (!r.isNew() || !image.recipients().isEmpty() || !image.attachments().isEmpty()
+                || !image.largeValues().isEmpty() || !image.streams().isEmpty()) {
+            return false;
+        }
+        int limit = options().inlineLimit();
+        for (PropValue v : image.properties()) {
+            if (IndexedColumn.byPropId(v.id()) == null && outOfLineBytes(v, limit) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static void checkSubmitFlags(int submitFlags) {
+        if ((submitFlags & ~Flags.SUBMITFLAG_PREPROCESS) != 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "submit flags " + HResult.hex(submitFlags)
+                    + " may only contain SUBMITFLAG_PREPROCESS (0x2); SUBMITFLAG_LOCKED is set by lockMessage");
+        }
+    }
+
+    private long saveOne(Connection c, SaveRequest r, Batch batch) throws SQLException, IOException {
+        long now = storage.now();
+        MessageImage image = r.image();
+        if (r.isNew() && batch.folders.add(r.folderId())) {
+            storage.foldersComponent().requireFolder(c, r.folderId());
+        }
+        if (singleRow(r)) {
+            return insertSingleRow(c, r, now, batch);
+        }
+        long id;
+        long folderId;
+        boolean associated;
+        long version;
+        boolean queued;
+        byte[] queueTime;
+        int queueFlags;
+        boolean wasUnread = false;
+        if (r.isNew()) {
+            folderId = r.folderId();
+            associated = r.associated();
+            version = 1;
+            queued = false;
+            queueTime = null;
+            queueFlags = 0;
+            id = Sql.insert(c, "INSERT INTO jmapi.message (store_id, folder_id, associated, version, created_at, "
+                    + "modified_at, props) VALUES (?, ?, ?, 0, ?, ?, ?)", sid(), folderId, associated, now, now,
+                    new byte[0]);
+        } else {
+            Head h = head(c, r.messageId());
+            if (h == null) {
+                throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "message " + r.messageId()
+                        + " was deleted since it was read; it cannot be saved (not even with FORCE_SAVE)");
+            }
+            if (!r.force() && h.version() != r.expectedVersion()) {
+                throw new MapiException(HResult.MAPI_E_OBJECT_CHANGED, "message " + r.messageId()
+                        + " was changed since it was read (stored version " + h.version() + ", read version "
+                        + r.expectedVersion() + "); reload it, or save with FORCE_SAVE to overwrite");
+            }
+            id = h.id();
+            folderId = h.folderId();
+            associated = h.associated();
+            version = h.version() + 1;
+            queued = h.queued();
+            queueTime = h.queueTime();
+            queueFlags = h.queueFlags();
+            wasUnread = h.unread();
+            Sql.update(c, "DELETE FROM jmapi.subobject WHERE store_id = ? AND message_id = ?", sid(), id);
+            Set<Long> kept = new HashSet<>();
+            collectHandles(image, kept);
+            Sql.update(c, "DELETE FROM jmapi.large_value WHERE store_id = ? AND message_id = ? AND NOT (id = ANY(?))",
+                    sid(), id, Sql.ids(c, kept));
+            Sql.update(c, "UPDATE jmapi.large_value SET object_id = -id WHERE store_id = ? AND message_id = ?", sid(),
+                    id);
+        }
+        if (r.submitTime() != null) {
+            if (queued) {
+                throw new MapiException(HResult.MAPI_E_SUBMITTED, "message " + id
+                        + " is already in the outgoing queue");
+            }
+            queued = true;
+            queueTime = SortKeys.time(r.submitTime());
+            queueFlags = r.submitFlags();
+        }
+        long[] size = {0};
+        List<PropValue> root = writeObject(c, id, 0, image.properties(), image.largeValues(), image.streams(), true,
+                size);
+        if (r.submitTime() != null) {
+            root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+        }
+        writeChildren(c, id, 0, image, size);
+        if (!r.isNew()) {
+            Sql.update(c, "DELETE FROM jmapi.large_value WHERE store_id = ? AND message_id = ? AND object_id < 0",
+                    sid(), id);
+        }
+        size[0] += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        int messageSize = (int) Math.min(Integer.MAX_VALUE, size[0]);
+        List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
+        writeRoot(c, sid(), id, finalRoot, version, now, queued, queueTime, queueFlags);
+        boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
+        if (r.isNew()) {
+            batch.count(folderId, associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        } else {
+            batch.count(folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
+        }
+        return id;
+    }
+
+    /** Saves a new message that is nothing but inline top-level properties with one INSERT. */
+    private long insertSingleRow(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
+        boolean associated = r.associated();
+        boolean queued = r.submitTime() != null;
+        int queueFlags = queued ? r.submitFlags() : 0;
+        List<PropValue> root = r.image().properties();
+        if (queued) {
+            root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+        }
+        int size = PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, size);
+        List<Object> params = new ArrayList<>();
+        params.add(sid());
+        params.add(r.folderId());
+        params.add(associated);
+        params.add(now);
+        params.add(now);
+        params.add(PropCodec.encode(finalRoot));
+        params.add(queued);
+        params.add(queued ? SortKeys.time(r.submitTime()) : null);
+        params.add(queueFlags);
+        addColumns(params, finalRoot);
+        long id = Sql.insert(c, INSERT_ROW, params.toArray());
+        boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
+        batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        return id;
+    }
+
+    /** Adds the values of the indexed columns, in {@link IndexedColumn} order, for {@link #SET_ROOT} / INSERT_ROW. */
+    private static void addColumns(List<Object> params, List<PropValue> props) {
+        for (IndexedColumn col : IndexedColumn.values()) {
+            PropValue v = find(props, col.propId());
+            params.add(col.columnValue(v));
+            if (col.kind() == IndexedColumn.Kind.STRING) {
+                params.add(col.foldValue(v));
+                params.add(col.sizeValue(v));
+            }
+        }
+    }
+
+    private static void collectHandles(MessageImage image, Set<Long> into) {
+        for (LargeValue v : image.largeValues()) {
+            into.add(v.handle());
+        }
+        for (Attachment a : image.attachments()) {
+            for (LargeValue v : a.largeValues()) {
+                into.add(v.handle());
+            }
+            if (a.embeddedMessage() != null) {
+                collectHandles(a.embeddedMessage(), into);
+            }
+        }
+    }
+
+    static int flagsOf(List<PropValue> props) {
+        PropValue f = ImageRules.find(props, PropTags.PR_MESSAGE_FLAGS);
+        return f == null ? 0 : f.asInt();
+    }
+
+    /** Writes the message row's properties, copies of the indexed columns, version and queue state. */
+    static void writeRoot(Connection c, long storeId, long id, List<PropValue> props, long version, long now,
+                          boolean queued, byte[] queueTime, int queueFlags) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        params.add(PropCodec.encode(props));
+        params.add(version);
+        params.add(now);
+        params.add(queued);
+        params.add(queued ? queueTime : null);
+        params.add(queued ? queueFlags : 0);
+        addColumns(params, props);
+        params.add(storeId);
+        params.add(id);
+        Sql.update(c, SET_ROOT, params.toArray());
+    }
+
+    private static PropValue find(List<PropValue> props, int propId) {
+        for (PropValue v : props) {
+            if (v.id() == propId) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private void writeChildren(Connection c, long messageId, long parent, MessageImage image, long[] size)
+            throws SQLException, IOException {
+        for (Recipient r : image.recipients()) {
+            byte[] props = PropCodec.encode(ImageRules.recipientProperties(r));
+            size[0] += props.length;
+            Sql.update(c, "INSERT INTO jmapi.subobject (store_id, message_id, parent_id, kind, num, props) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", sid(), messageId, parent, KIND_RECIPIENT, r.rowId(), props);
+        }
+        for (Attachment a : image.attachments()) {
+            long aid = Sql.insert(c, "INSERT INTO jmapi.subobject (store_id, message_id, parent_id, kind, num, props) "
+                    + "VALUES (?, ?, ?, ?, ?, ?)", sid(), messageId, parent, KIND_ATTACHMENT, a.attachNum(),
+                    new byte[0]);
+            List<PropValue> inline = writeObject(c, messageId, aid, ImageRules.attachmentProperties(a),
+                    a.largeValues(), a.streams(), false, size);
+            byte[] props = PropCodec.encode(inline);
+            size[0] += props.length;
+            Sql.update(c, "UPDATE jmapi.subobject SET props = ? WHERE store_id = ? AND id = ?", props, sid(), aid);
+            MessageImage embedded = a.embeddedMessage();
+            if (embedded != null) {
+                long eid = Sql.insert(c, "INSERT INTO jmapi.subobject (store_id, message_id, parent_id, kind, num, "
+                        + "props) VALUES (?, ?, ?, ?, 0, ?)", sid(), messageId, aid, KIND_EMBEDDED, new byte[0]);
+                List<PropValue> einline = writeObject(c, messageId, eid, embedded.properties(),
+                        embedded.largeValues(), embedded.streams(), false, size);
+                byte[] eprops = PropCodec.encode(einline);
+                size[0] += eprops.length;
+                Sql.update(c, "UPDATE jmapi.subobject SET props = ? WHERE store_id = ? AND id = ?", eprops, sid(),
+                        eid);
+                writeChildren(c, messageId, eid, embedded, size);
+            }
+        }
+    }
+
+    /**
+     * Writes one object's out-of-line values (big inline values, kept references, streams) and returns the values
+     * that stay inline.
+     */
+    private List<PropValue> writeObject(Connection c, long messageId, long objectId, List<PropValue> props,
+                                        List<LargeValue> large, List<ValueStream> streams, boolean topLevel,
+                                        long[] size) throws SQLException, IOException {
+        List<PropValue> inline = new ArrayList<>(props.size());
+        int limit = options().inlineLimit();
+        for (PropValue v : props) {
+            boolean column = topLevel && IndexedColumn.byPropId(v.id()) != null;
+            byte[] bytes = column ? null : outOfLineBytes(v, limit);
+            if (bytes != null) {
+                long valueId = insertValue(c, messageId, objectId, v.tag());
+                writeChunks(c, valueId, new ByteArrayInputStream(bytes), v.tag());
+                size[0] += bytes.length;
+            } else {
+                inline.add(v);
+            }
+        }
+        for (LargeValue v : large) {
+            size[0] += keep(c, messageId, objectId, v);
+        }
+        for (ValueStream s : streams) {
+            PropValue small = writeStream(c, messageId, objectId, s, size);
+            if (small != null) {
+                inline.add(small);
+            }
+        }
+        return inline;
+    }
+
+    /** @return the stream bytes of a value to store out of line, or null when it stays inline */
+    private static byte[] outOfLineBytes(PropValue v, int limit) {
+        int type = v.type();
+        if (type == PropType.PT_BINARY) {
+            byte[] b = (byte[]) v.value();
+            return b.length > limit ? b : null;
+        }
+        if (type == PropType.PT_UNICODE || type == PropType.PT_STRING8) {
+            String s = (String) v.value();
+            if (type == PropType.PT_UNICODE ? 2L * s.length() <= limit : 3L * s.length() <= limit) {
+                return null;
+            }
+            if (!PropCodec.streamExact(type, s)) {
+                return null;
+            }
+            byte[] b = PropCodec.streamBytes(type, s);
+            return b.length > limit ? b : null;
+        }
+        return null;
+    }
+
+    private long insertValue(Connection c, long messageId, long objectId, int tag) throws SQLException {
+        return Sql.insert(c, "INSERT INTO jmapi.large_value (store_id, message_id, object_id, prop_tag, size) "
+                + "VALUES (?, ?, ?, ?, 0)", sid(), messageId, objectId, tag);
+    }
+
+    /** Writes a stream into chunks of a large value row and records its size. */
+    private long writeChunks(Connection c, long valueId, InputStream in, int tag) throws SQLException, IOException {
+        int chunkSize = options().chunkSize();
+        long total = 0;
+        int seq = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO jmapi.large_chunk (store_id, value_id, seq, data) VALUES (?, ?, ?, ?)")) {
+            while (true) {
+                byte[] chunk = in.readNBytes(chunkSize);
+                if (chunk.length == 0) {
+                    break;
+                }
+                ps.setLong(1, sid());
+                ps.setLong(2, valueId);
+                ps.setInt(3, seq++);
+                ps.setBytes(4, chunk);
+                ps.executeUpdate();
+                total += chunk.length;
+            }
+        }
+        if (PropTag.type(tag) == PropType.PT_UNICODE && (total & 1) != 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream for " + PropTag.toString(tag)
+                    + " has " + total + " bytes; a PT_UNICODE stream holds UTF-16LE code units (an even count)");
+        }
+        Sql.update(c, "UPDATE jmapi.large_value SET size = ? WHERE store_id = ? AND id = ?", total, sid(), valueId);
+        return total;
+    }
+
+    /** Writes a value from its stream: inline when short and exactly representable, else in chunks. */
+    private PropValue writeStream(Connection c, long messageId, long objectId, ValueStream s, long[] size)
+            throws SQLException, IOException {
+        int limit = options().inlineLimit();
+        try (InputStream in = s.source().open()) {
+            if (in == null) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream source for "
+                        + PropTag.toString(s.tag()) + " returned no stream");
+            }
+            byte[] head = in.readNBytes(limit + 1);
+            if (head.length <= limit) {
+                PropValue v = inlineValue(s.tag(), head);
+                if (v != null) {
+                    return v;
+                }
+            }
+            long valueId = insertValue(c, messageId, objectId, s.tag());
+            size[0] += writeChunks(c, valueId, new SequenceInputStream(new ByteArrayInputStream(head), in), s.tag());
+            return null;
+        }
+    }
+
+    private static PropValue inlineValue(int tag, byte[] bytes) {
+        int type = PropTag.type(tag);
+        if (type == PropType.PT_BINARY) {
+            return PropValue.ofBinary(tag, bytes);
+        }
+        String s = PropCodec.streamString(type, bytes, true);
+        return s == null ? null : PropValue.ofString(tag, s);
+    }
+
+    /** Keeps (or copies) a stored out-of-line value for an object; returns its size. */
+    private long keep(Connection c, long messageId, long objectId, LargeValue v) throws SQLException {
+        long[] row = Sql.one(c, "SELECT message_id, object_id, prop_tag, size FROM jmapi.large_value WHERE "
+                + "store_id = ? AND id = ?", rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getInt(3),
+                rs.getLong(4)}, sid(), v.handle()).orElse(null);
+        if (row == null) {
+            throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "the out-of-line value "
+                    + PropTag.toString(v.tag()) + " (handle " + v.handle() + ") no longer exists: its message was"
+                    + " changed or deleted since it was read; reload the message");
+        }
+        if ((int) row[2] != v.tag()) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "handle " + v.handle() + " holds "
+                    + PropTag.toString((int) row[2]) + ", not " + PropTag.toString(v.tag()));
+        }
+        if (row[0] == messageId && row[1] < 0) {
+            Sql.update(c, "UPDATE jmapi.large_value SET object_id = ? WHERE store_id = ? AND id = ?", objectId, sid(),
+                    v.handle());
+        } else {
+            long copy = Sql.insert(c, "INSERT INTO jmapi.large_value (store_id, message_id, object_id, prop_tag, size) "
+                    + "VALUES (?, ?, ?, ?, ?)", sid(), messageId, objectId, v.tag(), row[3]);
+            copyChunks(c, v.handle(), copy);
+        }
+        return row[3];
+    }
+
+    private void copyChunks(Connection c, long from, long to) throws SQLException {
+        Sql.update(c, "INSERT INTO jmapi.large_chunk (store_id, value_id, seq, data) SELECT store_id, ?, seq, data "
+                + "FROM jmapi.large_chunk WHERE store_id = ? AND value_id = ?", to, sid(), from);
+    }
+
+    // ---- load ------------------------------------------------------------------------------------------------
+
+    StoredMessage load(long id) {
+        return db().read("reading message " + id, c -> {
+            Head h = requireHead(c, id);
+            MessageInfo info = info(h, storage.queueComponent().live(c));
+            Map<Long, List<LargeValue>> large = new HashMap<>();
+            for (Object[] r : Sql.list(c, "SELECT object_id, prop_tag, size, id FROM jmapi.large_value WHERE "
+                    + "store_id = ? AND message_id = ? ORDER BY id", rs -> new Object[] {rs.getLong(1),
+                    new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4))}, sid(), id)) {
+                large.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((LargeValue) r[1]);
+            }
+            Map<Long, List<Sub>> children = new LinkedHashMap<>();
+            for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM jmapi.subobject WHERE store_id = ? "
+                    + "AND message_id = ? ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3),
+                    rs.getInt(4), rs.getBytes(5)), sid(), id)) {
+                children.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s);
+            }
+            MessageImage image = build(0, rootProperties(h, info.queue()), large, children);
+            return new StoredMessage(info, image);
+        });
+    }
+
+    /** A subobject row. */
+    record Sub(long id, long parent, int kind, int num, byte[] props) {}
+
+    private static MessageImage build(long objectId, List<PropValue> props, Map<Long, List<LargeValue>> large,
+                                      Map<Long, List<Sub>> children) {
+        List<Recipient> recipients = new ArrayList<>();
+        List<Attachment> attachments = new ArrayList<>();
+        for (Sub s : children.getOrDefault(objectId, List.of())) {
+            if (s.kind() == KIND_RECIPIENT) {
+                recipients.add(new Recipient(s.num(), PropCodec.decode(s.props())));
+            } else if (s.kind() == KIND_ATTACHMENT) {
+                MessageImage embedded = null;
+                for (Sub e : children.getOrDefault(s.id(), List.of())) {
+                    if (e.kind() == KIND_EMBEDDED) {
+                        embedded = build(e.id(), PropCodec.decode(e.props()), large, children);
+                    }
+                }
+                attachments.add(new Attachment(s.num(), PropCodec.decode(s.props()),
+                        large.getOrDefault(s.id(), List.of()), List.of(), embedded));
+            }
+        }
+        return new MessageImage(props, large.getOrDefault(objectId, List.of()), List.of(), recipients, attachments);
+    }
+
+    // ---- streams ---------------------------------------------------------------------------------------------
+
+    InputStream openStream(long messageId, int attachNum, int tag) {
+        int type = PropTag.type(tag);
+        if (!ValueStream.isStreamable(type)) {
+            throw new MapiException(HResult.MAPI_E_INVALID_TYPE, PropTag.toString(tag)
+                    + " has no stream form; only PT_BINARY, PT_UNICODE and PT_STRING8 properties can be opened as"
+                    + " streams");
+        }
+        String what = "opening " + PropTag.toString(tag) + " of message " + messageId
+                + (attachNum >= 0 ? ", attachment " + attachNum : "") + " as a stream";
+        return db().read(what, c -> {
+            Head h = requireHead(c, messageId);
+            long objectId = 0;
+            byte[] props = h.props();
+            if (attachNum >= 0) {
+                Sub a = Sql.one(c, "SELECT id, parent_id, kind, num, props FROM jmapi.subobject WHERE store_id = ? "
+                        + "AND message_id = ? AND parent_id = 0 AND kind = ? AND num = ?", rs -> new Sub(rs.getLong(1),
+                        rs.getLong(2), rs.getInt(3), rs.getInt(4), rs.getBytes(5)), sid(), messageId, KIND_ATTACHMENT,
+                        attachNum).orElseThrow(() -> new MapiException(HResult.MAPI_E_NOT_FOUND, "message "
+                        + messageId + " has no attachment " + attachNum));
+                objectId = a.id();
+                props = a.props();
+            }
+            for (LargeValue v : largeValues(c, messageId, objectId)) {
+                if (PropTag.id(v.tag()) == PropTag.id(tag)) {
+                    checkSameType(v.tag(), tag);
+                    return new ChunkStream(db(), v.handle(), v.size(), v.tag());
+                }
+            }
+            PropValue v = ImageRules.find(PropCodec.decode(props), tag);
+            if (v == null) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "message " + messageId
+                        + (attachNum >= 0 ? ", attachment " + attachNum + "," : "") + " has no "
+                        + PropTag.toString(tag));
+            }
+            checkSameType(v.tag(), tag);
+            byte[] bytes = v.type() == PropType.PT_BINARY ? (byte[]) v.value()
+                    : PropCodec.streamBytes(v.type(), (String) v.value());
+            return new ByteArrayInputStream(bytes);
+        });
+    }
+
+    private static void checkSameType(int stored, int requested) {
+        if (PropTag.type(stored) != PropTag.type(requested)) {
+            throw new MapiException(HResult.MAPI_E_INVALID_TYPE, "the property is stored as "
+                    + PropTag.toString(stored) + ", not as " + PropTag.toString(requested));
+        }
+    }
+
+    InputStream openStream(LargeValue v) {
+        Objects.requireNonNull(v, "value");
+        return db().read("opening out-of-line value " + v.handle(), c -> {
+            long[] row = Sql.one(c, "SELECT size, prop_tag FROM jmapi.large_value WHERE store_id = ? AND id = ?",
+                    rs -> new long[] {rs.getLong(1), rs.getInt(2)}, sid(), v.handle()).orElseThrow(
+                    () -> new MapiException(HResult.MAPI_E_OBJECT_DELETED, "the out-of-line value "
+                            + PropTag.toString(v.tag()) + " (handle " + v.handle() + ") no longer exists: its message"
+                            + " was changed or deleted"));
+            return new ChunkStream(db(), v.handle(), row[0], (int) row[1]);
+        });
+    }
+
+    /** Reads a whole out-of-line value into memory, as a value (for Java restriction evaluation). */
+    static PropValue materialize(Connection c, long storeId, LargeValue v) throws SQLException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(v.size(), 1 << 20));
+        for (byte[] chunk : Sql.list(c, "SELECT data FROM jmapi.large_chunk WHERE store_id = ? AND value_id = ? "
+                + "ORDER BY seq", rs -> rs.getBytes(1), storeId, v.handle())) {
+            out.writeBytes(chunk);
+        }
+        byte[] bytes = out.toByteArray();
+        int type = PropTag.type(v.tag());
+        return type == PropType.PT_BINARY ? PropValue.ofBinary(v.tag(), bytes)
+                : PropValue.ofString(v.tag(), PropCodec.streamString(type, bytes, false));
+    }
+
+    // ---- flags, delete, move, copy ---------------------------------------------------------------------------
+
+    MessageInfo updateFlags(long id, int setBits, int clearBits) {
+        int owned = Flags.MSGFLAG_ASSOCIATED | Flags.MSGFLAG_SUBMIT;
+        if (((setBits | clearBits) & owned) != 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "MSGFLAG_ASSOCIATED and MSGFLAG_SUBMIT are "
+                    + "maintained by the store (associated flag, outgoing queue) and cannot be changed directly");
+        }
+        return db().write("changing the flags of message " + id, true, c -> {
+            Head h = requireHead(c, id);
+            List<PropValue> props = PropCodec.decode(h.props());
+            int flags = (flagsOf(props) | setBits) & ~clearBits;
+            props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS, flags));
+            writeRoot(c, sid(), id, props, h.version() + 1, storage.now(), h.queued(), h.queueTime(), h.queueFlags());
+            boolean unread = !h.associated() && (flags & Flags.MSGFLAG_READ) == 0;
+            PostgresFolders.adjustCounts(c, sid(), h.folderId(), 0, (unread ? 1 : 0) - (h.unread() ? 1 : 0), 0);
+            return info(c, id);
+        });
+    }
+
+    Map<Long, Integer> delete(List<Long> ids) {
+        Objects.requireNonNull(ids, "messageIds");
+        return db().write(ids.size() == 1 ? "deleting message " + ids.get(0) : "deleting " + ids.size()
+                + " messages", true, c -> {
+            Map<Long, Integer> failed = new LinkedHashMap<>();
+            for (Long id : ids) {
+                Head h = id == null ? null : head(c, id);
+                if (h == null) {
+                    failed.put(id, HResult.MAPI_E_NOT_FOUND);
+                } else if (h.queued()) {
+                    failed.put(id, HResult.MAPI_E_SUBMITTED);
+                } else {
+                    deleteInTx(c, sid(), h);
+                }
+            }
+            return failed;
+        });
+    }
+
+    /** Deletes a message (and everything under it) inside the caller's transaction. */
+    static void deleteInTx(Connection c, long storeId, Head h) throws SQLException {
+        Sql.update(c, "DELETE FROM jmapi.message WHERE store_id = ? AND id = ?", storeId, h.id());
+        PostgresFolders.adjustCounts(c, storeId, h.folderId(), h.associated() ? 0 : -1, h.unread() ? -1 : 0,
+                h.associated() ? -1 : 0);
+    }
+
+    MessageInfo move(long id, long target) {
+        return db().write("moving message " + id + " to folder " + target, true, c -> {
+            Head h = requireHead(c, id);
+            storage.foldersComponent().requireFolder(c, target);
+            moveInTx(c, sid(), h, target);
+            return info(c, id);
+        });
+    }
+
+    /** Moves a message inside the caller's transaction; keeps id, version and queue state. */
+    static void moveInTx(Connection c, long storeId, Head h, long target) throws SQLException {
+        if (h.folderId() == target) {
+            return;
+        }
+        Sql.update(c, "UPDATE jmapi.message SET folder_id = ? WHERE store_id = ? AND id = ?", target, storeId, h.id());
+        int content = h.associated() ? 0 : 1;
+        int unread = h.unread() ? 1 : 0;
+        int assoc = h.associated() ? 1 : 0;
+        PostgresFolders.adjustCounts(c, storeId, h.folderId(), -content, -unread, -assoc);
+        PostgresFolders.adjustCounts(c, storeId, target, content, unread, assoc);
+    }
+
+    MessageInfo copy(long id, long target) {
+        return db().write("copying message " + id + " to folder " + target, true, c -> {
+            Head h = requireHead(c, id);
+            storage.foldersComponent().requireFolder(c, target);
+            long now = storage.now();
+            long copy = Sql.insert(c, "INSERT INTO jmapi.message (store_id, folder_id, associated, version, "
+                    + "created_at, modified_at, props) VALUES (?, ?, ?, 1, ?, ?, ?)", sid(), target, h.associated(),
+                    now, now, new byte[0]);
+            List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
+                    h.size());
+            writeRoot(c, sid(), copy, props, 1, now, false, null, 0);
+            Map<Long, Long> objects = new HashMap<>();
+            objects.put(0L, 0L);
+            for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM jmapi.subobject WHERE store_id = ? "
+                    + "AND message_id = ? ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3),
+                    rs.getInt(4), rs.getBytes(5)), sid(), id)) {
+                long nid = Sql.insert(c, "INSERT INTO jmapi.subobject (store_id, message_id, parent_id, kind, num, "
+                        + "props) VALUES (?, ?, ?, ?, ?, ?)", sid(), copy, objects.get(s.parent()), s.kind(), s.num(),
+                        s.props());
+                objects.put(s.id(), nid);
+            }
+            for (long[] v : Sql.list(c, "SELECT id, object_id, prop_tag, size FROM jmapi.large_value WHERE "
+                    + "store_id = ? AND message_id = ? ORDER BY id", rs -> new long[] {rs.getLong(1), rs.getLong(2),
+                    rs.getInt(3), rs.getLong(4)}, sid(), id)) {
+                long nv = Sql.insert(c, "INSERT INTO jmapi.large_value (store_id, message_id, object_id, prop_tag, "
+                        + "size) VALUES (?, ?, ?, ?, ?)", sid(), copy, objects.get(v[1]), (int) v[2], v[3]);
+                copyChunks(c, v[0], nv);
+            }
+            boolean unread = !h.associated() && (flagsOf(props) & Flags.MSGFLAG_READ) == 0;
+            PostgresFolders.adjustCounts(c, sid(), target, h.associated() ? 0 : 1, unread ? 1 : 0,
+                    h.associated() ? 1 : 0);
+            return info(c, copy);
+        });
+    }
+
+    // ---- contents tables (delegated) -------------------------------------------------------------------------
+
+    List<MessageRow> query(ContentsQuery q) {
+        return new PostgresContents(storage, this).query(q);
+    }
+
+    int count(long folderId, boolean associated, Restriction r) {
+        return new PostgresContents(storage, this).count(folderId, associated, r);
+    }
+
+    List<String> explain(Connection c, ContentsQuery q) throws SQLException {
+        return new PostgresContents(storage, this).explain(c, q);
+    }
+}

@@ -1,0 +1,498 @@
+package org.jmapi.store.postgres;
+
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.MapiUid;
+import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropValue;
+import org.jmapi.store.Activity;
+import org.jmapi.store.ActivityKind;
+import org.jmapi.store.ActivityRecord;
+import org.jmapi.store.ActivitySummary;
+import org.jmapi.store.Disposal;
+import org.jmapi.store.MessageInfo;
+import org.jmapi.store.MessageRow;
+import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.PropCodec;
+import org.jmapi.store.engine.SortKeys;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The outgoing queue, spooler locks and activity records of a PostgreSQL store (spec &sect;10.2, &sect;11.3;
+ * R-OQ-1..5, R-MAIL-1).
+ *
+ * <p>The queue state (queued, submit time, submit flags) is persistent. Locks and activities are not: each belongs
+ * to an owner — one open {@link PostgresStorage} — registered in {@code storage_owner} with its process id, process
+ * start time, host and a lease the instance renews every {@code heartbeat}. An owner is alive while its lease runs
+ * and, when it runs on this host, while its process exists; a lock or activity of a dead owner counts as absent, and
+ * is swept away at the next renewal of any live instance. Closing the instance drops its locks and activities at
+ * once. Package-private part of {@link PostgresStorage}; thread-safe.
+ */
+final class PostgresQueue {
+    private static final long PID = ProcessHandle.current().pid();
+    private static final long PROCESS_START = ProcessHandle.current().info().startInstant()
+            .map(Instant::toEpochMilli).orElse(0L);
+    private static final String HOST = hostKey();
+
+    private final PostgresStorage storage;
+    private final Object registration = new Object();
+    private volatile boolean registered;
+    private ScheduledExecutorService renewals;
+
+    PostgresQueue(PostgresStorage storage) {
+        this.storage = storage;
+    }
+
+    private Db db() {
+        return storage.db();
+    }
+
+    private String me() {
+        return storage.ownerIdUnchecked();
+    }
+
+    private long sid() {
+        return storage.sid();
+    }
+
+    private static String hostKey() {
+        String host = read("/proc/sys/kernel/hostname");
+        if (host == null) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "unknown-host";
+            }
+        }
+        String boot = read("/proc/sys/kernel/random/boot_id");
+        return boot == null ? host : host + "/" + boot;
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file)).trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Which lock and activity owners are alive, decided once per transaction. Immutable. */
+    static final class Live {
+        private final Set<String> owners;
+        private final long now;
+
+        Live(Set<String> owners, long now) {
+            this.owners = owners;
+            this.now = now;
+        }
+
+        /** @return whether a lock with this owner and lease expiry is held */
+        boolean holds(String owner, Long expires) {
+            return owner != null && expires != null && expires > now && owners.contains(owner);
+        }
+
+        boolean isLive(String owner) {
+            return owners.contains(owner);
+        }
+    }
+
+    Live live(Connection c) throws SQLException {
+        long now = storage.now();
+        Set<String> alive = new HashSet<>();
+        for (Object[] o : Sql.list(c, "SELECT owner_id, pid, process_start, host, lease_expires "
+                + "FROM jmapi.storage_owner WHERE store_id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2),
+                rs.getLong(3), rs.getString(4), rs.getLong(5)}, sid())) {
+            if ((Long) o[4] > now && (!HOST.equals(o[3]) || processAlive((Long) o[1], (Long) o[2]))) {
+                alive.add((String) o[0]);
+            }
+        }
+        return new Live(alive, now);
+    }
+
+    private static boolean processAlive(long pid, long start) {
+        if (pid == PID) {
+            return true;
+        }
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return false;
+        }
+        if (start == 0) {
+            return true;
+        }
+        return p.get().info().startInstant().map(i -> Math.abs(i.toEpochMilli() - start) < 2000).orElse(true);
+    }
+
+    /** Registers this instance as an owner (once) and starts renewing its lease. */
+    private void register() {
+        if (registered) {
+            return;
+        }
+        synchronized (registration) {
+            if (registered) {
+                return;
+            }
+            long now = storage.now();
+            db().write("registering as spooler lock owner", false, c -> {
+                Sql.update(c, "INSERT INTO jmapi.storage_owner (store_id, owner_id, pid, process_start, host, "
+                        + "opened_at, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (store_id, owner_id) "
+                        + "DO UPDATE SET lease_expires = excluded.lease_expires", sid(), me(), PID, PROCESS_START,
+                        HOST, now, now + storage.options().lease().toMillis());
+                sweep(c);
+                return null;
+            });
+            long every = storage.options().heartbeat().toMillis();
+            if (every > 0) {
+                renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "jmapi-store lease renewal " + storage.storeName());
+                    t.setDaemon(true);
+                    return t;
+                });
+                renewals.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
+            }
+            registered = true;
+        }
+    }
+
+    private void renewQuietly() {
+        try {
+            renew();
+        } catch (RuntimeException e) {
+            // the next renewal retries; the lease covers several missed renewals
+        }
+    }
+
+    /** Extends the lease of this instance, its locks and activities; sweeps away dead owners. */
+    void renew() {
+        if (!registered || db().isClosed()) {
+            return;
+        }
+        long expires = storage.now() + storage.options().lease().toMillis();
+        db().write("renewing the spooler lease", false, c -> {
+            touchOwner(c);
+            Sql.update(c, "UPDATE jmapi.message SET lock_expires = ? WHERE store_id = ? AND lock_owner = ?", expires,
+                    sid(), me());
+            Sql.update(c, "UPDATE jmapi.activity SET lease_expires = ? WHERE store_id = ? AND owner_id = ?", expires,
+                    sid(), me());
+            sweep(c);
+            return null;
+        });
+    }
+
+    /**
+     * Extends this instance's owner lease (re-registering it if a sweep removed it), inside the caller's
+     * transaction: done whenever the instance takes a lock or begins an activity, and by every renewal.
+     */
+    private void touchOwner(Connection c) throws SQLException {
+        long now = storage.now();
+        long expires = now + storage.options().lease().toMillis();
+        if (Sql.update(c, "UPDATE jmapi.storage_owner SET lease_expires = ? WHERE store_id = ? AND owner_id = ?",
+                expires, sid(), me()) == 0) {
+            Sql.update(c, "INSERT INTO jmapi.storage_owner (store_id, owner_id, pid, process_start, host, opened_at, "
+                    + "lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?)", sid(), me(), PID, PROCESS_START, HOST, now,
+                    expires);
+        }
+    }
+
+    /** Removes the owner rows, locks and activities of dead owners (they already read as absent). */
+    private void sweep(Connection c) throws SQLException {
+        Live live = live(c);
+        for (String owner : Sql.list(c, "SELECT owner_id FROM jmapi.storage_owner WHERE store_id = ?",
+                rs -> rs.getString(1), sid())) {
+            if (!live.isLive(owner) && !owner.equals(me())) {
+                Sql.update(c, "DELETE FROM jmapi.storage_owner WHERE store_id = ? AND owner_id = ?", sid(), owner);
+            }
+        }
+        Sql.update(c, "DELETE FROM jmapi.activity a WHERE a.store_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                + "jmapi.storage_owner o WHERE o.store_id = a.store_id AND o.owner_id = a.owner_id)", sid());
+        Sql.update(c, "UPDATE jmapi.message m SET lock_owner = NULL, lock_expires = NULL WHERE m.store_id = ? "
+                + "AND m.lock_owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jmapi.storage_owner o WHERE "
+                + "o.store_id = m.store_id AND o.owner_id = m.lock_owner)", sid());
+    }
+
+    /** At close: drops this instance's locks, activities and owner row, stops renewing. Best effort. */
+    void release() {
+        synchronized (registration) {
+            if (renewals != null) {
+                renewals.shutdownNow();
+                renewals = null;
+            }
+            if (!registered) {
+                return;
+            }
+            registered = false;
+        }
+        try {
+            db().write("releasing spooler locks and activities", true, c -> {
+                Sql.update(c, "DELETE FROM jmapi.activity WHERE store_id = ? AND owner_id = ?", sid(), me());
+                Sql.update(c, "UPDATE jmapi.message SET lock_owner = NULL, lock_expires = NULL WHERE store_id = ? "
+                        + "AND lock_owner = ?", sid(), me());
+                Sql.update(c, "DELETE FROM jmapi.storage_owner WHERE store_id = ? AND owner_id = ?", sid(), me());
+                return null;
+            });
+        } catch (MapiException e) {
+            // the locks and activities end with the lease anyway
+        }
+    }
+
+    // ---- queue -----------------------------------------------------------------------------------------------
+
+    private MessageInfo notInQueue(long id) {
+        throw new MapiException(HResult.MAPI_E_NOT_IN_QUEUE, "message " + id + " is not in the outgoing queue");
+    }
+
+    MessageInfo submit(long id, Instant submitTime, int submitFlags) {
+        Objects.requireNonNull(submitTime, "submitTime");
+        PostgresMessages.checkSubmitFlags(submitFlags);
+        return db().write("submitting message " + id, true, c -> {
+            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            if (h.associated()) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "message " + id
+                        + " is associated (FAI) and cannot be submitted");
+            }
+            if (h.queued()) {
+                throw new MapiException(HResult.MAPI_E_SUBMITTED, "message " + id
+                        + " is already in the outgoing queue");
+            }
+            List<PropValue> props = ImageRules.with(PropCodec.decode(h.props()),
+                    PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, submitTime));
+            props = ImageRules.withMaintained(props, false, true, submitFlags, h.size());
+            PostgresMessages.writeRoot(c, sid(), id, props, h.version() + 1, storage.now(), true,
+                    SortKeys.time(submitTime), submitFlags);
+            return storage.messagesComponent().info(c, id);
+        });
+    }
+
+    List<MessageRow> list() {
+        return db().read("reading the outgoing queue", c -> {
+            Live live = live(c);
+            return storage.messagesComponent().rows(c, Sql.list(c, "SELECT " + PostgresMessages.HEAD_COLUMNS
+                    + " FROM jmapi.message WHERE store_id = ? AND queued ORDER BY queue_time, id",
+                    PostgresMessages::mapHead, sid()), live);
+        });
+    }
+
+    MessageInfo lock(long id) {
+        register();
+        return db().write("locking message " + id, true, c -> {
+            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            if (!h.queued()) {
+                return notInQueue(id);
+            }
+            Live live = live(c);
+            if (live.holds(h.lockOwner(), h.lockExpires()) && !h.lockOwner().equals(me())) {
+                throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is locked by another spooler ("
+                        + describeOwner(c, h.lockOwner()) + ") until " + Instant.ofEpochMilli(h.lockExpires()));
+            }
+            takeLock(c, id);
+            return storage.messagesComponent().info(c, id);
+        });
+    }
+
+    private void takeLock(Connection c, long id) throws SQLException {
+        touchOwner(c);
+        Sql.update(c, "UPDATE jmapi.message SET lock_owner = ?, lock_expires = ? WHERE store_id = ? AND id = ?", me(),
+                storage.now() + storage.options().lease().toMillis(), sid(), id);
+    }
+
+    private String describeOwner(Connection c, String owner) throws SQLException {
+        return Sql.one(c, "SELECT pid, host FROM jmapi.storage_owner WHERE store_id = ? AND owner_id = ?",
+                rs -> "owner " + owner + ", process " + rs.getLong(1) + " on " + rs.getString(2), sid(), owner)
+                .orElse("owner " + owner);
+    }
+
+    Optional<MessageRow> lockNext() {
+        register();
+        return db().write("locking the next queued message", true, c -> {
+            Live live = live(c);
+            for (PostgresMessages.Head h : Sql.list(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM "
+                    + "jmapi.message WHERE store_id = ? AND queued ORDER BY queue_time, id", PostgresMessages::mapHead,
+                    sid())) {
+                if (!live.holds(h.lockOwner(), h.lockExpires())) {
+                    takeLock(c, h.id());
+                    PostgresMessages.Head locked = storage.messagesComponent().requireHead(c, h.id());
+                    return Optional.of(storage.messagesComponent().row(c, locked, live(c)));
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    void unlock(long id) {
+        db().write("unlocking message " + id, true, c -> {
+            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            if (!h.queued()) {
+                return notInQueue(id);
+            }
+            if (h.lockOwner() == null) {
+                return null;
+            }
+            if (live(c).holds(h.lockOwner(), h.lockExpires()) && !h.lockOwner().equals(me())) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "message " + id + " is locked by another spooler ("
+                        + describeOwner(c, h.lockOwner()) + "); only the lock holder can unlock it");
+            }
+            Sql.update(c, "UPDATE jmapi.message SET lock_owner = NULL, lock_expires = NULL WHERE store_id = ? AND "
+                    + "id = ?", sid(), id);
+            return null;
+        });
+    }
+
+    void finish(long id, Disposal disposal) {
+        Objects.requireNonNull(disposal, "disposal");
+        db().write("finishing message " + id, true, c -> {
+            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            if (!h.queued()) {
+                return notInQueue(id);
+            }
+            if (!me().equals(h.lockOwner()) || !live(c).holds(h.lockOwner(), h.lockExpires())) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "message " + id + " must be locked by this storage"
+                        + " (lockMessage) before it is finished");
+            }
+            if (disposal.moveToFolderId() > 0) {
+                storage.foldersComponent().requireFolder(c, disposal.moveToFolderId());
+            }
+            unqueue(c, h);
+            PostgresMessages.Head after = storage.messagesComponent().requireHead(c, id);
+            if (disposal.delete()) {
+                PostgresMessages.deleteInTx(c, sid(), after);
+            } else if (disposal.moveToFolderId() > 0) {
+                PostgresMessages.moveInTx(c, sid(), after, disposal.moveToFolderId());
+            }
+            return null;
+        });
+    }
+
+    void abort(long id) {
+        db().write("aborting the submission of message " + id, true, c -> {
+            PostgresMessages.Head h = storage.messagesComponent().head(c, id);
+            if (h == null || !h.queued()) {
+                return notInQueue(id);
+            }
+            if (live(c).holds(h.lockOwner(), h.lockExpires())) {
+                throw new MapiException(HResult.MAPI_E_UNABLE_TO_ABORT, "message " + id + " is locked by a spooler ("
+                        + describeOwner(c, h.lockOwner()) + ") that is sending it; it can no longer be aborted");
+            }
+            unqueue(c, h);
+            return null;
+        });
+    }
+
+    /** Takes a message out of the queue: clears MSGFLAG_SUBMIT, PR_SUBMIT_FLAGS and the lock. */
+    private void unqueue(Connection c, PostgresMessages.Head h) throws SQLException {
+        List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
+                h.size());
+        PostgresMessages.writeRoot(c, sid(), h.id(), props, h.version() + 1, storage.now(), false, null, 0);
+        Sql.update(c, "UPDATE jmapi.message SET lock_owner = NULL, lock_expires = NULL WHERE store_id = ? AND id = ?",
+                sid(), h.id());
+    }
+
+    // ---- activity --------------------------------------------------------------------------------------------
+
+    Activity beginActivity(ActivityKind kind, String spoolerId, long messageId) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(spoolerId, "spoolerId");
+        if (messageId < 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "negative message id " + messageId);
+        }
+        register();
+        long now = storage.now();
+        long id = db().write("recording " + kind + " activity", false, c -> {
+            touchOwner(c);
+            return Sql.insert(c, "INSERT INTO jmapi.activity (store_id, owner_id, spooler_id, kind, message_id, "
+                    + "started_at, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?)", sid(), me(), spoolerId,
+                    kind.ordinal(), messageId, now, now + storage.options().lease().toMillis());
+        });
+        AtomicBoolean ended = new AtomicBoolean();
+        return new Activity() {
+            @Override
+            public long id() {
+                return id;
+            }
+
+            @Override
+            public void close() {
+                if (ended.compareAndSet(false, true) && !db().isClosed()) {
+                    try {
+                        db().write("ending activity " + id, false, c ->
+                                Sql.update(c, "DELETE FROM jmapi.activity WHERE store_id = ? AND id = ?", sid(),
+                                        id));
+                    } catch (MapiException e) {
+                        if (e.hresult() != HResult.MAPI_E_INVALID_OBJECT) {
+                            ended.set(false);
+                            throw e;
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Activity[" + id + ", " + kind + ", " + spoolerId + "]";
+            }
+        };
+    }
+
+    List<ActivityRecord> activities(MapiUid store) {
+        return db().read("reading activities", c -> {
+            Live live = live(c);
+            List<ActivityRecord> out = new ArrayList<>();
+            for (ActivityRecord r : Sql.list(c, "SELECT id, owner_id, spooler_id, kind, message_id, started_at, "
+                    + "lease_expires FROM jmapi.activity WHERE store_id = ? ORDER BY id", rs -> new ActivityRecord(
+                    rs.getLong(1), rs.getString(2), rs.getString(3), store, ActivityKind.values()[rs.getInt(4)],
+                    rs.getLong(5), Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7))),
+                    sid())) {
+                if (live.isLive(r.ownerId()) && r.leaseExpires().toEpochMilli() > storage.now()) {
+                    out.add(r);
+                }
+            }
+            return out;
+        });
+    }
+
+    ActivitySummary summary() {
+        return db().read("summarising activity", c -> {
+            Live live = live(c);
+            long now = storage.now();
+            int inbound = 0;
+            int outbound = 0;
+            for (Object[] a : Sql.list(c, "SELECT owner_id, kind, lease_expires FROM jmapi.activity WHERE store_id = ?",
+                    rs -> new Object[] {rs.getString(1), rs.getInt(2), rs.getLong(3)}, sid())) {
+                if (live.isLive((String) a[0]) && (Long) a[2] > now) {
+                    if ((Integer) a[1] == ActivityKind.INBOUND.ordinal()) {
+                        inbound++;
+                    } else {
+                        outbound++;
+                    }
+                }
+            }
+            int locked = 0;
+            int unlocked = 0;
+            for (Object[] q : Sql.list(c, "SELECT lock_owner, lock_expires FROM jmapi.message WHERE store_id = ? AND "
+                    + "queued", rs -> new Object[] {rs.getString(1), Sql.longOrNull(rs, "lock_expires")}, sid())) {
+                if (live.holds((String) q[0], (Long) q[1])) {
+                    locked++;
+                } else {
+                    unlocked++;
+                }
+            }
+            return new ActivitySummary(inbound, outbound, locked, unlocked);
+        });
+    }
+}
