@@ -163,6 +163,22 @@ public abstract class InboundTransportContract {
     }
 
     @Test
+    void R_RCV_2_theStoreHoldsTheMessageBeforeTheServerIsToldToDeleteIt() throws Exception {
+        MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
+        peer.deliver(MailPeer.message("ordered", ""));
+        proxy.holdAfter(deleteCommand(), 0); // the delete's answer waits
+        SessionFixture f = plainFixture(proxy, 0);
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+        assertThat(proxy.awaitHolding(SessionFixture.WAIT_SECONDS * 1000)).as("a delete in progress").isTrue();
+
+        assertThat(SessionFixture.inboxSubjects(store)).as("saved before the delete").containsExactly("Message ordered");
+        proxy.release();
+        SessionFixture.await(() -> peer.waiting() == 0, () -> "the server copy deleted");
+        SessionFixture.end(session, store);
+    }
+
+    @Test
     void R_RCV_3_newMailReachesAStoreAdviseSink() throws Exception {
         MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
         SessionFixture f = plainFixture(proxy, 0);

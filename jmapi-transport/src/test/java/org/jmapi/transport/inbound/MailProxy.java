@@ -328,30 +328,39 @@ public final class MailProxy implements AutoCloseable {
                             line = (text.stripTrailing() + " STARTTLS\r\n").getBytes(StandardCharsets.UTF_8);
                         }
                     }
+                    if (holdBudget == 0) {
+                        holdBudget = -1;
+                        hold();
+                    }
                     synchronized (writeLock) {
                         clientOut.write(line);
                         clientOut.flush();
                     }
-                    if (holdBudget >= 0 && --holdBudget < 0) {
-                        synchronized (holdLock) {
-                            holding = true;
-                            holdLock.notifyAll();
-                            while (!released && !closed && !raw.isClosed()) {
-                                try {
-                                    holdLock.wait(50);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                    break;
-                                }
-                            }
-                            holding = false;
-                        }
+                    if (holdBudget > 0) {
+                        holdBudget--;
                     }
                 }
             } catch (IOException e) {
                 // one side went away
             }
             close();
+        }
+
+        /** Holds the reply here until released or until the connection closes. */
+        private void hold() {
+            synchronized (holdLock) {
+                holding = true;
+                holdLock.notifyAll();
+                while (!released && !closed && !raw.isClosed()) {
+                    try {
+                        holdLock.wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                holding = false;
+            }
         }
 
         void close() {
