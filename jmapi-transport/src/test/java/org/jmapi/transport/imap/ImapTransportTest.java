@@ -113,4 +113,49 @@ class ImapTransportTest extends InboundTransportContract {
         assertThat(peer.unseen()).as("BODY.PEEK[] does not set \\Seen").isEqualTo(1);
         assertThat(proxy.clientText()).contains("BODY.PEEK[]");
     }
+
+    @Test
+    void withoutUidplusTheFolderIsExpunged() throws Exception {
+        MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
+        proxy.hide("UIDPLUS");
+        peer.deliver(MailPeer.message("no-uidplus", ""));
+        SessionFixture f = plainFixture(proxy, 0);
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+
+        SessionFixture.await(() -> inboxCount(store) == 1 && peer.waiting() == 0, () -> "the message received");
+        assertThat(proxy.clientText()).contains(" EXPUNGE").doesNotContain("UID EXPUNGE");
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void theConfiguredFolderIsTheOneEmptied() throws Exception {
+        MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
+        peer.deliver(MailPeer.message("stays-in-inbox", ""));
+        peer.deliverTo("Incoming", MailPeer.message("from-incoming", ""));
+        List<PropValue> config = new java.util.ArrayList<>(config("127.0.0.1", proxy.port(), "none",
+                MailPeer.PASSWORD, 0));
+        config.add(PropValue.ofString(ServerProps.PR_IMAP_FOLDER, "Incoming"));
+        SessionFixture f = SessionFixture.start(home, serviceName(), config);
+        closeLast.add(0, f);
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+
+        SessionFixture.await(() -> inboxCount(store) == 1 && peer.waitingIn("Incoming") == 0,
+                () -> "the Incoming message received");
+        assertThat(SessionFixture.inboxSubjects(store)).containsExactly("Message from-incoming");
+        assertThat(peer.waiting()).as("INBOX untouched").isEqualTo(1);
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void folderNamesAreSentInModifiedUtf7() {
+        assertThat(ImapClient.mutf7("INBOX")).isEqualTo("INBOX");
+        assertThat(ImapClient.mutf7("Tom & Jerry")).isEqualTo("Tom &- Jerry");
+        assertThat(ImapClient.mutf7("B\u00fcro")).isEqualTo("B&APw-ro");
+        // RFC 3501 section 5.1.3's example
+        assertThat(ImapClient.mutf7("~peter/mail/\u53f0\u5317/\u65e5\u672c\u8a9e"))
+                .isEqualTo("~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+        assertThat(ImapClient.astring("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
+    }
 }

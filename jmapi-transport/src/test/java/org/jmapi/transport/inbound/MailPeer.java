@@ -61,6 +61,36 @@ public final class MailPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates a folder of the mailbox and puts a message into it.
+     *
+     * @param folder  the folder's name
+     * @param rfc5322 the message
+     */
+    public void deliverTo(String folder, String rfc5322) {
+        try {
+            var manager = greenMail.getManagers().getImapHostManager();
+            var f = manager.getFolder(user, folder);
+            if (f == null) {
+                f = manager.createMailbox(user, folder);
+            }
+            f.appendMessage(new MimeMessage(Session.getInstance(new Properties()),
+                    new ByteArrayInputStream(rfc5322.getBytes(StandardCharsets.UTF_8))), new jakarta.mail.Flags(),
+                    new java.util.Date());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param folder a folder's name
+     * @return how many messages it holds
+     */
+    public int waitingIn(String folder) {
+        var f = greenMail.getManagers().getImapHostManager().getFolder(user, folder);
+        return f == null ? 0 : f.getMessageCount();
+    }
+
     /** @return how many messages the mailbox's INBOX holds now */
     public int waiting() {
         try {

@@ -68,6 +68,7 @@ public final class MailProxy implements AutoCloseable {
     private boolean holding;
     private boolean released;
     private volatile String dropCommand;
+    private volatile String hidden;
     private volatile boolean closed;
 
     /**
@@ -158,6 +159,11 @@ public final class MailProxy implements AutoCloseable {
             released = true;
             holdLock.notifyAll();
         }
+    }
+
+    /** @param capability an IMAP capability the proxy removes from the server's CAPABILITY answers, e.g. UIDPLUS */
+    public void hide(String capability) {
+        hidden = capability.toUpperCase(Locale.ROOT);
     }
 
     /** Closes every relayed connection now (a held reply never completes): the network failed. */
@@ -327,6 +333,12 @@ public final class MailProxy implements AutoCloseable {
                         if (protocol == Protocol.IMAP && text.toUpperCase(Locale.ROOT).startsWith("* CAPABILITY ")) {
                             line = (text.stripTrailing() + " STARTTLS\r\n").getBytes(StandardCharsets.UTF_8);
                         }
+                    }
+                    String hide = hidden;
+                    if (hide != null && protocol == Protocol.IMAP && (text.toUpperCase(Locale.ROOT)
+                            .startsWith("* CAPABILITY ") || text.toUpperCase(Locale.ROOT).contains("[CAPABILITY "))) {
+                        line = new String(line, StandardCharsets.UTF_8).replaceAll("(?i) " + hide + "(?=[ \\]\\r])", "")
+                                .getBytes(StandardCharsets.UTF_8);
                     }
                     if (holdBudget == 0) {
                         holdBudget = -1;
