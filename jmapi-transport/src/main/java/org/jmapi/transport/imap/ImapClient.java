@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * The client side of one IMAP4rev1 connection (RFC 3501; STARTTLS; UIDPLUS of RFC 4315) over a
  * {@link MailConnection}, limited to what a receive-only transport needs: greeting, STARTTLS, CAPABILITY, LOGIN,
- * SELECT, UID SEARCH UNDELETED, UID FETCH (UID BODY.PEEK[]) streamed straight into the converter, UID STORE
+ * SELECT, NOOP, UID SEARCH UNDELETED, UID FETCH (UID BODY.PEEK[]) streamed straight into the converter, UID STORE
  * +FLAGS.SILENT (\Deleted), UID EXPUNGE (or EXPUNGE), LOGOUT. It knows nothing of MAPI.
  *
  * <p><b>Responses.</b> Every line up to the command's tagged completion is read; untagged responses the transport
@@ -158,6 +158,20 @@ final class ImapClient {
             if (!cap.isEmpty()) {
                 into.add(cap.toUpperCase(Locale.ROOT));
             }
+        }
+    }
+
+    /**
+     * NOOP: lets the server announce what arrived since the last command (RFC 3501 &sect;6.1.2), and proves the
+     * connection is still alive.
+     *
+     * @throws IOException the server refused or the connection failed
+     */
+    void noop() throws IOException {
+        Done d = command(List.of("NOOP"), null, null);
+        if (!d.ok()) {
+            throw new MailServerException(HResult.MAPI_E_NETWORK_ERROR, "IMAP server " + s.where()
+                    + " refused NOOP: " + s.scrub(d.status() + " " + d.text()));
         }
     }
 

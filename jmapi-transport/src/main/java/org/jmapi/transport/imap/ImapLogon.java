@@ -17,7 +17,8 @@ import java.util.List;
  *
  * <p><b>The connection is kept</b> between polls: the first check connects (greeting, STARTTLS for starttls,
  * LOGIN, SELECT); every check (at most every PR_IMAP_POLL_SECONDS, else PR_POLL_SECONDS, default 60) runs
- * {@code UID SEARCH UNDELETED} on it, and Poll answers the number of UIDs found. A connection the server dropped
+ * {@code NOOP} (so the server announces new mail) and {@code UID SEARCH UNDELETED} on it, and Poll answers the number
+ * of UIDs found. A connection the server dropped
  * meanwhile is noticed by the next command and replaced by a new one, once, before anything of a message was read.
  *
  * <p><b>Receiving</b>: StartMessage fetches the lowest UID left with {@code UID FETCH uid (UID BODY.PEEK[])} (PEEK:
@@ -53,6 +54,9 @@ final class ImapLogon extends BaseInboundLogon<Long> {
             openSession(s);
         }
         try {
+            if (!fresh) {
+                client.noop(); // new mail is announced, a dropped connection noticed
+            }
             waiting = List.copyOf(client.searchUndeleted());
         } catch (IOException e) {
             if (fresh || e instanceof MailServerException) {

@@ -92,7 +92,7 @@ public abstract class BaseInboundLogon<F> extends BaseXpLogon {
      * @param settings        the configuration read by the provider
      */
     protected BaseInboundLogon(MapiSupport support, String providerDisplay, int logonFlags, InboundSettings settings) {
-        super(support, settings.tags().protocol() + " (" + settings.user() + "@" + settings.host() + ")",
+        super(support, settings.tags().protocol() + " (" + settings.user() + " on " + settings.host() + ")",
                 providerDisplay, logonFlags);
         this.tags = settings.tags();
         this.settings = settings;

@@ -85,7 +85,7 @@ class ImapTransportTest extends InboundTransportContract {
         assertThat(proxy.logins()).as("one connection for many checks").isEqualTo(1);
         assertThat(proxy.count("SEARCH")).isGreaterThanOrEqualTo(4);
 
-        proxy.dropAt("SEARCH"); // the server drops the idle connection
+        proxy.dropAt("NOOP"); // the server dropped the idle connection: the next command finds out
         int before = proxy.count("SEARCH");
         SessionFixture.await(() -> proxy.count("SEARCH") >= before + 3, () -> "checks after the drop");
         assertThat(proxy.logins()).as("one new connection").isEqualTo(2);
