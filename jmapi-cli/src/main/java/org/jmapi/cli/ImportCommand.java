@@ -58,10 +58,13 @@ final class ImportCommand extends BaseCommand {
                     try (Message m = f.createMessage(0); InputStream in = Files.newInputStream(p)) {
                         MimeReader.Result r = reader.read(in, m);
                         m.saveChanges(0);
-                        if (!r.defects().isEmpty()) {
+                        // A property the store computes itself (PR_HASATTACH) is refused as MAPI_E_COMPUTED: nothing
+                        // of the input is lost by that, so it is not reported.
+                        List<String> defects = r.defects().stream().filter(d -> !d.contains("MAPI_E_COMPUTED")).toList();
+                        if (!defects.isEmpty()) {
                             withDefects++;
                             if (!settings().json && settings().debug) {
-                                err().println("jmapi: " + p + ": " + String.join("; ", r.defects()));
+                                err().println("jmapi: " + p + ": " + String.join("; ", defects));
                             }
                         }
                     }

@@ -3,6 +3,7 @@ package org.jmapi.cli;
 import org.jmapi.EntryId;
 import org.jmapi.Flags;
 import org.jmapi.MapiObject;
+import org.jmapi.client.Attach;
 import org.jmapi.client.MapiFolder;
 import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
@@ -148,8 +149,8 @@ final class ShowCommand extends BaseCommand {
                 doc.put("properties", m.getProps(null, 0).values().stream().map(PropText::jsonRow).toList());
                 doc.put("recipientRows", recipients.stream().map(r -> r.values().stream().map(PropText::jsonRow)
                         .toList()).toList());
-                doc.put("attachmentRows", attachments.stream().map(r -> r.values().stream().map(PropText::jsonRow)
-                        .toList()).toList());
+                doc.put("attachmentProperties", attachments.stream().map(r -> attachmentProps(m, r).stream()
+                        .map(PropText::jsonRow).toList()).toList());
             }
             o.json(doc);
             return;
@@ -166,9 +167,9 @@ final class ShowCommand extends BaseCommand {
             }
             for (int i = 0; i < attachments.size(); i++) {
                 o.line("");
-                o.line("Attachment row " + (i + 1) + ":");
+                o.line("Attachment " + (i + 1) + ":");
                 o.table(List.of("tag", "name", "type", "value"),
-                        attachments.get(i).values().stream().map(PropText::row).toList());
+                        attachmentProps(m, attachments.get(i)).stream().map(PropText::row).toList());
             }
             return;
         }
@@ -197,6 +198,15 @@ final class ShowCommand extends BaseCommand {
         }
         o.line("");
         o.line(body);
+    }
+
+    /** @return every property of the attachment of a table row (IMessage::OpenAttach, GetProps(NULL)) */
+    private static List<PropValue> attachmentProps(Message m, Row r) {
+        int num = r.find(PropTags.PR_ATTACH_NUM).map(PropValue::asInt).orElseThrow(() ->
+                new CommandFailure("an attachment row has no PR_ATTACH_NUM"));
+        try (Attach a = m.openAttach(num, 0)) {
+            return a.getProps(null, 0).values();
+        }
     }
 
     private static String attachmentName(Row r) {
