@@ -325,6 +325,13 @@ final class ServeCommand extends BaseCommand {
             statusTable.setColumns(new int[] {PropTags.PR_DISPLAY_NAME, PropTags.PR_STATUS_CODE,
                 PropTags.PR_STATUS_STRING, PropTags.PR_RESOURCE_TYPE, PropTags.PR_INSTANCE_KEY}, 0);
             statusConnection = statusTable.advise(Flags.fnevTableModified, sink(null, "status"));
+            // The transports' rows as they are now; later changes arrive as TABLE_ROW_MODIFIED.
+            for (Row r : Tables.all(statusTable)) {
+                if (r.find(PropTags.PR_RESOURCE_TYPE).map(PropValue::asInt).orElse(0) == Flags.MAPI_TRANSPORT_PROVIDER) {
+                    events.add(new Event(this, null, "status", new Notification.Table(Flags.TABLE_ROW_ADDED, 0, null,
+                            null, r)));
+                }
+            }
         }
 
         private void watch(HostedStore hs, int folderTag, String kind) {
