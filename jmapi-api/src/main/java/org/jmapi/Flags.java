@@ -456,6 +456,26 @@ public final class Flags {
     /** IMAPISupport::ExpandRecips output: NEEDS_SPOOLER = 0x2. */
     public static final int NEEDS_SPOOLER = 0x2;
 
+    // Non-delivery reports: PR_NDR_REASON_CODE and PR_NDR_DIAG_CODE values (mapidefs.h, X.400 order).
+    /** PR_NDR_REASON_CODE: MAPI_REASON_TRANSFER_FAILED = 0 (a temporary failure that did not clear in time). */
+    public static final int MAPI_REASON_TRANSFER_FAILED = 0;
+    /** PR_NDR_REASON_CODE: MAPI_REASON_TRANSFER_IMPOSSIBLE = 1 (a permanent failure). */
+    public static final int MAPI_REASON_TRANSFER_IMPOSSIBLE = 1;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_NO_DIAGNOSTIC = -1. */
+    public static final int MAPI_DIAG_NO_DIAGNOSTIC = -1;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_OR_NAME_UNRECOGNIZED = 0 (no such recipient). */
+    public static final int MAPI_DIAG_OR_NAME_UNRECOGNIZED = 0;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_OR_NAME_AMBIGUOUS = 1. */
+    public static final int MAPI_DIAG_OR_NAME_AMBIGUOUS = 1;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_MTS_CONGESTED = 2. */
+    public static final int MAPI_DIAG_MTS_CONGESTED = 2;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_LOOP_DETECTED = 3. */
+    public static final int MAPI_DIAG_LOOP_DETECTED = 3;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_RECIPIENT_UNAVAILABLE = 4. */
+    public static final int MAPI_DIAG_RECIPIENT_UNAVAILABLE = 4;
+    /** PR_NDR_DIAG_CODE: MAPI_DIAG_MAXIMUM_TIME_EXPIRED = 5. */
+    public static final int MAPI_DIAG_MAXIMUM_TIME_EXPIRED = 5;
+
     // Message-service entry point contexts (R-PROF-6).
     /** Message-service entry point contexts: MSG_SERVICE_INSTALL = 1. */
     public static final int MSG_SERVICE_INSTALL = 1;

@@ -204,6 +204,24 @@ public final class PropTags {
     public static final int PR_INTERNET_REFERENCES = 0x1039001F;
     /** PR_TRANSPORT_MESSAGE_HEADERS = 0x007D001F. */
     public static final int PR_TRANSPORT_MESSAGE_HEADERS = 0x007D001F;
+    /** PR_NDR_REASON_CODE = PROP_TAG(PT_LONG, 0x0C04): why a recipient was not reached (MAPI_REASON_*). */
+    public static final int PR_NDR_REASON_CODE = 0x0C040003;
+    /** PR_NDR_DIAG_CODE = PROP_TAG(PT_LONG, 0x0C05): the diagnostic of a non-delivery (MAPI_DIAG_*). */
+    public static final int PR_NDR_DIAG_CODE = 0x0C050003;
+    /** PR_NDR_STATUS_CODE = PROP_TAG(PT_LONG, 0x0C20): the remote server's numeric status (an SMTP reply code). */
+    public static final int PR_NDR_STATUS_CODE = 0x0C200003;
+    /** PR_REPORT_TEXT = PROP_TAG(PT_UNICODE, 0x1001): the text of a report, per recipient or per report. */
+    public static final int PR_REPORT_TEXT = 0x1001001F;
+    /** PR_REPORT_TIME = PROP_TAG(PT_SYSTIME, 0x0032): when a report was generated. */
+    public static final int PR_REPORT_TIME = 0x00320040;
+    /** PR_DELIVER_TIME = PROP_TAG(PT_SYSTIME, 0x0010): when a recipient was reached (delivery reports). */
+    public static final int PR_DELIVER_TIME = 0x00100040;
+    /** PR_ORIGINAL_SUBJECT = PROP_TAG(PT_UNICODE, 0x0049): the subject of the message a report is about. */
+    public static final int PR_ORIGINAL_SUBJECT = 0x0049001F;
+    /** PR_ORIGINAL_SUBMIT_TIME = PROP_TAG(PT_SYSTIME, 0x004E): when the reported message was submitted. */
+    public static final int PR_ORIGINAL_SUBMIT_TIME = 0x004E0040;
+    /** PR_ORIGINAL_ENTRYID = PROP_TAG(PT_BINARY, 0x3A12): the entry id of the message a report is about. */
+    public static final int PR_ORIGINAL_ENTRYID = 0x3A120102;
     /** PR_ATTACH_NUM = 0x0E210003. */
     public static final int PR_ATTACH_NUM = 0x0E210003;
     /** PR_ATTACH_DATA_OBJ = 0x3701000D. */
@@ -352,6 +370,15 @@ public final class PropTags {
         NAMES.put(PR_IN_REPLY_TO_ID, "PR_IN_REPLY_TO_ID");
         NAMES.put(PR_INTERNET_REFERENCES, "PR_INTERNET_REFERENCES");
         NAMES.put(PR_TRANSPORT_MESSAGE_HEADERS, "PR_TRANSPORT_MESSAGE_HEADERS");
+        NAMES.put(PR_NDR_REASON_CODE, "PR_NDR_REASON_CODE");
+        NAMES.put(PR_NDR_DIAG_CODE, "PR_NDR_DIAG_CODE");
+        NAMES.put(PR_NDR_STATUS_CODE, "PR_NDR_STATUS_CODE");
+        NAMES.put(PR_REPORT_TEXT, "PR_REPORT_TEXT");
+        NAMES.put(PR_REPORT_TIME, "PR_REPORT_TIME");
+        NAMES.put(PR_DELIVER_TIME, "PR_DELIVER_TIME");
+        NAMES.put(PR_ORIGINAL_SUBJECT, "PR_ORIGINAL_SUBJECT");
+        NAMES.put(PR_ORIGINAL_SUBMIT_TIME, "PR_ORIGINAL_SUBMIT_TIME");
+        NAMES.put(PR_ORIGINAL_ENTRYID, "PR_ORIGINAL_ENTRYID");
         NAMES.put(PR_ATTACH_NUM, "PR_ATTACH_NUM");
         NAMES.put(PR_ATTACH_DATA_OBJ, "PR_ATTACH_DATA_OBJ");
         NAMES.put(PR_ATTACH_DATA_BIN, "PR_ATTACH_DATA_BIN");

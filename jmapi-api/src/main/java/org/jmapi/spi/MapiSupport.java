@@ -5,6 +5,7 @@ import org.jmapi.EntryId;
 import org.jmapi.MapiObject;
 import org.jmapi.MapiUid;
 import org.jmapi.Notification;
+import org.jmapi.client.Message;
 import org.jmapi.client.ProfileSection;
 import org.jmapi.prop.PropValue;
 
@@ -159,6 +160,31 @@ public interface MapiSupport extends MapiObject {
     int storeLogoffTransports(int flags);
 
     /**
+     * IMAPISupport::PrepareSubmit (R-SUB-4): readies a message that is sent again (MSGFLAG_RESEND). Every recipient
+     * whose PR_RECIPIENT_TYPE has MAPI_SUBMITTED loses that bit and gets PR_RESPONSIBILITY = FALSE; every other
+     * recipient gets MAPI_P1 ORed into its type and PR_RESPONSIBILITY = TRUE. Changes the message's recipient table
+     * (not saved). Store support only; a store calls it from its SubmitMessage (R-SUB-2).
+     *
+     * @param message the message being submitted, owned by the caller
+     * @param flags   0
+     * @return the output flags: 0
+     */
+    int prepareSubmit(Message message, int flags);
+
+    /**
+     * IMAPISupport::ExpandRecips (R-SUB-2): the step of a store's SubmitMessage that resolves the recipient
+     * table for sending and tells the store whether the spooler must handle the message. jmapi fills in
+     * PR_DISPLAY_TO / PR_DISPLAY_CC / PR_DISPLAY_BCC from the recipients (not saved: the store saves), and answers
+     * NEEDS_SPOOLER when any recipient is still to be sent (PR_RESPONSIBILITY FALSE) and no transport is tightly
+     * coupled to the store (jmapi has none); NEEDS_PREPROCESSING when a registered preprocessor applies (none can be
+     * registered yet). Store support only.
+     *
+     * @param message the message being submitted, owned by the caller
+     * @return NEEDS_PREPROCESSING and/or NEEDS_SPOOLER
+     */
+    int expandRecips(Message message);
+
+    /**
      * IMAPISupport::ModifyProfile (R-MS-6): makes the store's section permanent and lists it in the message-store
      * table; a no-op returning normally with MDB_TEMPORARY. Store support only.
      *
@@ -175,6 +201,23 @@ public interface MapiSupport extends MapiObject {
      *              NOTIFY_NEWMAIL_RECEIVED, else null
      */
     void spoolerNotify(int flags, Object data);
+
+    /**
+     * IMAPISupport::StatusRecips (R-XPS-5): a transport reports recipients it could not deliver (or, with
+     * PR_DELIVER_TIME and no PR_NDR_REASON_CODE, delivered with a delivery report requested). MAPI writes one
+     * report message (message class REPORT.&lt;class&gt;.NDR or .DR) into the sender's store, in the receive folder
+     * for that class, and raises new-mail notifications for it. Call it once per set of recipients, so the sender
+     * gets one report, not one per recipient. Transport support only.
+     *
+     * <p>Each row holds the recipient's PR_DISPLAY_NAME, PR_EMAIL_ADDRESS, PR_ADDRTYPE, PR_RECIPIENT_TYPE and, for
+     * a failure, PR_NDR_REASON_CODE, PR_NDR_DIAG_CODE and PR_REPORT_TEXT (the server's answer). The message is the
+     * one the transport got from SubmitMessage; it stays owned by the spooler. On success MAPI owns the rows.
+     *
+     * @param message    the outbound message being reported on
+     * @param recipients one property row per reported recipient
+     * @throws org.jmapi.MapiException MAPI_E_INVALID_PARAMETER for an empty list or a null message
+     */
+    void statusRecips(Message message, List<List<PropValue>> recipients);
 
     /**
      * IMAPISupport::SpoolerYield (R-TN-3). Transport support only.

@@ -6,8 +6,10 @@ import org.jmapi.HResult;
 import org.jmapi.MapiException;
 import org.jmapi.MapiUid;
 import org.jmapi.Notification;
+import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
 import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropValue;
 import org.jmapi.runtime.profile.ProviderRecord;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Restriction;
@@ -28,18 +30,29 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The session's spooler, as far as the provider lifecycle goes: it logs the profile's transports on after the
- * client's logon returned (R-SES-4, R-XP-1, R-XP-3), makes its own logon on every store a client opens
- * (SpoolerLogon, R-MS-7), keeps a {@link StoreActivity} per store, answers StoreLogoffTransports from that real
- * state per the table of spec &sect;11.3 (R-SLT-2..10), relays SpoolerNotify (R-TN-2, R-RCV-3), and ends the
- * transports first at session logoff (R-SESOFF-2).
+ * The session's spooler: it logs the profile's transports on after the client's logon returned (R-SES-4, R-XP-1,
+ * R-XP-3), makes its own logon on every store a client opens (SpoolerLogon, R-MS-7), moves mail — the send loop
+ * ({@link Outbound}) over every store's outgoing queue and the receive loop ({@link Inbound}) from every inbound
+ * transport into the default store — keeps a {@link StoreActivity} per store that those loops feed, answers
+ * StoreLogoffTransports from that real state per the table of spec &sect;11.3 (R-SLT-2..10), relays SpoolerNotify
+ * (R-TN-2, R-RCV-3), runs flushes (R-FLUSH-1/2), and ends the transports first at session logoff (R-SESOFF-2).
  *
- * <p>All provider calls the spooler makes run on its own control thread, {@code jmapi-spooler-N}, in order; a
- * client thread that needs an answer waits for it. Not started for MAPI_NO_MAIL sessions (R-SES-3).
+ * <p>Two threads. The control thread {@code jmapi-spooler-<session>} makes the lifecycle calls (logons,
+ * TransportNotify, the per-flag decisions, releases) in order; a client thread that needs an answer waits for it.
+ * The mail thread {@code jmapi-spooler-mail-<session>} makes the calls that move mail (GetOutgoingQueue,
+ * SetLockState, SubmitMessage/EndMessage, FinishedMsg, Poll, StartMessage, NotifyNewMail, FlushQueues); it wakes on
+ * queue-table notifications, SpoolerNotify, flushes, logoffs, and every poll interval. A store's {@code use} lock
+ * keeps the two apart: the control thread never releases a store while the mail thread is using it. Not started
+ * for MAPI_NO_MAIL sessions (R-SES-3).
+ *
+ * <p>Timing, from system properties (milliseconds): {@code jmapi.spooler.poll} (default 5000) between Poll calls
+ * and queue re-reads, {@code jmapi.spooler.retry} (default 30000) the first retry delay of a message that could not
+ * be sent, doubling per attempt up to an hour.
  */
 final class Spooler {
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
     private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+    private static final Duration MAIL_THREAD_STOP = Duration.ofSeconds(30);
 
     enum State { PENDING, ACTIVE, DRAINING, RELEASED }
 
@@ -51,10 +64,27 @@ final class Spooler {
         volatile StoreLogonRecord record;
         /** A client logon made while this one drained; handed over again after the release. */
         volatile StoreLogonRecord successor;
+        /** The LOGOFF_* flag that started the drain (NO_WAIT, ORDERLY or PURGE), 0 while ACTIVE. */
+        volatile int drainFlag;
+        /** PURGE: the flush it asked for has run, so the drain may end. */
+        volatile boolean flushed;
+        /** Held by the mail thread while it uses the store, and by the control thread to release it. */
+        final java.util.concurrent.locks.ReentrantLock use = new java.util.concurrent.locks.ReentrantLock();
+        /** Completed when the spooler let go of the store. */
+        final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
+        /** The spooler's open outgoing-queue table, whose notifications wake the mail thread. */
+        volatile MapiTable queueWatch;
+        volatile int queueWatchConnection;
 
         SpoolerStore(MapiUid section) {
             this.section = section;
             this.activity = new StoreActivity(this::unlockedQueued);
+        }
+
+        /** @return whether the mail thread may use the store (ACTIVE or DRAINING, logon alive) */
+        boolean serving() {
+            StoreLogonRecord r = record;
+            return (state == State.ACTIVE || state == State.DRAINING) && r != null && r.isActive();
         }
 
         private int unlockedQueued() {
@@ -80,6 +110,20 @@ final class Spooler {
     private final Map<MapiUid, SpoolerStore> stores = new ConcurrentHashMap<>();
     private volatile Thread controlThread;
     private volatile boolean stopping;
+    private final Duration pollInterval = Duration.ofMillis(Long.getLong("jmapi.spooler.poll", 5000));
+    private final Outbound outbound;
+    private final Inbound inbound;
+    private final Object signal = new Object();
+    private boolean woken;
+    private Thread mailThread;
+    private final java.util.concurrent.ConcurrentLinkedQueue<FlushRequest> flushes =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Map<TransportLogonRecord, java.time.Instant> lastPoll = new ConcurrentHashMap<>();
+    private final Map<TransportLogonRecord, org.jmapi.spi.MessageRef> inFlightRefs = new ConcurrentHashMap<>();
+
+    /** A flush the mail thread runs: these transports, these FLUSH_* flags, then completes {@code done}. */
+    private record FlushRequest(List<TransportLogonRecord> targets, int flags, SpoolerStore purging,
+            java.util.concurrent.CompletableFuture<Void> done) {}
 
     Spooler(RealSession session, boolean enabled) {
         this.session = session;
@@ -90,6 +134,20 @@ final class Spooler {
             controlThread = t;
             return t;
         });
+        this.outbound = new Outbound(this, session, Duration.ofMillis(Long.getLong("jmapi.spooler.retry", 30000)));
+        this.inbound = new Inbound(this, session);
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Wakes the mail thread: something to send, receive, flush or drain. */
+    void wake() {
+        synchronized (signal) {
+            woken = true;
+            signal.notifyAll();
+        }
     }
 
     boolean enabled() {
@@ -115,6 +173,186 @@ final class Spooler {
                 ready.countDown();
             }
         });
+        mailThread = new Thread(this::mailLoop, "jmapi-spooler-mail-" + session.label);
+        mailThread.setDaemon(true);
+        mailThread.start();
+    }
+
+    // ---- the mail thread ------------------------------------------------------------------------------------
+
+    private void mailLoop() {
+        awaitReady();
+        while (!stopping) {
+            try {
+                mailPass();
+            } catch (RuntimeException e) {
+                // One failed pass (a provider threw something unexpected) must not stop the spooler.
+                session.trace("jmapi::SpoolerError " + e, "spooler", 0);
+            }
+            synchronized (signal) {
+                long waitMs = pollInterval.toMillis();
+                java.util.Optional<java.time.Instant> retry = outbound.nextRetry();
+                if (retry.isPresent()) {
+                    waitMs = Math.min(waitMs, Math.max(1, Duration.between(java.time.Instant.now(), retry.get())
+                            .toMillis()));
+                }
+                if (!woken && !stopping) {
+                    try {
+                        signal.wait(waitMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                woken = false;
+            }
+        }
+    }
+
+    /** One pass: flushes first, then every store's queue, then every inbound transport, then drains that ended. */
+    private void mailPass() {
+        for (FlushRequest f = flushes.poll(); f != null && !stopping; f = flushes.poll()) {
+            runFlush(f);
+        }
+        Map<SpoolerStore, Integer> readyLeft = new java.util.HashMap<>();
+        for (SpoolerStore ss : stores.values()) {
+            if (ss.serving()) {
+                readyLeft.put(ss, outbound.sendQueued(ss, false));
+            }
+        }
+        boolean busy = false;
+        for (TransportLogonRecord t : transports) {
+            busy |= inbound.receive(t, false) > 0;
+        }
+        for (SpoolerStore ss : stores.values()) {
+            if (ss.state == State.DRAINING && drainEnded(ss, readyLeft.getOrDefault(ss, 0))) {
+                try {
+                    control.execute(() -> release(ss));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // The session logged off meanwhile; its logoff ended the spooler's logon.
+                }
+            }
+        }
+        if (busy) {
+            wake(); // more may be waiting: come round again at once
+        }
+    }
+
+    /**
+     * R-SLT-7..9: a draining store is let go of once nothing is in flight and, for NO_WAIT and PURGE, no ready
+     * message is left in its queue (ORDERLY leaves the queue alone; messages waiting for a retry time stay queued).
+     */
+    private boolean drainEnded(SpoolerStore ss, int readyLeft) {
+        if (ss.activity.inFlight() > 0) {
+            return false;
+        }
+        return switch (ss.drainFlag) {
+            case Flags.LOGOFF_ORDERLY -> true;
+            case Flags.LOGOFF_PURGE -> ss.flushed && readyLeft == 0;
+            default -> readyLeft == 0;
+        };
+    }
+
+    /** R-FLUSH-2, per transport in order: FlushQueues, the send loop, END_OUTBOUND_FLUSH, receive, END_INBOUND_FLUSH. */
+    private void runFlush(FlushRequest f) {
+        try {
+            for (TransportLogonRecord t : f.targets()) {
+                if (!t.isActive() || t.criticalError) {
+                    continue;
+                }
+                session.trace("IXPLogon::FlushQueues", t.label, f.flags());
+                int hr = HResult.S_OK;
+                try {
+                    t.flushing = true;
+                    t.logon().flushQueues(0, f.flags());
+                } catch (MapiException e) {
+                    hr = e.hresult();
+                }
+                session.traceReturn("IXPLogon::FlushQueues", t.label, f.flags(), hr);
+                if (hr != HResult.S_OK) {
+                    t.flushing = false;
+                    continue;
+                }
+                if ((f.flags() & Flags.FLUSH_UPLOAD) != 0) {
+                    for (SpoolerStore ss : stores.values()) {
+                        if (ss.serving()) {
+                            outbound.sendQueued(ss, true);
+                        }
+                    }
+                    if (t.flushing) {
+                        transportNotify(t, Flags.NOTIFY_END_OUTBOUND_FLUSH, null);
+                    }
+                }
+                if ((f.flags() & Flags.FLUSH_DOWNLOAD) != 0) {
+                    inbound.receive(t, true);
+                    if (t.flushing) {
+                        transportNotify(t, Flags.NOTIFY_END_INBOUND_FLUSH, null);
+                    }
+                }
+                t.flushing = false;
+            }
+        } finally {
+            if (f.purging() != null) {
+                f.purging().activity.stop(true, false); // after the flush, no new inbound for the store (R-SLT-9)
+                f.purging().flushed = true;
+            }
+            f.done().complete(null);
+            wake();
+        }
+    }
+
+    /**
+     * @param t a transport logon
+     * @return whether it takes mail now: logged on, no critical error, traffic begun, not offline (its status row
+     *         without STATUS_OFFLINE, e.g. after ValidateState(FORCE_XP_DISCONNECT))
+     */
+    boolean available(TransportLogonRecord t, boolean outboundDirection) {
+        return t.isActive() && !t.criticalError && (outboundDirection ? t.outboundEnabled : t.inboundEnabled)
+                && (session.statusTable.statusCode(t) & Flags.STATUS_OFFLINE) == 0;
+    }
+
+    /** @return whether Poll is due for {@code t} (every poll interval, R-XP-2); marks it polled */
+    boolean pollDue(TransportLogonRecord t) {
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant last = lastPoll.get(t);
+        if (last != null && Duration.between(last, now).compareTo(pollInterval) < 0) {
+            return false;
+        }
+        lastPoll.put(t, now);
+        return true;
+    }
+
+    /** @return the store inbound mail goes to: the profile's default store, when the spooler serves it */
+    java.util.Optional<SpoolerStore> receivingStore() {
+        java.util.Optional<ProviderRecord> def = session.profile.defaultStore();
+        if (def.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        SpoolerStore ss = stores.get(def.get().uid());
+        return ss != null && ss.serving() ? java.util.Optional.of(ss) : java.util.Optional.empty();
+    }
+
+    /** Records the message a transport is sending now (for NOTIFY_CANCEL_MESSAGE); null when it is done. */
+    void submitting(TransportLogonRecord t, org.jmapi.spi.MessageRef ref) {
+        if (ref == null) {
+            inFlightRefs.remove(t);
+        } else {
+            inFlightRefs.put(t, ref);
+        }
+    }
+
+    /** Records the message a transport is receiving now; null when it is done. */
+    void receiving(TransportLogonRecord t, org.jmapi.spi.MessageRef ref) {
+        submitting(t, ref);
+    }
+
+    /** IMAPISupport::StatusRecips (R-XPS-5): a report into the store of the message being sent. */
+    void statusRecips(TransportLogonRecord from, Message message, List<List<PropValue>> recipients) {
+        SpoolerStore ss = outbound.current();
+        if (ss == null || !ss.serving() || Thread.currentThread() != mailThread) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
+                    "StatusRecips is for the message of the SubmitMessage in progress (R-XPS-5)");
+        }
+        Reports.write(ss.record.store(), message, recipients);
     }
 
     /** Waits until the transports are logged on (GetStatusTable, R-SES-4). */
@@ -184,12 +422,28 @@ final class Spooler {
             try {
                 created.record = session.logonSpoolerStore(client);
                 created.state = State.ACTIVE;
+                watchQueue(created);
                 beginTraffic();
+                wake();
             } catch (MapiException e) {
                 created.state = State.RELEASED;
                 stores.remove(section, created);
             }
         });
+    }
+
+    /** Keeps the store's outgoing queue open with a sink that wakes the mail thread on every change (R-OQ-1). */
+    private void watchQueue(SpoolerStore ss) {
+        try {
+            MapiTable q = ss.record.store().getOutgoingQueue(0);
+            ss.queueWatchConnection = q.advise(Flags.fnevTableModified, notifications -> {
+                wake();
+                return 0;
+            });
+            ss.queueWatch = q;
+        } catch (MapiException e) {
+            // A store that never sends has no queue (R-OQ-1): the poll interval still re-reads nothing.
+        }
     }
 
     /** BEGIN_INBOUND | BEGIN_OUTBOUND on every transport not yet enabled, once a store is open (R-XP-1). */
@@ -240,12 +494,15 @@ final class Spooler {
         if (decided == null) {
             return Flags.LOGOFF_COMPLETE; // the spooler already stopped
         }
-        if (flags == Flags.LOGOFF_PURGE && ss.state == State.DRAINING) {
-            ss.activity.awaitNothingInFlight(DRAIN_LIMIT);
-            onControl(() -> {
-                release(ss);
-                return 0;
-            });
+        if (flags == Flags.LOGOFF_PURGE) {
+            // R-SLT-9: returns only after the flush, the sends and the spooler's release of the store.
+            try {
+                ss.released.get(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // Still draining after the limit: the store is released in the background when it ends.
+            }
             return Flags.LOGOFF_COMPLETE;
         }
         return decided;
@@ -256,81 +513,63 @@ final class Spooler {
         if (ss.state == State.PENDING) {
             ss.state = State.RELEASED; // the spooler never got to log on: nothing to let go of
             stores.remove(ss.section, ss);
+            ss.released.complete(null);
             return Flags.LOGOFF_COMPLETE;
         }
         if (ss.state != State.ACTIVE) {
             return Flags.LOGOFF_COMPLETE;
         }
-        int activity = ss.activity.snapshot();
         switch (flags) {
             case Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT -> {
-                if (activity != 0) {
-                    return activity; // refused: nothing changes (R-SLT-5, R-SLT-6)
+                // Refused with activity, without waiting for the mail thread (R-SLT-5, R-SLT-6); when idle, the
+                // check and the release happen under the store's use lock so no transfer starts in between.
+                if (!ss.use.tryLock()) {
+                    int activity = ss.activity.snapshot();
+                    if (activity != 0) {
+                        return activity;
+                    }
+                    ss.use.lock();
                 }
-                release(ss);
-                return Flags.LOGOFF_COMPLETE;
+                try {
+                    int activity = ss.activity.snapshot();
+                    if (activity != 0) {
+                        return activity;
+                    }
+                    release(ss);
+                    return Flags.LOGOFF_COMPLETE;
+                } finally {
+                    ss.use.unlock();
+                }
             }
             case Flags.LOGOFF_NO_WAIT -> {
+                int activity = ss.activity.snapshot();
+                ss.drainFlag = flags;
                 ss.state = State.DRAINING;
-                ss.activity.stop(true, false);
-                releaseWhenDrained(ss);
+                ss.activity.stop(true, false); // R-SLT-7: queued mail still goes out, no new inbound
+                wake();
                 return Flags.LOGOFF_COMPLETE | activity;
             }
             case Flags.LOGOFF_ORDERLY -> {
+                int activity = ss.activity.snapshot();
+                ss.drainFlag = flags;
                 ss.state = State.DRAINING;
-                ss.activity.stop(true, true);
-                releaseWhenDrained(ss);
+                ss.activity.stop(true, true); // R-SLT-8: in-process mail finishes, nothing new starts
+                wake();
                 return Flags.LOGOFF_COMPLETE | activity;
             }
             case Flags.LOGOFF_PURGE -> {
+                ss.drainFlag = flags;
                 ss.state = State.DRAINING;
-                flushFor(ss);
-                ss.activity.stop(true, false);
+                boolean defaultStore = session.profile.defaultStore().map(d -> d.uid().equals(ss.section))
+                        .orElse(false);
+                int flushFlags = Flags.FLUSH_UPLOAD | (defaultStore ? Flags.FLUSH_DOWNLOAD : 0);
+                flushes.add(new FlushRequest(List.copyOf(transports), flushFlags, ss,
+                        new java.util.concurrent.CompletableFuture<>()));
+                wake();
                 return Flags.LOGOFF_COMPLETE;
             }
             default -> throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "unexpected LOGOFF flag");
         }
-    }
-
-    /** R-SLT-9: FlushQueues(FLUSH_UPLOAD [| FLUSH_DOWNLOAD for the default store]) on every transport. */
-    private void flushFor(SpoolerStore ss) {
-        boolean defaultStore = session.profile.defaultStore().map(d -> d.uid().equals(ss.section)).orElse(false);
-        int flags = Flags.FLUSH_UPLOAD | (defaultStore ? Flags.FLUSH_DOWNLOAD : 0);
-        for (TransportLogonRecord t : transports) {
-            if (t.isActive() && !t.criticalError) {
-                flushTransport(t, flags);
-            }
-        }
-    }
-
-    void flushTransport(TransportLogonRecord t, int flags) {
-        session.trace("IXPLogon::FlushQueues", t.label, flags);
-        int hr = HResult.S_OK;
-        try {
-            t.flushing = true;
-            t.logon().flushQueues(0, flags);
-        } catch (MapiException e) {
-            hr = e.hresult();
-        }
-        session.traceReturn("IXPLogon::FlushQueues", t.label, flags, hr);
-        if (t.flushing) {
-            transportNotify(t, ((flags & Flags.FLUSH_UPLOAD) != 0 ? Flags.NOTIFY_END_OUTBOUND_FLUSH : 0)
-                    | ((flags & Flags.FLUSH_DOWNLOAD) != 0 ? Flags.NOTIFY_END_INBOUND_FLUSH : 0), null);
-            t.flushing = false;
-        }
-    }
-
-    private void releaseWhenDrained(SpoolerStore ss) {
-        Thread waiter = new Thread(() -> {
-            ss.activity.awaitNothingInFlight(DRAIN_LIMIT);
-            try {
-                control.execute(() -> release(ss));
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // The session logged off meanwhile; its logoff ended the spooler's logon.
-            }
-        }, "jmapi-drain-" + session.label);
-        waiter.setDaemon(true);
-        waiter.start();
     }
 
     /** Runs on the control thread: the spooler lets go of the store (its final release of its store object). */
@@ -338,12 +577,28 @@ final class Spooler {
         if (ss.state == State.RELEASED) {
             return;
         }
-        ss.state = State.RELEASED;
-        stores.remove(ss.section, ss);
-        StoreLogonRecord r = ss.record;
-        if (r != null && r.isActive()) {
-            MsgStore store = r.store();
-            store.release();
+        ss.use.lock();
+        try {
+            ss.state = State.RELEASED;
+            stores.remove(ss.section, ss);
+            MapiTable q = ss.queueWatch;
+            ss.queueWatch = null;
+            if (q != null) {
+                try {
+                    q.unadvise(ss.queueWatchConnection);
+                } catch (MapiException e) {
+                    // already invalid: nothing to undo
+                }
+                q.release();
+            }
+            StoreLogonRecord r = ss.record;
+            if (r != null && r.isActive()) {
+                MsgStore store = r.store();
+                store.release();
+            }
+        } finally {
+            ss.use.unlock();
+            ss.released.complete(null);
         }
         StoreLogonRecord next = ss.successor;
         if (next != null && next.isActive() && !stopping) {
@@ -360,6 +615,7 @@ final class Spooler {
         if (from instanceof StoreLogonRecord store) {
             if ((flags & Flags.NOTIFY_READYTOSEND) != 0 && enabled && !session.insideProviderLogon()) {
                 awaitReady(); // R-SUB-3: transports are logged on when this returns; never inside a logon (R-LOGON-5)
+                wake();
             }
             if ((flags & Flags.NOTIFY_NEWMAIL_RECEIVED) != 0 && (store.openFlags & Flags.MDB_NO_MAIL) == 0
                     && data instanceof Notification.NewMail newMail) {
@@ -386,6 +642,12 @@ final class Spooler {
         }
         if ((flags & Flags.NOTIFY_NEWMAIL) != 0 && t.inboundEnabled) {
             t.newMailSignalled = true; // R-RCV-1: honoured only between BEGIN_INBOUND and END_INBOUND
+        }
+        if ((flags & Flags.NOTIFY_SENTDEFERRED) != 0 && data instanceof EntryId eid) {
+            outbound.sentDeferred(eid); // R-XPS-4: submitted again with BEGIN_DEFERRED
+        }
+        if ((flags & (Flags.NOTIFY_NEWMAIL | Flags.NOTIFY_SENTDEFERRED | Flags.NOTIFY_READYTOSEND)) != 0) {
+            wake();
         }
         if ((flags & Flags.NOTIFY_CONFIG_CHANGE) != 0 && !t.criticalError) {
             control.execute(() -> session.readAddressTypes(t));
@@ -419,21 +681,29 @@ final class Spooler {
         });
     }
 
-    /** The spooler status object's FlushQueues (R-FLUSH-1): synchronous unless FLUSH_ASYNC_OK. */
+    /** The spooler status object's FlushQueues (R-FLUSH-1): run by the mail thread; synchronous unless FLUSH_ASYNC_OK. */
     void flushQueues(EntryId target, int flags) {
         int transportFlags = flags & (Flags.FLUSH_UPLOAD | Flags.FLUSH_DOWNLOAD | Flags.FLUSH_FORCE | Flags.FLUSH_NO_UI);
-        java.util.concurrent.Callable<Integer> work = () -> {
-            for (TransportLogonRecord t : transports) {
-                if (t.isActive() && !t.criticalError && (target == null || session.isStatusOf(target, t))) {
-                    flushTransport(t, transportFlags);
-                }
+        List<TransportLogonRecord> targets = new ArrayList<>();
+        for (TransportLogonRecord t : transports) {
+            if (t.isActive() && !t.criticalError && (target == null || session.isStatusOf(target, t))) {
+                targets.add(t);
             }
-            return 0;
-        };
-        if ((flags & Flags.FLUSH_ASYNC_OK) != 0 && !onControlThread()) {
-            control.submit(work);
-        } else {
-            onControl(work);
+        }
+        if (!enabled || stopping) {
+            return;
+        }
+        FlushRequest f = new FlushRequest(targets, transportFlags, null, new java.util.concurrent.CompletableFuture<>());
+        flushes.add(f);
+        wake();
+        if ((flags & Flags.FLUSH_ASYNC_OK) == 0 && Thread.currentThread() != mailThread) {
+            try {
+                f.done().get(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                throw new MapiException(HResult.MAPI_E_TIMEOUT, "the flush did not end in " + DRAIN_LIMIT);
+            }
         }
     }
 
@@ -446,11 +716,27 @@ final class Spooler {
             transportNotify(t, Flags.NOTIFY_END_INBOUND_FLUSH | Flags.NOTIFY_END_OUTBOUND_FLUSH, null);
             t.flushing = false;
         }
+        outbound.deferred().forEach((eid, keeper) -> {
+            if (keeper == t) {
+                transportNotify(t, Flags.NOTIFY_ABORT_DEFERRED, eid); // R-MAIL-4: alone, no CANCEL_MESSAGE
+            }
+        });
         int end = (t.inboundEnabled ? Flags.NOTIFY_END_INBOUND : 0) | (t.outboundEnabled ? Flags.NOTIFY_END_OUTBOUND : 0);
         if (end != 0) {
             transportNotify(t, end, null);
             t.inboundEnabled = false;
             t.outboundEnabled = false;
+        }
+    }
+
+    private void joinMailThread() {
+        Thread m = mailThread;
+        if (m != null && m != Thread.currentThread()) {
+            try {
+                m.join(MAIL_THREAD_STOP.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -472,10 +758,12 @@ final class Spooler {
         }
         awaitReady();
         stopping = true;
+        wake();
         onControl(() -> {
             for (TransportLogonRecord t : new ArrayList<>(transports)) {
-                t.force();
+                t.force(); // abandons a send or receive in progress (R-LOFF-3): it stays queued / at its source
             }
+            joinMailThread();
             for (SpoolerStore ss : new ArrayList<>(stores.values())) {
                 StoreLogonRecord r = ss.record;
                 release(ss);

@@ -100,6 +100,12 @@ final class StatusTable {
         return PropValue.ofBinary(PropTags.PR_INSTANCE_KEY, ByteBuffer.allocate(4).putInt(rowId).array());
     }
 
+    /** @return PR_STATUS_CODE of the owner's first row, 0 when it has none */
+    int statusCode(Object owner) {
+        return firstRow(owner).flatMap(r -> r.find(PropTags.PR_STATUS_CODE)).filter(v -> !v.isError())
+                .map(PropValue::asInt).orElse(0);
+    }
+
     /** ModifyStatusRow(STATUSROW_UPDATE): merges into the owner's first row (adds one if it has none). */
     void updateRow(Object owner, RowIdentity identity, List<PropValue> providerProps) {
         Integer rowId;

@@ -9,6 +9,7 @@ import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.MapiUid;
 import org.jmapi.Notification;
+import org.jmapi.client.Message;
 import org.jmapi.client.ProfileSection;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.MapiSupport;
@@ -177,6 +178,30 @@ final class SupportObject extends BaseMapiObject implements MapiSupport {
             owner.session.traceReturn("IMAPISupport::StoreLogoffTransports", owner.label, 0, e.hresult());
             throw e;
         }
+    }
+
+    @Override
+    public int prepareSubmit(Message message, int flags) {
+        require("PrepareSubmit", Kind.STORE);
+        owner.session.trace("IMAPISupport::PrepareSubmit", owner.label, flags);
+        return Submission.prepareSubmit(message, flags);
+    }
+
+    @Override
+    public int expandRecips(Message message) {
+        require("ExpandRecips", Kind.STORE);
+        owner.session.trace("IMAPISupport::ExpandRecips", owner.label, 0);
+        return Submission.expandRecips(message);
+    }
+
+    @Override
+    public void statusRecips(Message message, List<List<PropValue>> recipients) {
+        require("StatusRecips", Kind.TRANSPORT);
+        if (message == null || recipients == null || recipients.isEmpty()) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "StatusRecips: no message or no recipients");
+        }
+        owner.session.trace("IMAPISupport::StatusRecips", owner.label, recipients.size());
+        owner.session.spooler.statusRecips((TransportLogonRecord) owner, message, recipients);
     }
 
     @Override

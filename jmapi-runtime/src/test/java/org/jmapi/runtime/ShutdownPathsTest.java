@@ -1693,6 +1693,24 @@ class ShutdownPathsTest {
         }
 
         @Override
+        public void submitMessage(int flags, org.jmapi.client.Message message, org.jmapi.spi.MessageRef ref) {
+            checkValid();
+            inner.submitMessage(flags, message, ref);
+        }
+
+        @Override
+        public int endMessage(int ref) {
+            checkValid();
+            return inner.endMessage(ref);
+        }
+
+        @Override
+        public void startMessage(int flags, org.jmapi.client.Message message, org.jmapi.spi.MessageRef ref) {
+            checkValid();
+            inner.startMessage(flags, message, ref);
+        }
+
+        @Override
         public void idle(int flags) {
             checkValid();
             inner.idle(flags);

@@ -149,7 +149,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_MS_7_storeReopenedWhileTheSpoolerDrainsItGetsANewSpoolerLogonAfterTheDrain(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             StoreActivity.Transfer inFlight = a.ss.activity.tryBeginOutbound().orElseThrow();
             assertThat(a.store.storeLogoff(Flags.LOGOFF_NO_WAIT) & Flags.LOGOFF_COMPLETE).isNotZero();
@@ -176,7 +176,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_1_invalidInputFlagsAreRejectedAndNothingHappens(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             int snapshot = a.ss.activity.snapshot();
             long mark = f.mark();
@@ -223,7 +223,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_1_invalidFlagsOnABusyStoreChangeNothingEither(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginOutbound().orElseThrow();
             long mark = f.mark();
@@ -245,7 +245,7 @@ class StoreLogoffRulesTest {
         Flags.LOGOFF_QUIET})
     void R_SL_2_flagReachesStoreLogoffTransportsUnchanged(int flag, @TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             long mark = f.mark();
             a.store.storeLogoff(flag);
@@ -266,7 +266,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_P1_storeLogoffCallsStoreLogoffTransportsOnceAndReleaseAddsNone(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             assertThat(a.store.storeLogoff(Flags.LOGOFF_ORDERLY)).isEqualTo(Flags.LOGOFF_COMPLETE);
             a.store.release();
@@ -281,7 +281,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_P2_releaseWithoutStoreLogoffCallsAbortOnce(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             long mark = f.mark();
             a.store.release();
@@ -302,7 +302,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_P3_sessionLogoffWithTheStoreOpenCallsAbortOnceInsideLogoff(@TempDir Path home) {
         try (Fixture f = Fixture.start(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Opened b = open(s, 1);
             long mark = f.mark();
@@ -330,7 +330,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_P3_afterARefusedStoreLogoffSessionLogoffAddsNoCall(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginInbound().orElseThrow();
             assertThat(a.store.storeLogoff(Flags.LOGOFF_QUIET)).isEqualTo(Flags.LOGOFF_INBOUND);
@@ -348,7 +348,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_refusedRetriesAreTheOnlyExtraCalls(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginOutbound().orElseThrow();
             assertThat(a.store.storeLogoff(Flags.LOGOFF_QUIET)).isEqualTo(Flags.LOGOFF_OUTBOUND);
@@ -368,7 +368,7 @@ class StoreLogoffRulesTest {
     void R_SL_3_spoolerStoreLogonsNeverCallStoreLogoffTransports(@TempDir Path home) {
         try (Fixture f = Fixture.start(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Opened b = open(s, 1);
             List<String> spoolerLabels = List.of(a.spoolLabel(), b.spoolLabel());
@@ -396,7 +396,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_4_finalReleaseCallsAbortBeforeReleasingTheSupportObjectIffNoSltYet(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             long mark = f.mark();
             a.store.release();
@@ -413,7 +413,7 @@ class StoreLogoffRulesTest {
     void R_SL_4_refusedLogoffLeavesTheStoreUsableAndReleaseDoesNotCallAgain(int flag, @TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginOutbound().orElseThrow();
             int out = a.store.storeLogoff(flag);
@@ -443,7 +443,7 @@ class StoreLogoffRulesTest {
     void R_SL_7_retryAfterRefusalCallsSltAgainWithTheNewFlag(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginOutbound().orElseThrow();
 
@@ -477,7 +477,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_5_returnsExactlyTheSltOutputBits(@TempDir Path home) {
         try (Fixture f = Fixture.start(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
 
             // idle ORDERLY on A
             Opened a = open(s, 0);
@@ -510,7 +510,7 @@ class StoreLogoffRulesTest {
     @ValueSource(ints = {Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT})
     void R_SL_5_refusedOutputIsTheSltActivityBitsWithoutInputBits(int flag, @TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Transfer t = a.ss.activity.tryBeginInbound().orElseThrow();
             long mark = f.mark();
@@ -530,7 +530,7 @@ class StoreLogoffRulesTest {
     void R_SL_6_afterCompleteOnlyIUnknownWorks(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MsgStore store = a.store;
             EntryId outbox = EntryId.of(store.getProp(PR_IPM_OUTBOX_ENTRYID).orElseThrow().asBinary());
@@ -575,7 +575,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_8_storeLogoffAffectsOnlyThatStore(@TempDir Path home) {
         try (Fixture f = Fixture.start(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             Opened b = open(s, 1);
             AddrBook ab = s.openAddressBook(0, 0);
@@ -618,7 +618,7 @@ class StoreLogoffRulesTest {
     void R_SL_8_aStoreObjectSharedByTwoOpensIsLoggedOffForBothHolders(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
             long start = f.mark();
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MsgStore second = Fixture.open(s, 0);
             assertThat(second).isSameAs(a.store);
@@ -637,7 +637,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SL_9_finalReleaseReleasesTheSupportObjectAndTheLogonDiesWithTheStore(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MemoryStoreData data = a.data();
             assertThat(a.store.storeLogoff(Flags.LOGOFF_QUIET)).isEqualTo(Flags.LOGOFF_COMPLETE);
@@ -670,7 +670,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_1_onlyStoreSupportObjectsHaveStoreLogoffTransports(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             s.openAddressBook(0, 0).release();
             RealSession rs = a.rs;
@@ -691,7 +691,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_1_validatesItsInputLikeStoreLogoff(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             StoreLogonRecord record = ((RealSession) s).clientStores().get(0);
             assertThat(record).isSameAs(a.record);
@@ -735,8 +735,8 @@ class StoreLogoffRulesTest {
                                                                                         @TempDir Path home)
             throws Exception {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s1 = f.logon();
-            MapiSession s2 = f.logon();
+            MapiSession s1 = offline(f.logon());
+            MapiSession s2 = offline(f.logon());
             Opened a1 = open(s1, 0);
             Opened a2 = open(s2, 0);
             submit(a2.store, "queued in the other session");
@@ -809,7 +809,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_3_storeOpenedWithNoMailAnswersCompleteForEveryFlag(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             ((RealSession) s).spooler.awaitReady();
             boolean first = true;
             for (int flag : INPUT_FLAGS) {
@@ -833,7 +833,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_3_storeTheSpoolerAlreadyReleasedAnswersComplete(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             assertThat(a.store.storeLogoff(Flags.LOGOFF_QUIET)).isEqualTo(Flags.LOGOFF_COMPLETE);
             assertThat(a.rs.spooler.store(a.section)).isEmpty();
@@ -852,7 +852,7 @@ class StoreLogoffRulesTest {
     @ValueSource(ints = {Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT, Flags.LOGOFF_NO_WAIT, Flags.LOGOFF_ORDERLY})
     void R_SLT_4_outputReportsEveryActivityObservedAtTheCall(int flag, @TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             submit(a.store, "queued");
             Transfer in = a.ss.activity.tryBeginInbound().orElseThrow();
@@ -871,7 +871,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_4_completeMeansTheCallersStoreObjectIsInvalid(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             for (int flag : INPUT_FLAGS) {
                 Opened a = open(s, 0);
                 assertThat(a.store.storeLogoff(flag)).isEqualTo(Flags.LOGOFF_COMPLETE);
@@ -917,7 +917,7 @@ class StoreLogoffRulesTest {
     void R_SLT_9_purgeFlushesThenReturnsOnlyAfterEverythingFinished(Activity act, @TempDir Path home)
             throws InterruptedException {
         try (Fixture f = Fixture.start(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             assertThat(a.rs.profile.defaultStore().orElseThrow().uid()).isEqualTo(a.section);
             Transfer t = makeActivity(a, act);
@@ -930,7 +930,7 @@ class StoreLogoffRulesTest {
                     out = a.store.storeLogoff(Flags.LOGOFF_PURGE);
                     // returned only after everything was done: the spooler's logon is already gone
                     assertThat(a.ss.state).isEqualTo(Spooler.State.RELEASED);
-                    assertThat(a.ss.record.hasEnded()).isTrue();
+                    assertThat(a.ss.record.hasEnded()).as(String.join("\n", f.callsSince(mark))).isTrue();
                 } else {
                     AtomicBoolean closed = new AtomicBoolean();
                     AtomicBoolean returned = new AtomicBoolean();
@@ -994,7 +994,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_9_purgeFlushesUploadOnlyForAStoreWithoutTheDefaultReceiveFolder(@TempDir Path home) {
         try (Fixture f = Fixture.start(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened b = open(s, 1);
             assertThat(b.rs.profile.defaultStore().orElseThrow().uid()).isNotEqualTo(b.section);
             submit(b.store, "queued in B");
@@ -1015,7 +1015,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_10_afterCompleteTheSpoolerHoldsNothingOfTheStore(@TempDir Path home) throws InterruptedException {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MemoryStoreData data = a.data();
             assertThat(data.liveLogons()).isEqualTo(2);
@@ -1039,7 +1039,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_SLT_10_afterARefusalTheSpoolerIsCompletelyUnchanged(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MemoryStoreData data = a.data();
             submit(a.store, "queued");
@@ -1070,7 +1070,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_MAIL_1_queuedMessageSurvivesOrderlyLogoffAndSessionLogoff(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s1 = f.logon();
+            MapiSession s1 = offline(f.logon());
             Opened a = open(s1, 0);
             MemoryStoreData data = a.data();
             MapiUid uid = data.uid();
@@ -1083,7 +1083,7 @@ class StoreLogoffRulesTest {
             end(s1);
             assertThat(MemoryStoreData.forStore(uid).queuedCount()).isEqualTo(1);
 
-            MapiSession s2 = f.logon();
+            MapiSession s2 = offline(f.logon());
             Opened b = open(s2, 0);
             assertQueuedAndUnlocked(b, uid, msg);
             b.store.release();
@@ -1094,7 +1094,7 @@ class StoreLogoffRulesTest {
     @Test
     void R_MAIL_1_theSpoolerLockIsNotPersisted(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s1 = f.logon();
+            MapiSession s1 = offline(f.logon());
             Opened a = open(s1, 0);
             MemoryStoreData data = a.data();
             MapiUid uid = data.uid();
@@ -1114,7 +1114,7 @@ class StoreLogoffRulesTest {
             s1.release();
             assertThat(MemoryStoreData.forStore(uid).queuedCount()).isEqualTo(1);
 
-            MapiSession s2 = f.logon();
+            MapiSession s2 = offline(f.logon());
             Opened b = open(s2, 0);
             assertQueuedAndUnlocked(b, uid, msg);
             b.store.release();
@@ -1143,7 +1143,7 @@ class StoreLogoffRulesTest {
     /** QUIET / ABORT (R-SLT-5, R-SLT-6): refused with the activity bits when busy; released before return when idle. */
     private static void refusedWhenBusy(Path home, int flag, Activity act) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MemoryStoreData data = a.data();
             Transfer t = makeActivity(a, act);
@@ -1189,7 +1189,7 @@ class StoreLogoffRulesTest {
     /** NO_WAIT / ORDERLY (R-SLT-7, R-SLT-8): COMPLETE + bits at once, then release after in-flight transfers end. */
     private static void drainsInBackground(Path home, int flag, Activity act) throws InterruptedException {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MapiSession s = f.logon();
+            MapiSession s = offline(f.logon());
             Opened a = open(s, 0);
             MemoryStoreData data = a.data();
             Transfer t = makeActivity(a, act);
@@ -1263,6 +1263,17 @@ class StoreLogoffRulesTest {
         };
         assertThat(a.ss.activity.snapshot()).isEqualTo(act.bit);
         return t;
+    }
+
+    /**
+     * These tests make their own activity with {@link StoreActivity} transfers and keep submitted messages queued,
+     * so the session's transports work offline (ValidateState(FORCE_XP_DISCONNECT)): the spooler hands them nothing.
+     * The send and receive loops themselves are tested in SpoolerMailTest.
+     */
+    private static MapiSession offline(MapiSession s) {
+        ((RealSession) s).spooler.awaitReady();
+        ((RealSession) s).spooler.validateTransports(0, Flags.FORCE_XP_DISCONNECT);
+        return s;
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

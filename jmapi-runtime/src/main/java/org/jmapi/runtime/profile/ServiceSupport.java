@@ -181,6 +181,24 @@ public final class ServiceSupport extends BaseMapiObject implements MapiSupport 
         throw noSupport("SpoolerYield");
     }
 
+    /** @throws MapiException MAPI_E_NO_SUPPORT (store support only, R-SUP-1) */
+    @Override
+    public int prepareSubmit(org.jmapi.client.Message message, int flags) {
+        throw noSupport("PrepareSubmit");
+    }
+
+    /** @throws MapiException MAPI_E_NO_SUPPORT (store support only, R-SUP-1) */
+    @Override
+    public int expandRecips(org.jmapi.client.Message message) {
+        throw noSupport("ExpandRecips");
+    }
+
+    /** @throws MapiException MAPI_E_NO_SUPPORT (transport support only, R-SUP-1) */
+    @Override
+    public void statusRecips(org.jmapi.client.Message message, List<List<PropValue>> recipients) {
+        throw noSupport("StatusRecips");
+    }
+
     private MapiException noSupport(String method) {
         checkValid();
         return new MapiException(HResult.MAPI_E_NO_SUPPORT,

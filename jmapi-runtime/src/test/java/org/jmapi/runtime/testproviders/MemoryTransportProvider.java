@@ -10,9 +10,11 @@ import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.XpLogonResult;
 import org.jmapi.spi.XpProvider;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,6 +38,100 @@ public final class MemoryTransportProvider extends BaseMapiObject implements XpP
     private static final int LOGON_FLAGS = Flags.LOGON_NO_DIALOG | Flags.LOGON_NO_CONNECT | Flags.LOGON_NO_INBOUND
             | Flags.LOGON_NO_OUTBOUND;
     private static final Map<String, Integer> PENDING_INBOUND = new ConcurrentHashMap<>();
+    private static final Map<String, Control> CONTROLS = new ConcurrentHashMap<>();
+    private static final List<Sent> SENT = new CopyOnWriteArrayList<>();
+
+    /** A message the transport sent (EndMessage answered 0): its profile, subject and the addresses reached. */
+    public record Sent(String profile, String subject, List<String> recipients) {}
+
+    /** A gate a test closes to hold the transport inside SubmitMessage / StartMessage until it opens it again. */
+    public static final class Hold {
+        private boolean closed;
+        private int waiting;
+
+        /** Makes the next calls wait inside the transport. */
+        public synchronized void close() {
+            closed = true;
+        }
+
+        /** Lets waiting and later calls through. */
+        public synchronized void open() {
+            closed = false;
+            notifyAll();
+        }
+
+        /** @return how many calls are waiting at the gate now */
+        public synchronized int waiting() {
+            return waiting;
+        }
+
+        synchronized void wake() {
+            notifyAll();
+        }
+
+        synchronized void await(java.util.function.BooleanSupplier cancelled) {
+            waiting++;
+            try {
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (closed && !cancelled.getAsBoolean() && System.nanoTime() < deadline) {
+                    try {
+                        wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            } finally {
+                waiting--;
+            }
+        }
+    }
+
+    /** Per-profile test controls of the transport's send and receive. */
+    public static final class Control {
+        /** Closed: SubmitMessage waits inside the transport (a send in progress). */
+        public final Hold holdSubmit = new Hold();
+        /** Closed: StartMessage waits inside the transport (a receive in progress). */
+        public final Hold holdReceive = new Hold();
+        /** Non-zero: the next SubmitMessage throws this HRESULT. */
+        public final AtomicInteger failNextSubmit = new AtomicInteger();
+        /** Non-zero: the next EndMessage answers these END_* flags. */
+        public final AtomicInteger endMessageAnswer = new AtomicInteger();
+        /** The retry delay a failing SubmitMessage asks for (MAPI_E_WAIT / MAPI_E_NETWORK_ERROR). */
+        public volatile int retryAfterSeconds;
+        final Map<Integer, Sent> pendingEnd = new ConcurrentHashMap<>();
+    }
+
+    /** @param profileName a profile @return its controls, created on first use */
+    public static Control control(String profileName) {
+        return CONTROLS.computeIfAbsent(profileName, p -> new Control());
+    }
+
+    /** @return every message sent so far, in order */
+    public static List<Sent> sent() {
+        return List.copyOf(SENT);
+    }
+
+    /** Forgets sent messages, controls and pending inbound counts. */
+    public static void resetMail() {
+        SENT.clear();
+        CONTROLS.clear();
+        PENDING_INBOUND.clear();
+    }
+
+    static void recordSent(Sent sent) {
+        SENT.add(sent);
+    }
+
+    /** @return the number of the message taken from the profile's pending inbound count, 0 when none was left */
+    static int takeInbound(String profileName) {
+        int[] taken = {0};
+        PENDING_INBOUND.computeIfPresent(profileName, (p, n) -> {
+            taken[0] = n;
+            return n > 1 ? n - 1 : null;
+        });
+        return taken[0];
+    }
 
     private final AtomicInteger liveLogons = new AtomicInteger();
     private volatile boolean shutdownCalled;

@@ -809,6 +809,24 @@ class TestProvidersSelfTest {
             require(Kind.TRANSPORT);
             return HResult.S_OK;
         }
+
+        @Override
+        public int prepareSubmit(org.jmapi.client.Message message, int flags) {
+            require(Kind.STORE);
+            throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "not exercised by the self test");
+        }
+
+        @Override
+        public int expandRecips(org.jmapi.client.Message message) {
+            require(Kind.STORE);
+            throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "not exercised by the self test");
+        }
+
+        @Override
+        public void statusRecips(org.jmapi.client.Message message, List<List<PropValue>> recipients) {
+            require(Kind.TRANSPORT);
+            throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "not exercised by the self test");
+        }
     }
 
     /** A profile section: non-transacted, secure properties only by explicit tag (R-PROF-1, R-PROF-3). */

@@ -207,6 +207,21 @@ final class FakeSupport extends BaseMapiObject implements MapiSupport {
         throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "transport support only");
     }
 
+    @Override
+    public int prepareSubmit(org.jmapi.client.Message message, int flags) {
+        throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "the fake support object does not prepare submissions");
+    }
+
+    @Override
+    public int expandRecips(org.jmapi.client.Message message) {
+        throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "the fake support object does not expand recipients");
+    }
+
+    @Override
+    public void statusRecips(org.jmapi.client.Message message, List<List<PropValue>> recipients) {
+        throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "transport support only");
+    }
+
 
     /** An in-memory profile section. */
     static final class FakeSection extends BaseMapiObject implements ProfileSection {

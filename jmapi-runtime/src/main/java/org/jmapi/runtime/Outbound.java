@@ -1,0 +1,420 @@
+package org.jmapi.runtime;
+
+import org.jmapi.EntryId;
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
+import org.jmapi.MapiUid;
+import org.jmapi.client.Message;
+import org.jmapi.client.MsgStore;
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropValue;
+import org.jmapi.spi.AddressTypes;
+import org.jmapi.spi.MessageRef;
+import org.jmapi.table.MapiTable;
+import org.jmapi.table.Row;
+import org.jmapi.table.SortOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The spooler's send loop (spec &sect;10.3): for one store, every queued, unlocked message in submission order is
+ * locked (SetLockState), its recipients are routed to transports (R-XPS-1), each transport gets SubmitMessage then
+ * EndMessage (R-XPS-2, R-XPS-4), recipients no transport takes get a non-delivery report, and the message is
+ * finished (FinishedMsg, R-OQ-5) once every recipient was dealt with. Anything else leaves it queued and unlocked,
+ * with a retry time (RESEND_LATER, MAPI_E_BUSY, MAPI_E_WAIT / NETWORK_ERROR with the transport's delay, other errors
+ * with exponential backoff) or, for END_DONT_RESEND, deferred until the transport reports it with
+ * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose send was abandoned (TransportLogoff, cancel) stays queued
+ * (R-MAIL-2). Runs on the spooler's mail thread only.
+ */
+final class Outbound {
+    /** What one message's attempt came to. */
+    enum Outcome { FINISHED, RETRY, DEFERRED, SKIPPED }
+
+    private static final int RESEND_NOW_LIMIT = 3;
+    private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
+    private static final Duration MAX_BACKOFF = Duration.ofHours(1);
+    private static final int[] QUEUE_COLUMNS = {PropTags.PR_ENTRYID, PropTags.PR_SUBMIT_FLAGS,
+            PropTags.PR_CLIENT_SUBMIT_TIME};
+
+    private record Retry(Instant due, int attempts) {}
+
+    private final Spooler spooler;
+    private final RealSession session;
+    private final Duration retryBase;
+    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
+    /** Deferred messages (END_DONT_RESEND) by entry id, with the transport that keeps them. */
+    private final Map<String, TransportLogonRecord> deferred = new ConcurrentHashMap<>();
+    /** Deferred messages the transport reported with NOTIFY_SENTDEFERRED: resubmit with BEGIN_DEFERRED. */
+    private final Set<String> redeliver = ConcurrentHashMap.newKeySet();
+    private volatile Spooler.SpoolerStore current;
+
+    Outbound(Spooler spooler, RealSession session, Duration retryBase) {
+        this.spooler = spooler;
+        this.session = session;
+        this.retryBase = retryBase;
+    }
+
+    private static String key(EntryId id) {
+        return HexFormat.of().formatHex(id.toBytes());
+    }
+
+    /** @return the store whose message is being sent now, for StatusRecips; null between messages */
+    Spooler.SpoolerStore current() {
+        return current;
+    }
+
+    /** @return the earliest retry time, if any message waits for one */
+    Optional<Instant> nextRetry() {
+        return retries.values().stream().map(Retry::due).min(Instant::compareTo);
+    }
+
+    /** NOTIFY_SENTDEFERRED from a transport: the deferred message may be submitted again (R-XPS-4). */
+    void sentDeferred(EntryId entryId) {
+        if (entryId != null && deferred.remove(key(entryId)) != null) {
+            redeliver.add(key(entryId));
+        }
+    }
+
+    /** @return the deferred messages still pending per transport, for NOTIFY_ABORT_DEFERRED at logoff (R-MAIL-4) */
+    Map<EntryId, TransportLogonRecord> deferred() {
+        Map<EntryId, TransportLogonRecord> out = new LinkedHashMap<>();
+        deferred.forEach((k, t) -> out.put(EntryId.of(HexFormat.of().parseHex(k)), t));
+        return out;
+    }
+
+    /**
+     * Sends what is ready in one store's queue.
+     *
+     * @param ss    the spooler's store
+     * @param force a flush: retry times are ignored (R-FLUSH-2)
+     * @return the queued messages still ready to send after the pass (not locked elsewhere, not waiting for a
+     *         retry time, not deferred): 0 means the store's queue is drained as far as this spooler can drain it
+     */
+    int sendQueued(Spooler.SpoolerStore ss, boolean force) {
+        List<EntryId> queue;
+        ss.use.lock();
+        try {
+            if (!ss.serving() || !ss.activity.acceptsOutbound()) {
+                return 0;
+            }
+            queue = readQueue(ss.record.store());
+        } catch (MapiException e) {
+            return 0;
+        } finally {
+            ss.use.unlock();
+        }
+        int ready = 0;
+        for (EntryId id : queue) {
+            if (spooler.stopping() || !isReady(id, force)) {
+                continue;
+            }
+            Outcome outcome;
+            ss.use.lock();
+            try {
+                if (!ss.serving()) {
+                    return 0;
+                }
+                if (!worthLocking(ss.record.store(), id)) {
+                    continue; // its transports cannot take mail now: it stays queued, unlocked, no transfer
+                }
+                Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
+                if (transfer.isEmpty()) {
+                    return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
+                }
+                current = ss;
+                try (StoreActivity.Transfer t = transfer.get()) {
+                    outcome = sendOne(ss.record.store(), id);
+                } finally {
+                    current = null;
+                }
+            } finally {
+                ss.use.unlock();
+            }
+            if (outcome == Outcome.RETRY && isReady(id, false)) {
+                ready++;
+            }
+        }
+        return ready;
+    }
+
+    private boolean isReady(EntryId id, boolean force) {
+        String k = key(id);
+        if (deferred.containsKey(k)) {
+            return false;
+        }
+        Retry r = retries.get(k);
+        return force || r == null || !r.due().isAfter(Instant.now());
+    }
+
+    /** @return the unlocked queued messages, oldest submission first (R-OQ-1, R-OQ-2) */
+    private static List<EntryId> readQueue(MsgStore store) {
+        List<EntryId> ids = new ArrayList<>();
+        try (MapiTable q = store.getOutgoingQueue(0)) {
+            q.setColumns(QUEUE_COLUMNS, 0);
+            q.sortTable(List.of(SortOrder.ascending(PropTags.PR_CLIENT_SUBMIT_TIME)), 0);
+            for (List<Row> page = q.queryRows(500, 0); !page.isEmpty(); page = q.queryRows(500, 0)) {
+                for (Row r : page) {
+                    int submitFlags = Submission.intOf(r, PropTags.PR_SUBMIT_FLAGS, 0);
+                    Optional<PropValue> eid = r.find(PropTags.PR_ENTRYID);
+                    if ((submitFlags & Flags.SUBMITFLAG_LOCKED) == 0 && eid.isPresent() && !eid.get().isError()) {
+                        ids.add(EntryId.of(eid.get().asBinary()));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** One message: lock, route, submit to each transport, report, finish or unlock. */
+    private Outcome sendOne(MsgStore store, EntryId id) {
+        String k = key(id);
+        Message msg;
+        try {
+            msg = (Message) store.openEntry(id, Flags.MAPI_MODIFY);
+        } catch (MapiException e) {
+            retries.remove(k); // gone meanwhile (aborted, deleted): nothing to send
+            return Outcome.SKIPPED;
+        }
+        boolean locked = false;
+        try {
+            session.trace("IMsgStore::SetLockState", "spooler", Flags.MSG_LOCKED);
+            store.setLockState(msg, Flags.MSG_LOCKED);
+            locked = true;
+            Set<TransportLogonRecord> refused = new HashSet<>();
+            boolean unroutableReported = false;
+            int resendNow = 0;
+            while (true) {
+                List<Row> recipients = Submission.recipients(msg);
+                Map<TransportLogonRecord, List<Row>> plan = new LinkedHashMap<>();
+                List<Row> unroutable = new ArrayList<>();
+                route(recipients, refused, plan, unroutable);
+                if (!unroutable.isEmpty() && !unroutableReported) {
+                    reportUnroutable(store, msg, unroutable);
+                    unroutableReported = true;
+                    continue;
+                }
+                if (plan.isEmpty()) {
+                    break; // every recipient was dealt with
+                }
+                Map.Entry<TransportLogonRecord, List<Row>> step = plan.entrySet().iterator().next();
+                TransportLogonRecord t = step.getKey();
+                if (!spooler.available(t, true)) {
+                    return later(store, msg, k, BUSY_RETRY);
+                }
+                int flags = redeliver.remove(k) ? Flags.BEGIN_DEFERRED : 0;
+                MessageRef ref = new MessageRef(0);
+                spooler.submitting(t, ref);
+                int end;
+                try {
+                    session.trace("IXPLogon::SubmitMessage", t.label, flags);
+                    t.logon().submitMessage(flags, msg, ref);
+                    session.traceReturn("IXPLogon::SubmitMessage", t.label, ref.value(), HResult.S_OK);
+                    session.trace("IXPLogon::EndMessage", t.label, 0);
+                    end = t.logon().endMessage(ref.value());
+                    session.traceReturn("IXPLogon::EndMessage", t.label, end, HResult.S_OK);
+                } catch (MapiException e) {
+                    session.traceReturn("IXPLogon::SubmitMessage", t.label, 0, e.hresult());
+                    switch (e.hresult()) {
+                        case HResult.MAPI_E_NOT_ME -> {
+                            refused.add(t); // R-XPS-2: try another transport
+                            msg = reopen(store, msg, id);
+                            continue;
+                        }
+                        case HResult.MAPI_E_CANCEL -> {
+                            // R-XPS-2: do not resend; the recipients of this transport are not reached.
+                            msg = reopen(store, msg, id);
+                            reportFailed(store, msg, step.getValue(), "the transport cancelled the message");
+                            continue;
+                        }
+                        case HResult.MAPI_E_BUSY -> {
+                            return later(store, reopen(store, msg, id), k, BUSY_RETRY);
+                        }
+                        case HResult.MAPI_E_WAIT, HResult.MAPI_E_NETWORK_ERROR -> {
+                            Duration wait = ref.retryAfterSeconds() > 0 ? Duration.ofSeconds(ref.retryAfterSeconds())
+                                    : backoff(k);
+                            return later(store, reopen(store, msg, id), k, wait);
+                        }
+                        default -> {
+                            return later(store, reopen(store, msg, id), k, backoff(k));
+                        }
+                    }
+                } finally {
+                    spooler.submitting(t, null);
+                }
+                if (end == 0) {
+                    msg.saveChanges(Flags.KEEP_OPEN_READWRITE); // keep PR_RESPONSIBILITY of the recipients reached
+                    continue;
+                }
+                msg = reopen(store, msg, id); // the transport's edits are dropped
+                if ((end & Flags.END_RESEND_NOW) != 0 && ++resendNow <= RESEND_NOW_LIMIT) {
+                    continue;
+                }
+                if ((end & Flags.END_DONT_RESEND) != 0) {
+                    deferred.put(k, t);
+                    retries.remove(k);
+                    unlock(store, msg);
+                    locked = false;
+                    return Outcome.DEFERRED;
+                }
+                return later(store, msg, k, (end & Flags.END_RESEND_LATER) != 0 ? retryBase : backoff(k));
+            }
+            msg.release();
+            msg = null;
+            session.trace("IMsgStore::FinishedMsg", "spooler", 0);
+            store.finishedMsg(0, id);
+            locked = false;
+            retries.remove(k);
+            return Outcome.FINISHED;
+        } catch (MapiException e) {
+            // The store failed under us (logoff, deleted message): the message stays queued (R-MAIL-1, R-MAIL-2).
+            retries.put(k, new Retry(Instant.now().plus(backoff(k)), attempts(k) + 1));
+            return Outcome.RETRY;
+        } finally {
+            if (msg != null) {
+                if (locked) {
+                    unlockQuietly(store, msg);
+                }
+                msg.release();
+            }
+        }
+    }
+
+    /**
+     * @return whether the message has a recipient an available transport takes, or one no transport takes (which
+     *         gets its report now); a message whose transports are all offline or not yet enabled is left alone
+     */
+    private boolean worthLocking(MsgStore store, EntryId id) {
+        List<Row> recipients;
+        try (Message msg = (Message) store.openEntry(id, 0)) {
+            recipients = Submission.recipients(msg);
+        } catch (MapiException e) {
+            return false; // gone or locked meanwhile
+        }
+        if (spooler.transports().stream().noneMatch(TransportLogonRecord::isActive)) {
+            return false; // a profile without transports keeps its mail queued until one is added (R-MAIL-1)
+        }
+        Map<TransportLogonRecord, List<Row>> plan = new LinkedHashMap<>();
+        List<Row> unroutable = new ArrayList<>();
+        route(recipients, Set.of(), plan, unroutable);
+        return !unroutable.isEmpty() || plan.keySet().stream().anyMatch(t -> spooler.available(t, true));
+    }
+
+    /** Releases the message without saving and opens it again (R-XPS-2: "released without saving"). */
+    private static Message reopen(MsgStore store, Message msg, EntryId id) {
+        msg.release();
+        return (Message) store.openEntry(id, Flags.MAPI_MODIFY);
+    }
+
+    private Outcome later(MsgStore store, Message msg, String k, Duration wait) {
+        retries.put(k, new Retry(Instant.now().plus(wait), attempts(k) + 1));
+        unlock(store, msg);
+        msg.release();
+        return Outcome.RETRY;
+    }
+
+    private void unlock(MsgStore store, Message msg) {
+        session.trace("IMsgStore::SetLockState", "spooler", Flags.MSG_UNLOCKED);
+        store.setLockState(msg, Flags.MSG_UNLOCKED);
+    }
+
+    private void unlockQuietly(MsgStore store, Message msg) {
+        try {
+            unlock(store, msg);
+        } catch (MapiException e) {
+            // The store is going away; the lock does not survive its logoff anyway (R-OQ-2).
+        }
+    }
+
+    private int attempts(String k) {
+        Retry r = retries.get(k);
+        return r == null ? 0 : r.attempts();
+    }
+
+    private Duration backoff(String k) {
+        int n = Math.min(attempts(k), 16);
+        Duration d = retryBase.multipliedBy(1L << n);
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    /**
+     * R-XPS-1: each recipient not yet dealt with goes to the first transport, in transport order, that registered
+     * the MAPIUID of its entry id, else to the first whose address types contain its PR_ADDRTYPE (a transport with a
+     * null list takes every type); MAPI_P1 recipients are addressing only and refused transports are skipped.
+     */
+    private void route(List<Row> recipients, Set<TransportLogonRecord> refused,
+            Map<TransportLogonRecord, List<Row>> plan, List<Row> unroutable) {
+        List<TransportLogonRecord> order = spooler.transports().stream()
+                .filter(t -> t.isActive() && !t.criticalError && !refused.contains(t) && t.addressTypes != null)
+                .toList();
+        for (Row r : recipients) {
+            if (Submission.responsible(r)) {
+                continue;
+            }
+            TransportLogonRecord chosen = null;
+            Optional<PropValue> eid = r.find(PropTags.PR_ENTRYID);
+            if (eid.isPresent() && !eid.get().isError() && eid.get().asBinary().length >= 20) {
+                MapiUid uid = EntryId.of(eid.get().asBinary()).providerUid();
+                chosen = order.stream().filter(t -> t.addressTypes.uids().contains(uid)).findFirst().orElse(null);
+            }
+            if (chosen == null) {
+                String type = Submission.stringOf(r, PropTags.PR_ADDRTYPE);
+                chosen = order.stream().filter(t -> handles(t.addressTypes, type)).findFirst().orElse(null);
+            }
+            if (chosen == null) {
+                unroutable.add(r);
+            } else {
+                plan.computeIfAbsent(chosen, x -> new ArrayList<>()).add(r);
+            }
+        }
+    }
+
+    private static boolean handles(AddressTypes types, String type) {
+        return types.types() == null || (!type.isEmpty() && types.types().contains(type));
+    }
+
+    private void reportUnroutable(MsgStore store, Message msg, List<Row> rows) {
+        reportFailed(store, msg, rows, "no transport of this profile handles the address type");
+    }
+
+    /** A non-delivery report for {@code rows}, which are then marked dealt with (PR_RESPONSIBILITY) and saved. */
+    private void reportFailed(MsgStore store, Message msg, List<Row> rows, String why) {
+        List<List<PropValue>> report = new ArrayList<>();
+        List<List<PropValue>> done = new ArrayList<>();
+        for (Row r : rows) {
+            List<PropValue> row = Submission.without(r, PropTags.PR_RESPONSIBILITY);
+            done.add(withResponsibility(row));
+            List<PropValue> rep = new ArrayList<>(row);
+            rep.add(PropValue.ofInt(PropTags.PR_NDR_REASON_CODE, Flags.MAPI_REASON_TRANSFER_IMPOSSIBLE));
+            rep.add(PropValue.ofInt(PropTags.PR_NDR_DIAG_CODE, Flags.MAPI_DIAG_NO_DIAGNOSTIC));
+            String type = Submission.stringOf(r, PropTags.PR_ADDRTYPE);
+            rep.add(PropValue.ofString(PropTags.PR_REPORT_TEXT, why + (type.isEmpty() ? "" : " (" + type + ")")));
+            report.add(rep);
+        }
+        Reports.write(store, msg, report);
+        msg.modifyRecipients(Flags.MODRECIP_MODIFY, done);
+        msg.saveChanges(Flags.KEEP_OPEN_READWRITE);
+    }
+
+    private static List<PropValue> withResponsibility(List<PropValue> row) {
+        List<PropValue> out = new ArrayList<>();
+        for (PropValue v : row) {
+            if (v.id() != PropTag.id(PropTags.PR_RESPONSIBILITY)) {
+                out.add(v);
+            }
+        }
+        out.add(PropValue.ofBoolean(PropTags.PR_RESPONSIBILITY, true));
+        return out;
+    }
+}
