@@ -28,6 +28,11 @@ final class Launcher {
 
     /** One launcher run. */
     record Run(int code, String out, String err) {
+        /** @return the standard output's lines */
+        List<String> lines() {
+            return out.lines().toList();
+        }
+
         @Override
         public String toString() {
             return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
