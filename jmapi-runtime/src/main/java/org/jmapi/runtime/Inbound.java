@@ -22,7 +22,8 @@ import java.util.Optional;
  * means "no more mail". The receiving store is the profile's default store; each message is one INBOUND transfer
  * of its {@link StoreActivity}, so LOGOFF_* flags see it, and no new one starts once the store stopped taking
  * inbound mail (R-SLT-7..9). A StartMessage that fails leaves nothing in the store; the transport keeps the mail
- * at its source (R-MAIL-3). Runs on the spooler's mail thread only.
+ * at its source (R-MAIL-3). Runs on the spooler's inbound thread (and on its mail thread for a flush's
+ * download), one StartMessage at a time per transport.
  */
 final class Inbound {
     /** The most messages taken from one transport in one pass, so sending is not starved. */
@@ -69,18 +70,23 @@ final class Inbound {
         }
         int stored = 0;
         int limit = signalled || force ? BATCH : Math.min(waiting, BATCH);
-        while (stored < limit && !spooler.stopping()) {
-            if (!receiveOne(t, target.get())) {
-                break;
+        t.receiving.lock(); // one StartMessage at a time per transport, whichever spooler thread asks
+        try {
+            while (stored < limit && !spooler.stopping()) {
+                if (!receiveOne(t, target.get())) {
+                    break;
+                }
+                stored++;
             }
-            stored++;
+        } finally {
+            t.receiving.unlock();
         }
         return stored;
     }
 
     /** @return whether a message was stored */
     private boolean receiveOne(TransportLogonRecord t, Spooler.SpoolerStore ss) {
-        ss.use.lock();
+        ss.use.readLock().lock();
         try {
             if (!ss.serving() || !t.inboundEnabled || !t.isActive()) {
                 return false;
@@ -121,7 +127,7 @@ final class Inbound {
         } catch (MapiException e) {
             return false; // the store is going away: the mail stays at its source (R-MAIL-3)
         } finally {
-            ss.use.unlock();
+            ss.use.readLock().unlock();
         }
     }
 }

@@ -12,6 +12,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.AddressTypes;
 import org.jmapi.spi.MessageRef;
+import org.jmapi.spi.Recipients;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 import org.jmapi.table.SortOrder;
@@ -99,12 +100,13 @@ final class Outbound {
      *
      * @param ss    the spooler's store
      * @param force a flush: retry times are ignored (R-FLUSH-2)
-     * @return the queued messages still ready to send after the pass (not locked elsewhere, not waiting for a
-     *         retry time, not deferred): 0 means the store's queue is drained as far as this spooler can drain it
+     * @return the messages this pass tried to send; a pass that tried none found nothing ready (everything left is
+     *         locked elsewhere, waiting for a retry time, deferred, or for a transport that is not available): the
+     *         store's queue is drained as far as this spooler can drain it
      */
     int sendQueued(Spooler.SpoolerStore ss, boolean force) {
         List<EntryId> queue;
-        ss.use.lock();
+        ss.use.readLock().lock();
         try {
             if (!ss.serving() || !ss.activity.acceptsOutbound()) {
                 return 0;
@@ -113,15 +115,14 @@ final class Outbound {
         } catch (MapiException e) {
             return 0;
         } finally {
-            ss.use.unlock();
+            ss.use.readLock().unlock();
         }
-        int ready = 0;
+        int attempted = 0;
         for (EntryId id : queue) {
             if (spooler.stopping() || !isReady(id, force)) {
                 continue;
             }
-            Outcome outcome;
-            ss.use.lock();
+            ss.use.readLock().lock();
             try {
                 if (!ss.serving()) {
                     return 0;
@@ -134,19 +135,17 @@ final class Outbound {
                     return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
                 }
                 current = ss;
+                attempted++;
                 try (StoreActivity.Transfer t = transfer.get()) {
-                    outcome = sendOne(ss.record.store(), id);
+                    sendOne(ss.record.store(), id);
                 } finally {
                     current = null;
                 }
             } finally {
-                ss.use.unlock();
-            }
-            if (outcome == Outcome.RETRY && isReady(id, false)) {
-                ready++;
+                ss.use.readLock().unlock();
             }
         }
-        return ready;
+        return attempted;
     }
 
     private boolean isReady(EntryId id, boolean force) {
@@ -166,7 +165,7 @@ final class Outbound {
             q.sortTable(List.of(SortOrder.ascending(PropTags.PR_CLIENT_SUBMIT_TIME)), 0);
             for (List<Row> page = q.queryRows(500, 0); !page.isEmpty(); page = q.queryRows(500, 0)) {
                 for (Row r : page) {
-                    int submitFlags = Submission.intOf(r, PropTags.PR_SUBMIT_FLAGS, 0);
+                    int submitFlags = Recipients.intOf(r, PropTags.PR_SUBMIT_FLAGS, 0);
                     Optional<PropValue> eid = r.find(PropTags.PR_ENTRYID);
                     if ((submitFlags & Flags.SUBMITFLAG_LOCKED) == 0 && eid.isPresent() && !eid.get().isError()) {
                         ids.add(EntryId.of(eid.get().asBinary()));
@@ -196,7 +195,7 @@ final class Outbound {
             boolean unroutableReported = false;
             int resendNow = 0;
             while (true) {
-                List<Row> recipients = Submission.recipients(msg);
+                List<Row> recipients = Recipients.of(msg);
                 Map<TransportLogonRecord, List<Row>> plan = new LinkedHashMap<>();
                 List<Row> unroutable = new ArrayList<>();
                 route(recipients, refused, plan, unroutable);
@@ -255,6 +254,7 @@ final class Outbound {
                 }
                 if (end == 0) {
                     msg.saveChanges(Flags.KEEP_OPEN_READWRITE); // keep PR_RESPONSIBILITY of the recipients reached
+                    refused.add(t); // what it left is for another transport, or gets a report (R-XPS-1)
                     continue;
                 }
                 msg = reopen(store, msg, id); // the transport's edits are dropped
@@ -298,7 +298,7 @@ final class Outbound {
     private boolean worthLocking(MsgStore store, EntryId id) {
         List<Row> recipients;
         try (Message msg = (Message) store.openEntry(id, 0)) {
-            recipients = Submission.recipients(msg);
+            recipients = Recipients.of(msg);
         } catch (MapiException e) {
             return false; // gone or locked meanwhile
         }
@@ -359,7 +359,7 @@ final class Outbound {
                 .filter(t -> t.isActive() && !t.criticalError && !refused.contains(t) && t.addressTypes != null)
                 .toList();
         for (Row r : recipients) {
-            if (Submission.responsible(r)) {
+            if (Recipients.responsible(r)) {
                 continue;
             }
             TransportLogonRecord chosen = null;
@@ -369,7 +369,7 @@ final class Outbound {
                 chosen = order.stream().filter(t -> t.addressTypes.uids().contains(uid)).findFirst().orElse(null);
             }
             if (chosen == null) {
-                String type = Submission.stringOf(r, PropTags.PR_ADDRTYPE);
+                String type = Recipients.stringOf(r, PropTags.PR_ADDRTYPE);
                 chosen = order.stream().filter(t -> handles(t.addressTypes, type)).findFirst().orElse(null);
             }
             if (chosen == null) {
@@ -393,12 +393,12 @@ final class Outbound {
         List<List<PropValue>> report = new ArrayList<>();
         List<List<PropValue>> done = new ArrayList<>();
         for (Row r : rows) {
-            List<PropValue> row = Submission.without(r, PropTags.PR_RESPONSIBILITY);
+            List<PropValue> row = Recipients.without(r, PropTags.PR_RESPONSIBILITY);
             done.add(withResponsibility(row));
             List<PropValue> rep = new ArrayList<>(row);
             rep.add(PropValue.ofInt(PropTags.PR_NDR_REASON_CODE, Flags.MAPI_REASON_TRANSFER_IMPOSSIBLE));
             rep.add(PropValue.ofInt(PropTags.PR_NDR_DIAG_CODE, Flags.MAPI_DIAG_NO_DIAGNOSTIC));
-            String type = Submission.stringOf(r, PropTags.PR_ADDRTYPE);
+            String type = Recipients.stringOf(r, PropTags.PR_ADDRTYPE);
             rep.add(PropValue.ofString(PropTags.PR_REPORT_TEXT, why + (type.isEmpty() ? "" : " (" + type + ")")));
             report.add(rep);
         }

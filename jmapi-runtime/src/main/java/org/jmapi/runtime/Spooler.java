@@ -37,12 +37,14 @@ import java.util.concurrent.TimeoutException;
  * StoreLogoffTransports from that real state per the table of spec &sect;11.3 (R-SLT-2..10), relays SpoolerNotify
  * (R-TN-2, R-RCV-3), runs flushes (R-FLUSH-1/2), and ends the transports first at session logoff (R-SESOFF-2).
  *
- * <p>Two threads. The control thread {@code jmapi-spooler-<session>} makes the lifecycle calls (logons,
+ * <p>Three threads. The control thread {@code jmapi-spooler-<session>} makes the lifecycle calls (logons,
  * TransportNotify, the per-flag decisions, releases) in order; a client thread that needs an answer waits for it.
- * The mail thread {@code jmapi-spooler-mail-<session>} makes the calls that move mail (GetOutgoingQueue,
- * SetLockState, SubmitMessage/EndMessage, FinishedMsg, Poll, StartMessage, NotifyNewMail, FlushQueues); it wakes on
- * queue-table notifications, SpoolerNotify, flushes, logoffs, and every poll interval. A store's {@code use} lock
- * keeps the two apart: the control thread never releases a store while the mail thread is using it. Not started
+ * The mail thread {@code jmapi-spooler-mail-<session>} sends (GetOutgoingQueue, SetLockState,
+ * SubmitMessage/EndMessage, FinishedMsg) and runs flushes; the inbound thread {@code jmapi-spooler-in-<session>}
+ * receives (Poll, StartMessage, NotifyNewMail), so a long send never holds up a receive and both can be in flight
+ * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs,
+ * and every poll interval. A store's {@code use} lock keeps them apart from the control thread: it never releases
+ * a store while another spooler thread is using it. Not started
  * for MAPI_NO_MAIL sessions (R-SES-3).
  *
  * <p>Timing, from system properties (milliseconds): {@code jmapi.spooler.poll} (default 5000) between Poll calls
@@ -68,8 +70,12 @@ final class Spooler {
         volatile int drainFlag;
         /** PURGE: the flush it asked for has run, so the drain may end. */
         volatile boolean flushed;
-        /** Held by the mail thread while it uses the store, and by the control thread to release it. */
-        final java.util.concurrent.locks.ReentrantLock use = new java.util.concurrent.locks.ReentrantLock();
+        /**
+         * Read-held by the mail and inbound threads while they use the store (never across the wait for another
+         * thread), write-held by the control thread to release it: the spooler never releases a store in use.
+         */
+        final java.util.concurrent.locks.ReentrantReadWriteLock use =
+                new java.util.concurrent.locks.ReentrantReadWriteLock();
         /** Completed when the spooler let go of the store. */
         final java.util.concurrent.CompletableFuture<Void> released = new java.util.concurrent.CompletableFuture<>();
         /** The spooler's open outgoing-queue table, whose notifications wake the mail thread. */
@@ -78,7 +84,7 @@ final class Spooler {
 
         SpoolerStore(MapiUid section) {
             this.section = section;
-            this.activity = new StoreActivity(this::unlockedQueued);
+            this.activity = new StoreActivity(this::unlockedQueued, Spooler.this::wake);
         }
 
         /** @return whether the mail thread may use the store (ACTIVE or DRAINING, logon alive) */
@@ -116,6 +122,9 @@ final class Spooler {
     private final Object signal = new Object();
     private boolean woken;
     private Thread mailThread;
+    private Thread inboundThread;
+    private final Object inboundSignal = new Object();
+    private boolean inboundWoken;
     private final java.util.concurrent.ConcurrentLinkedQueue<FlushRequest> flushes =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<TransportLogonRecord, java.time.Instant> lastPoll = new ConcurrentHashMap<>();
@@ -148,6 +157,10 @@ final class Spooler {
             woken = true;
             signal.notifyAll();
         }
+        synchronized (inboundSignal) {
+            inboundWoken = true;
+            inboundSignal.notifyAll();
+        }
     }
 
     boolean enabled() {
@@ -176,6 +189,38 @@ final class Spooler {
         mailThread = new Thread(this::mailLoop, "jmapi-spooler-mail-" + session.label);
         mailThread.setDaemon(true);
         mailThread.start();
+        inboundThread = new Thread(this::inboundLoop, "jmapi-spooler-in-" + session.label);
+        inboundThread.setDaemon(true);
+        inboundThread.start();
+    }
+
+    /** The inbound thread: every poll interval, or when woken, receives from every inbound transport (R-RCV-1). */
+    private void inboundLoop() {
+        awaitReady();
+        while (!stopping) {
+            boolean busy = false;
+            try {
+                for (TransportLogonRecord t : transports) {
+                    busy |= inbound.receive(t, false) > 0;
+                }
+            } catch (RuntimeException e) {
+                session.trace("jmapi::SpoolerError " + e, "spooler", 0);
+            }
+            if (busy) {
+                wake(); // a drain may have ended
+                continue;
+            }
+            synchronized (inboundSignal) {
+                if (!inboundWoken && !stopping) {
+                    try {
+                        inboundSignal.wait(pollInterval.toMillis());
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                inboundWoken = false;
+            }
+        }
     }
 
     // ---- the mail thread ------------------------------------------------------------------------------------
@@ -208,23 +253,25 @@ final class Spooler {
         }
     }
 
-    /** One pass: flushes first, then every store's queue, then every inbound transport, then drains that ended. */
+    /** One pass: flushes first, then every store's queue, then the drains that ended. */
     private void mailPass() {
         for (FlushRequest f = flushes.poll(); f != null && !stopping; f = flushes.poll()) {
             runFlush(f);
         }
-        Map<SpoolerStore, Integer> readyLeft = new java.util.HashMap<>();
+        Map<SpoolerStore, Integer> attempted = new java.util.HashMap<>();
         for (SpoolerStore ss : stores.values()) {
             if (ss.serving()) {
-                readyLeft.put(ss, outbound.sendQueued(ss, false));
+                attempted.put(ss, outbound.sendQueued(ss, false));
             }
         }
-        boolean busy = false;
-        for (TransportLogonRecord t : transports) {
-            busy |= inbound.receive(t, false) > 0;
-        }
         for (SpoolerStore ss : stores.values()) {
-            if (ss.state == State.DRAINING && drainEnded(ss, readyLeft.getOrDefault(ss, 0))) {
+            if (ss.state != State.DRAINING) {
+                continue;
+            }
+            int tried = attempted.getOrDefault(ss, 0);
+            if (tried > 0) {
+                wake(); // sent something: come round again; the drain ends after a pass that finds nothing ready
+            } else if (drainEnded(ss)) {
                 try {
                     control.execute(() -> release(ss));
                 } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -232,24 +279,15 @@ final class Spooler {
                 }
             }
         }
-        if (busy) {
-            wake(); // more may be waiting: come round again at once
-        }
     }
 
     /**
-     * R-SLT-7..9: a draining store is let go of once nothing is in flight and, for NO_WAIT and PURGE, no ready
-     * message is left in its queue (ORDERLY leaves the queue alone; messages waiting for a retry time stay queued).
+     * R-SLT-7..9: a draining store is let go of once nothing is in flight and a send pass found nothing ready in its
+     * queue (ORDERLY starts nothing, so its passes find nothing; messages waiting for a retry time stay queued), and,
+     * for PURGE, its flush ran.
      */
-    private boolean drainEnded(SpoolerStore ss, int readyLeft) {
-        if (ss.activity.inFlight() > 0) {
-            return false;
-        }
-        return switch (ss.drainFlag) {
-            case Flags.LOGOFF_ORDERLY -> true;
-            case Flags.LOGOFF_PURGE -> ss.flushed && readyLeft == 0;
-            default -> readyLeft == 0;
-        };
+    private boolean drainEnded(SpoolerStore ss) {
+        return ss.activity.inFlight() == 0 && (ss.drainFlag != Flags.LOGOFF_PURGE || ss.flushed);
     }
 
     /** R-FLUSH-2, per transport in order: FlushQueues, the send loop, END_OUTBOUND_FLUSH, receive, END_INBOUND_FLUSH. */
@@ -521,25 +559,19 @@ final class Spooler {
         }
         switch (flags) {
             case Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT -> {
-                // Refused with activity, without waiting for the mail thread (R-SLT-5, R-SLT-6); when idle, the
-                // check and the release happen under the store's use lock so no transfer starts in between.
-                if (!ss.use.tryLock()) {
-                    int activity = ss.activity.snapshot();
-                    if (activity != 0) {
-                        return activity;
-                    }
-                    ss.use.lock();
+                // Refused with activity, without waiting for the spooler's threads (R-SLT-5, R-SLT-6). When idle,
+                // new transfers are suspended first, so none can start between the look and the release.
+                int activity = ss.activity.snapshot();
+                if (activity != 0 || !ss.activity.suspendIfIdle()) {
+                    return activity != 0 ? activity : ss.activity.snapshot();
                 }
-                try {
-                    int activity = ss.activity.snapshot();
-                    if (activity != 0) {
-                        return activity;
-                    }
-                    release(ss);
-                    return Flags.LOGOFF_COMPLETE;
-                } finally {
-                    ss.use.unlock();
+                activity = ss.activity.snapshot();
+                if (activity != 0) {
+                    ss.activity.resume(); // mail was queued meanwhile: refused, nothing changed
+                    return activity;
                 }
+                release(ss);
+                return Flags.LOGOFF_COMPLETE;
             }
             case Flags.LOGOFF_NO_WAIT -> {
                 int activity = ss.activity.snapshot();
@@ -577,7 +609,7 @@ final class Spooler {
         if (ss.state == State.RELEASED) {
             return;
         }
-        ss.use.lock();
+        ss.use.writeLock().lock();
         try {
             ss.state = State.RELEASED;
             stores.remove(ss.section, ss);
@@ -597,7 +629,7 @@ final class Spooler {
                 store.release();
             }
         } finally {
-            ss.use.unlock();
+            ss.use.writeLock().unlock();
             ss.released.complete(null);
         }
         StoreLogonRecord next = ss.successor;
@@ -730,12 +762,13 @@ final class Spooler {
     }
 
     private void joinMailThread() {
-        Thread m = mailThread;
-        if (m != null && m != Thread.currentThread()) {
-            try {
-                m.join(MAIL_THREAD_STOP.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread m : new Thread[] {mailThread, inboundThread}) {
+            if (m != null && m != Thread.currentThread()) {
+                try {
+                    m.join(MAIL_THREAD_STOP.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -2,7 +2,6 @@ package org.jmapi.runtime;
 
 import org.jmapi.Flags;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.IntSupplier;
 
@@ -26,10 +25,12 @@ import java.util.function.IntSupplier;
  */
 public final class StoreActivity {
     private final IntSupplier unlockedQueued;
+    private final Runnable onTransferEnd;
     private int inbound;
     private int outbound;
     private boolean inboundOpen = true;
     private boolean outboundOpen = true;
+    private boolean suspended;
 
     /** One message in flight; closing it ends the transfer. Close exactly once. */
     public interface Transfer extends AutoCloseable {
@@ -37,14 +38,18 @@ public final class StoreActivity {
         void close();
     }
 
-    /** @param unlockedQueued counts the store's queued, not yet locked messages (0 when it cannot tell) */
-    StoreActivity(IntSupplier unlockedQueued) {
+    /**
+     * @param unlockedQueued counts the store's queued, not yet locked messages (0 when it cannot tell)
+     * @param onTransferEnd  run after each transfer closed, outside the lock (the spooler re-checks its drains)
+     */
+    StoreActivity(IntSupplier unlockedQueued, Runnable onTransferEnd) {
         this.unlockedQueued = unlockedQueued;
+        this.onTransferEnd = onTransferEnd;
     }
 
     /** @return a transfer for one inbound message, or empty when the store no longer takes inbound mail */
     public synchronized Optional<Transfer> tryBeginInbound() {
-        if (!inboundOpen) {
+        if (!inboundOpen || suspended) {
             return Optional.empty();
         }
         inbound++;
@@ -53,7 +58,7 @@ public final class StoreActivity {
 
     /** @return a transfer for one outbound message, or empty when no new outbound may start for the store */
     public synchronized Optional<Transfer> tryBeginOutbound() {
-        if (!outboundOpen) {
+        if (!outboundOpen || suspended) {
             return Optional.empty();
         }
         outbound++;
@@ -67,12 +72,14 @@ public final class StoreActivity {
             @Override
             public void close() {
                 synchronized (StoreActivity.this) {
-                    if (!closed) {
-                        closed = true;
-                        end.run();
-                        StoreActivity.this.notifyAll();
+                    if (closed) {
+                        return;
                     }
+                    closed = true;
+                    end.run();
+                    StoreActivity.this.notifyAll();
                 }
+                onTransferEnd.run();
             }
         };
     }
@@ -102,26 +109,27 @@ public final class StoreActivity {
         return inbound + outbound;
     }
 
+    /**
+     * Atomically: when nothing is in flight, refuse new transfers until {@link #resume()} (a QUIET / ABORT decision
+     * in progress, R-SLT-5/6, must not race a transfer that starts after it looked).
+     *
+     * @return whether nothing was in flight (and new transfers are now refused)
+     */
+    synchronized boolean suspendIfIdle() {
+        if (inbound + outbound > 0) {
+            return false;
+        }
+        suspended = true;
+        return true;
+    }
+
+    /** Ends a {@link #suspendIfIdle()}: transfers may start again (the refused logoff changed nothing). */
+    synchronized void resume() {
+        suspended = false;
+    }
+
     synchronized void stop(boolean stopInbound, boolean stopOutbound) {
         inboundOpen &= !stopInbound;
         outboundOpen &= !stopOutbound;
-    }
-
-    /** Waits until nothing is in flight. @return whether that happened within {@code limit} */
-    synchronized boolean awaitNothingInFlight(Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (inbound + outbound > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            try {
-                wait(Math.max(1, left / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
     }
 }

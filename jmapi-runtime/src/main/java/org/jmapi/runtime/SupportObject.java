@@ -13,6 +13,7 @@ import org.jmapi.client.Message;
 import org.jmapi.client.ProfileSection;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.MapiSupport;
+import org.jmapi.spi.Recipients;
 import org.jmapi.spi.Tracer;
 
 import java.util.List;
@@ -184,14 +185,14 @@ final class SupportObject extends BaseMapiObject implements MapiSupport {
     public int prepareSubmit(Message message, int flags) {
         require("PrepareSubmit", Kind.STORE);
         owner.session.trace("IMAPISupport::PrepareSubmit", owner.label, flags);
-        return Submission.prepareSubmit(message, flags);
+        return Recipients.prepareSubmit(message, flags);
     }
 
     @Override
     public int expandRecips(Message message) {
         require("ExpandRecips", Kind.STORE);
         owner.session.trace("IMAPISupport::ExpandRecips", owner.label, 0);
-        return Submission.expandRecips(message);
+        return Recipients.expandRecips(message);
     }
 
     @Override

@@ -20,6 +20,8 @@ final class TransportLogonRecord extends LogonRecord {
     volatile boolean criticalError;
     volatile boolean newMailSignalled;
     private boolean cancelRequested;
+    /** Held while the spooler receives from this transport (one StartMessage at a time). */
+    final java.util.concurrent.locks.ReentrantLock receiving = new java.util.concurrent.locks.ReentrantLock();
 
     TransportLogonRecord(RealSession session, ProviderSlot slot, String label) {
         super(session, slot, label, MapiSupport.Kind.TRANSPORT);

@@ -245,6 +245,21 @@ public final class MemoryStoreData {
         return (int) messages.values().stream().filter(m -> m.folder() == f.id && !m.associated()).count();
     }
 
+    /**
+     * @param folderName the display name of a folder
+     * @return the PR_SUBJECT of its normal messages, in id order ("" for none)
+     */
+    public synchronized List<String> subjects(String folderName) {
+        Folder f = folders.values().stream().filter(x -> x.name().equals(folderName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no folder named " + folderName));
+        return messages.entrySet().stream().filter(e -> e.getValue().folder() == f.id && !e.getValue().associated())
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> {
+                    PropValue v = find(e.getValue().props(), PR_SUBJECT);
+                    return v == null ? "" : v.asString();
+                }).toList();
+    }
+
     /** @return how many logons (client and spooler) are open on this store now */
     public synchronized int liveLogons() {
         return liveLogons;

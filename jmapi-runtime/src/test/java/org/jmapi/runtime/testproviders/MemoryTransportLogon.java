@@ -69,8 +69,11 @@ final class MemoryTransportLogon extends BaseXpLogon {
                         .map(PropValue::asBoolean).orElse(false);
                 String type = r.find(PropTags.PR_ADDRTYPE).filter(v -> !v.isError()).map(PropValue::asString)
                         .orElse("");
-                if (responsible || !MemoryTransportProvider.ADDRESS_TYPE.equals(type)) {
-                    continue;
+                boolean ourUid = r.find(PropTags.PR_ENTRYID).filter(v -> !v.isError() && v.asBinary().length >= 20)
+                        .map(v -> org.jmapi.EntryId.of(v.asBinary()).providerUid()
+                                .equals(MemoryTransportProvider.ADDRESS_TYPE_UID)).orElse(false);
+                if (responsible || !(ourUid || MemoryTransportProvider.ADDRESS_TYPE.equals(type))) {
+                    continue; // not ours by MAPIUID or address type (R-XPS-3)
                 }
                 String address = r.find(PropTags.PR_EMAIL_ADDRESS).map(PropValue::asString).orElse("");
                 List<PropValue> row = new ArrayList<>();

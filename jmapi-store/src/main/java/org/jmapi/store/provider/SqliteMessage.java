@@ -193,7 +193,7 @@ final class SqliteMessage extends StoreObject implements Message {
         props.setReadOnly(!writable);
     }
 
-    /** @return PR_DISPLAY_TO, PR_DISPLAY_CC, PR_DISPLAY_BCC from the working recipients */
+    /** @return PR_DISPLAY_TO, PR_DISPLAY_CC, PR_DISPLAY_BCC from the working recipients, P1 ones left out */
     private List<PropValue> displays() {
         return List.of(PropValue.ofString(PR_DISPLAY_TO, display(Flags.MAPI_TO)),
                 PropValue.ofString(PR_DISPLAY_CC, display(Flags.MAPI_CC)),
@@ -204,8 +204,9 @@ final class SqliteMessage extends StoreObject implements Message {
         return recipients.values().stream()
                 .filter(r -> {
                     PropValue t = find(r, PR_RECIPIENT_TYPE);
-                    return t != null && t.type() == PropType.PT_LONG
-                            && (t.asInt() & ~(Flags.MAPI_SUBMITTED | Flags.MAPI_P1)) == type;
+                    // MAPI_P1 recipients are for addressing only (R-SUB-4) and are not displayed
+                    return t != null && t.type() == PropType.PT_LONG && (t.asInt() & Flags.MAPI_P1) == 0
+                            && (t.asInt() & ~Flags.MAPI_SUBMITTED) == type;
                 })
                 .map(r -> {
                     PropValue n = find(r, PR_DISPLAY_NAME);
@@ -598,7 +599,21 @@ final class SqliteMessage extends StoreObject implements Message {
             synchronized (this) {
                 checkWritable();
                 Map<Integer, List<PropValue>> before = new LinkedHashMap<>(recipients);
-                recipients.replaceAll((n, r) -> responsible(r));
+                PropValue flagsValue = props.get(PR_MESSAGE_FLAGS);
+                boolean resend = flagsValue != null && flagsValue.type() == PropType.PT_LONG
+                        && (flagsValue.asInt() & Flags.MSGFLAG_RESEND) != 0;
+                try {
+                    // R-SUB-2, in order: PrepareSubmit for a resend (its error goes to the client), every
+                    // recipient still to be sent with PR_RESPONSIBILITY FALSE (those PrepareSubmit marked MAPI_P1
+                    // were handled before and keep TRUE), ExpandRecips, then the save that queues it.
+                    store.prepareSubmit(this, resend);
+                    recipients.replaceAll((n, r) -> isP1(r) ? r : responsible(r));
+                    store.expandRecips(this);
+                } catch (MapiException e) {
+                    recipients.clear();
+                    recipients.putAll(before);
+                    throw e;
+                }
                 try {
                     created = commit(0, store.file().nextSubmitTime());
                 } catch (MapiException e) {
@@ -617,6 +632,12 @@ final class SqliteMessage extends StoreObject implements Message {
             store.raise(created ? Flags.fnevObjectCreated : Flags.fnevObjectModified, store.ids().message(saved),
                     Flags.MAPI_MESSAGE, store.ids().folder(folderId), null);
         }
+    }
+
+    /** @return whether the row's PR_RECIPIENT_TYPE has MAPI_P1 (addressing only, R-SUB-4) */
+    private static boolean isP1(List<PropValue> r) {
+        return r.stream().anyMatch(v -> v.id() == PropTag.id(PR_RECIPIENT_TYPE) && v.type() == PropType.PT_LONG
+                && (v.asInt() & Flags.MAPI_P1) != 0);
     }
 
     /** @return the recipient row with PR_RESPONSIBILITY = FALSE (R-SUB-2) */

@@ -185,6 +185,24 @@ final class SqliteMsgStore extends BaseMsgStore {
         }
     }
 
+    /**
+     * R-SUB-2's MAPI steps of SubmitMessage for {@code message}: PrepareSubmit when it is sent again
+     * (MSGFLAG_RESEND), then ExpandRecips.
+     *
+     * @param message the message being submitted
+     * @param resend  whether PR_MESSAGE_FLAGS has MSGFLAG_RESEND
+     */
+    void prepareSubmit(org.jmapi.client.Message message, boolean resend) {
+        if (resend) {
+            support().prepareSubmit(message, 0);
+        }
+    }
+
+    /** @param message the message being submitted @return ExpandRecips' flags (R-SUB-2) */
+    int expandRecips(org.jmapi.client.Message message) {
+        return support().expandRecips(message);
+    }
+
     /** @return the store's advise key: its unwrapped entry id */
     byte[] storeKey() {
         return ids().store().toBytes();

@@ -1,0 +1,471 @@
+package org.jmapi.runtime;
+
+import org.jmapi.AdviseSink;
+import org.jmapi.EntryId;
+import org.jmapi.Flags;
+import org.jmapi.HResult;
+import org.jmapi.MapiUid;
+import org.jmapi.Notification;
+import org.jmapi.client.MapiFolder;
+import org.jmapi.client.MapiSession;
+import org.jmapi.client.Message;
+import org.jmapi.client.MsgStore;
+import org.jmapi.prop.PropValue;
+import org.jmapi.runtime.testproviders.MemoryStoreData;
+import org.jmapi.runtime.testproviders.MemoryTransportProvider;
+import org.jmapi.runtime.trace.TraceEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jmapi.prop.PropTags.PR_ADDRTYPE;
+import static org.jmapi.prop.PropTags.PR_DISPLAY_NAME;
+import static org.jmapi.prop.PropTags.PR_EMAIL_ADDRESS;
+import static org.jmapi.prop.PropTags.PR_ENTRYID;
+import static org.jmapi.prop.PropTags.PR_IPM_OUTBOX_ENTRYID;
+import static org.jmapi.prop.PropTags.PR_IPM_SENTMAIL_ENTRYID;
+import static org.jmapi.prop.PropTags.PR_RECIPIENT_TYPE;
+import static org.jmapi.prop.PropTags.PR_RECORD_KEY;
+import static org.jmapi.prop.PropTags.PR_SENTMAIL_ENTRYID;
+import static org.jmapi.prop.PropTags.PR_SUBJECT;
+import static org.jmapi.runtime.Fixture.await;
+
+/**
+ * The spooler moving mail through the memory transport (spec &sect;10.3-10.5, &sect;11.3, &sect;11.8): routing,
+ * SubmitMessage/EndMessage and their answers, reports, receiving, flushes, and every LOGOFF_* flag with a message
+ * really being sent, one really queued and one really being received. The SMTP/POP3/IMAP versions of the same
+ * checks run against GreenMail in jmapi-transport.
+ */
+class SpoolerMailTest {
+    private static final String PROFILE = "test";
+
+    @BeforeAll
+    static void fastSpooler() {
+        System.setProperty("jmapi.spooler.poll", "100");
+        System.setProperty("jmapi.spooler.retry", "200");
+    }
+
+    @AfterAll
+    static void defaultSpooler() {
+        System.clearProperty("jmapi.spooler.poll");
+        System.clearProperty("jmapi.spooler.retry");
+    }
+
+    @BeforeEach
+    void clean() {
+        MemoryTransportProvider.resetMail();
+    }
+
+    /** A client store with the spooler serving it. */
+    private record Opened(MapiSession session, RealSession rs, MsgStore store, Spooler.SpoolerStore ss,
+            MemoryStoreData data) {
+        static Opened of(MapiSession s) {
+            EntryId id = Fixture.storeId(s, 0);
+            MsgStore store = s.openMsgStore(0, id, Flags.MDB_WRITE | Flags.MDB_NO_DIALOG);
+            Spooler.SpoolerStore ss = Fixture.spoolerStore(s, id);
+            RealSession rs = (RealSession) s;
+            rs.spooler.awaitReady();
+            await(() -> rs.spooler.transports().stream().allMatch(t -> t.inboundEnabled && t.outboundEnabled),
+                    "the transports to be enabled");
+            return new Opened(s, rs, store, ss,
+                    MemoryStoreData.forStore(MapiUid.of(store.getProp(PR_RECORD_KEY).orElseThrow().asBinary())));
+        }
+    }
+
+    private static List<PropValue> recipient(String address, String type, int recipientType) {
+        List<PropValue> r = new ArrayList<>(List.of(PropValue.ofString(PR_DISPLAY_NAME, address),
+                PropValue.ofInt(PR_RECIPIENT_TYPE, recipientType), PropValue.ofString(PR_ADDRTYPE, type),
+                PropValue.ofString(PR_EMAIL_ADDRESS, address)));
+        return r;
+    }
+
+    private static List<PropValue> memxp(String address) {
+        return recipient(address, MemoryTransportProvider.ADDRESS_TYPE, Flags.MAPI_TO);
+    }
+
+    /** Composes in the Outbox, asks for Sent Items, submits. @return the message's entry id */
+    private static EntryId submit(MsgStore store, String subject, List<List<PropValue>> recipients) {
+        EntryId outboxId = EntryId.of(store.getProp(PR_IPM_OUTBOX_ENTRYID).orElseThrow().asBinary());
+        byte[] sent = store.getProp(PR_IPM_SENTMAIL_ENTRYID).orElseThrow().asBinary();
+        try (MapiFolder outbox = (MapiFolder) store.openEntry(outboxId, Flags.MAPI_MODIFY);
+             Message m = outbox.createMessage(0)) {
+            m.setProps(List.of(PropValue.ofString(PR_SUBJECT, subject), PropValue.ofBinary(PR_SENTMAIL_ENTRYID, sent)));
+            m.modifyRecipients(0, recipients);
+            m.saveChanges(Flags.KEEP_OPEN_READWRITE);
+            EntryId id = EntryId.of(m.getProp(PR_ENTRYID).orElseThrow().asBinary());
+            m.submitMessage(0);
+            return id;
+        }
+    }
+
+    private static List<String> sentSubjects() {
+        return MemoryTransportProvider.sent().stream().map(MemoryTransportProvider.Sent::subject).toList();
+    }
+
+    private static void end(Opened a) {
+        a.store.release();
+        a.session.logoff(0, 0, 0);
+        a.session.release();
+    }
+
+    private static List<String> calls(Fixture f, long mark, String... names) {
+        List<String> wanted = List.of(names);
+        return f.trace.since(mark).stream().filter(e -> e.phase() == TraceEvent.Phase.CALL
+                && wanted.contains(e.call())).map(TraceEvent::call).toList();
+    }
+
+    // ---- outbound ---------------------------------------------------------------------------------------------
+
+    @Test
+    void R_XPS_2_aQueuedMessageIsLockedSubmittedEndedAndFinished(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            long mark = f.mark();
+            submit(a.store, "hello", List.of(memxp("bob@example.org")));
+            await(() -> a.data.queuedCount() == 0, "the message to be sent");
+            assertThat(sentSubjects()).containsExactly("hello");
+            assertThat(MemoryTransportProvider.sent().get(0).recipients()).containsExactly("bob@example.org");
+            assertThat(calls(f, mark, "IMsgStore::SetLockState", "IXPLogon::SubmitMessage", "IXPLogon::EndMessage",
+                    "IMsgStore::FinishedMsg")).containsExactly("IMsgStore::SetLockState", "IXPLogon::SubmitMessage",
+                    "IXPLogon::EndMessage", "IMsgStore::FinishedMsg");
+            assertThat(a.data.subjects("Sent Items")).containsExactly("hello"); // R-OQ-5 with PR_SENTMAIL_ENTRYID
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XPS_1_recipientsGoToTheTransportByUidThenAddressType_othersGetAReport(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            List<PropValue> byUid = recipient("carol@example.org", "OTHER", Flags.MAPI_CC);
+            byUid.add(PropValue.ofBinary(PR_ENTRYID, EntryId.create(0, MemoryTransportProvider.ADDRESS_TYPE_UID,
+                    new byte[] {1, 2, 3}).toBytes()));
+            submit(a.store, "routed", List.of(memxp("bob@example.org"), byUid,
+                    recipient("fax:+1555", "FAX", Flags.MAPI_TO)));
+            await(() -> a.data.queuedCount() == 0, "the message to be finished");
+            assertThat(MemoryTransportProvider.sent().get(0).recipients())
+                    .containsExactlyInAnyOrder("bob@example.org", "carol@example.org");
+            assertThat(a.data.subjects("Inbox")).containsExactly("Undeliverable: routed");
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XPS_5_aRecipientTheTransportRefusesGetsOneReportInTheSendersInbox(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            List<EntryId> newMail = new CopyOnWriteArrayList<>();
+            a.store.advise(null, Flags.fnevNewMail, sink(newMail));
+            long mark = f.mark();
+            submit(a.store, "partly", List.of(memxp("bob@example.org"), memxp("nobody1@example.org"),
+                    memxp("nobody2@example.org")));
+            await(() -> a.data.queuedCount() == 0, "the message to be finished");
+            assertThat(MemoryTransportProvider.sent().get(0).recipients()).containsExactly("bob@example.org");
+            assertThat(a.data.subjects("Inbox")).containsExactly("Undeliverable: partly"); // one report, not two
+            assertThat(calls(f, mark, "IMAPISupport::StatusRecips")).hasSize(1);
+            await(() -> newMail.size() == 1, "fnevNewMail for the report");
+            assertThat(a.data.subjects("Sent Items")).containsExactly("partly");
+            end(a);
+        }
+    }
+
+    private static AdviseSink sink(List<EntryId> into) {
+        return notifications -> {
+            for (Notification n : notifications) {
+                if (n instanceof Notification.NewMail m) {
+                    into.add(m.entryId());
+                }
+            }
+            return 0;
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {HResult.MAPI_E_BUSY, HResult.MAPI_E_WAIT, HResult.MAPI_E_NETWORK_ERROR,
+        HResult.MAPI_E_CALL_FAILED})
+    void R_XPS_2_aFailedSubmitHasNoEndMessage_theMessageStaysQueuedAndIsRetried(int hr, @TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.control(PROFILE).failNextSubmit.set(hr);
+            Opened a = Opened.of(f.logon());
+            long mark = f.mark();
+            submit(a.store, "retried", List.of(memxp("bob@example.org")));
+            await(() -> sentSubjects().contains("retried"), "the retry to send it");
+            List<TraceEvent> events = f.trace.since(mark);
+            List<String> brief = events.stream().filter(e -> e.call().startsWith("IXPLogon::SubmitMessage")
+                    || e.call().startsWith("IXPLogon::EndMessage")).map(e -> e.call() + " " + (e.phase() == TraceEvent.Phase.CALL
+                    ? "CALL" : "RETURN " + HResult.name(e.hresult()))).toList();
+            assertThat(brief).containsExactly(
+                    "IXPLogon::SubmitMessage CALL",
+                    "IXPLogon::SubmitMessage RETURN " + HResult.name(hr), // no EndMessage for the failed attempt
+                    "IXPLogon::SubmitMessage CALL",
+                    "IXPLogon::SubmitMessage RETURN S_OK",
+                    "IXPLogon::EndMessage CALL",
+                    "IXPLogon::EndMessage RETURN S_OK");
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XPS_4_resendLaterKeepsTheMessageQueuedUntilALaterAttemptSendsIt(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.control(PROFILE).endMessageAnswer.set(Flags.END_RESEND_LATER);
+            Opened a = Opened.of(f.logon());
+            long mark = f.mark();
+            submit(a.store, "later", List.of(memxp("bob@example.org")));
+            await(() -> sentSubjects().contains("later"), "the later attempt");
+            assertThat(calls(f, mark, "IXPLogon::EndMessage")).hasSize(2);
+            assertThat(calls(f, mark, "IMsgStore::FinishedMsg")).hasSize(1);
+            end(a);
+        }
+    }
+
+    @Test
+    void R_MAIL_4_aDeferredMessageIsAbortedAloneAtSessionLogoff_andStaysQueued(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.control(PROFILE).endMessageAnswer.set(Flags.END_DONT_RESEND);
+            Opened a = Opened.of(f.logon());
+            EntryId id = submit(a.store, "deferred", List.of(memxp("bob@example.org")));
+            await(() -> !calls(f, 0, "IXPLogon::EndMessage").isEmpty() && a.data.lockedCount() == 0,
+                    "the transport to defer the message");
+            assertThat(a.data.queuedCount()).isEqualTo(1); // deferred: kept by the transport, not resent
+            long mark = f.mark();
+            a.store.release();
+            a.session.logoff(0, 0, 0);
+            List<TraceEvent> notifies = f.trace.since(mark).stream()
+                    .filter(e -> e.phase() == TraceEvent.Phase.CALL && e.call().equals("IXPLogon::TransportNotify"))
+                    .toList();
+            assertThat(notifies).extracting(TraceEvent::flags)
+                    .startsWith(Flags.NOTIFY_ABORT_DEFERRED, Flags.NOTIFY_END_INBOUND | Flags.NOTIFY_END_OUTBOUND);
+            a.session.release();
+            assertThat(a.data.queuedCount()).isEqualTo(1);
+            assertThat(a.data.queuedSubjects()).containsExactly("deferred");
+            assertThat(id).isNotNull();
+        }
+    }
+
+    // ---- inbound ----------------------------------------------------------------------------------------------
+
+    @Test
+    void R_RCV_1_aPollCountBringsThatManyMessagesIntoTheInbox_withNewMailNotifications(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            List<EntryId> newMail = new CopyOnWriteArrayList<>();
+            a.store.advise(null, Flags.fnevNewMail, sink(newMail));
+            long mark = f.mark();
+            MemoryTransportProvider.setPendingInbound(PROFILE, 3);
+            await(() -> a.data.messageCount("Inbox") == 3, "three messages received");
+            assertThat(a.data.subjects("Inbox")).containsExactlyInAnyOrder("inbound 3", "inbound 2", "inbound 1");
+            await(() -> newMail.size() == 3, "R-RCV-3: fnevNewMail for each");
+            List<String> order = calls(f, mark, "IXPLogon::Poll", "IXPLogon::StartMessage", "IMsgStore::NotifyNewMail");
+            assertThat(order).containsSubsequence("IXPLogon::Poll", "IXPLogon::StartMessage",
+                    "IMsgStore::NotifyNewMail");
+            end(a);
+        }
+    }
+
+    @Test
+    void R_RCV_2_aStartMessageWithoutSaveStoresNothing(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            long mark = f.mark();
+            // FLUSH_DOWNLOAD makes the spooler call StartMessage with nothing waiting at the transport
+            a.rs.spooler.flushQueues(null, Flags.FLUSH_DOWNLOAD);
+            assertThat(calls(f, mark, "IXPLogon::StartMessage")).isNotEmpty();
+            assertThat(calls(f, mark, "IMsgStore::NotifyNewMail")).isEmpty();
+            assertThat(a.data.messageCount("Inbox")).isZero();
+            end(a);
+        }
+    }
+
+    @Test
+    void R_FLUSH_2_aFlushRunsFlushQueuesThenSendsThenEndsEachHalf(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_DISCONNECT);
+            submit(a.store, "flushed", List.of(memxp("bob@example.org")));
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_CONNECT);
+            long mark = f.mark();
+            a.rs.spooler.flushQueues(null, Flags.FLUSH_UPLOAD | Flags.FLUSH_DOWNLOAD);
+            assertThat(sentSubjects()).contains("flushed"); // synchronous without FLUSH_ASYNC_OK (R-FLUSH-1)
+            List<String> order = f.trace.since(mark).stream().filter(e -> e.phase() == TraceEvent.Phase.CALL)
+                    .map(e -> e.call().equals("IXPLogon::TransportNotify") ? "notify " + e.flags() : e.call())
+                    .filter(c -> c.startsWith("notify") || c.equals("IXPLogon::FlushQueues")
+                            || c.equals("IXPLogon::SubmitMessage") || c.equals("IXPLogon::StartMessage"))
+                    .toList();
+            assertThat(order).containsSubsequence("IXPLogon::FlushQueues", "notify " + Flags.NOTIFY_END_OUTBOUND_FLUSH,
+                    "IXPLogon::StartMessage", "notify " + Flags.NOTIFY_END_INBOUND_FLUSH);
+            end(a);
+        }
+    }
+
+    @Test
+    void R_VS_1_workOfflineKeepsMailQueuedUntilTheTransportIsBack(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_DISCONNECT);
+            submit(a.store, "offline", List.of(memxp("bob@example.org")));
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            long mark = f.mark();
+            a.rs.spooler.flushQueues(null, 0); // a pass of the spooler while offline
+            assertThat(a.data.queuedCount()).isEqualTo(1);
+            assertThat(a.data.lockedCount()).isZero();
+            assertThat(calls(f, mark, "IXPLogon::SubmitMessage", "IXPLogon::Poll")).isEmpty();
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_CONNECT);
+            await(() -> a.data.queuedCount() == 0 && a.data.messageCount("Inbox") == 1, "mail to move again");
+            end(a);
+        }
+    }
+
+    // ---- the table of spec 11.3 with real activity -------------------------------------------------------------
+
+    /**
+     * One message held inside SubmitMessage (OUTBOUND), one queued behind it (OUTBOUND_QUEUE), one held inside
+     * StartMessage (INBOUND); then StoreLogoff(flag), then the holds open. What each flag does with each of the
+     * three is the row of spec &sect;11.3 for that flag.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT, Flags.LOGOFF_NO_WAIT, Flags.LOGOFF_ORDERLY,
+        Flags.LOGOFF_PURGE})
+    void R_SLT_4_eachFlagWithAMessageBeingSentOneQueuedAndOneBeingReceived(int flag, @TempDir Path home)
+            throws Exception {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.holdSubmit.close();
+            c.holdReceive.close();
+            Opened a = Opened.of(f.logon());
+            submit(a.store, "in flight", List.of(memxp("bob@example.org")));
+            await(() -> c.holdSubmit.waiting() == 1, "a send to be in progress");
+            submit(a.store, "queued", List.of(memxp("bob@example.org")));
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            await(() -> c.holdReceive.waiting() == 1, "a receive to be in progress");
+            int all = Flags.LOGOFF_INBOUND | Flags.LOGOFF_OUTBOUND | Flags.LOGOFF_OUTBOUND_QUEUE;
+            assertThat(a.ss.activity.snapshot()).isEqualTo(all);
+
+            java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+            java.util.concurrent.Future<Integer> call = ex.submit(() -> a.store.storeLogoff(flag));
+            int out;
+            if (flag == Flags.LOGOFF_PURGE) {
+                Thread.sleep(300);
+                assertThat(call.isDone()).as("PURGE returns only after everything finished").isFalse();
+                c.holdSubmit.open();
+                c.holdReceive.open();
+                out = call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } else {
+                out = call.get(30, java.util.concurrent.TimeUnit.SECONDS); // the others return at once
+                c.holdSubmit.open();
+                c.holdReceive.open();
+            }
+            ex.shutdown();
+            switch (flag) {
+                case Flags.LOGOFF_QUIET, Flags.LOGOFF_ABORT -> {
+                    assertThat(out).isEqualTo(all); // refused: nothing changes (R-SLT-5, R-SLT-6)
+                    await(() -> sentSubjects().containsAll(List.of("in flight", "queued"))
+                            && a.data.messageCount("Inbox") == 1 && a.data.queuedCount() == 0
+                            && a.ss.activity.snapshot() == 0, "the spooler to go on as before");
+                    assertThat(a.ss.state).isEqualTo(Spooler.State.ACTIVE);
+                    assertThat(a.store.storeLogoff(flag)).isEqualTo(Flags.LOGOFF_COMPLETE); // idle now
+                }
+                case Flags.LOGOFF_NO_WAIT -> {
+                    assertThat(out).isEqualTo(Flags.LOGOFF_COMPLETE | all); // R-SLT-7
+                    await(() -> a.ss.state == Spooler.State.RELEASED, "the drain to end");
+                    assertThat(sentSubjects()).containsExactly("in flight", "queued"); // queued mail sent too
+                    assertThat(a.data.messageCount("Inbox")).isEqualTo(1); // the receive in progress finished
+                }
+                case Flags.LOGOFF_ORDERLY -> {
+                    assertThat(out).isEqualTo(Flags.LOGOFF_COMPLETE | all); // R-SLT-8
+                    await(() -> a.ss.state == Spooler.State.RELEASED, "the drain to end");
+                    assertThat(sentSubjects()).containsExactly("in flight"); // nothing new started
+                    assertThat(a.data.queuedSubjects()).containsExactly("queued"); // stays queued
+                    assertThat(a.data.lockedCount()).isZero();
+                    assertThat(a.data.messageCount("Inbox")).isEqualTo(1);
+                }
+                case Flags.LOGOFF_PURGE -> {
+                    assertThat(out).isEqualTo(Flags.LOGOFF_COMPLETE); // R-SLT-9
+                    assertThat(a.ss.state).isEqualTo(Spooler.State.RELEASED);
+                    assertThat(sentSubjects()).containsExactly("in flight", "queued");
+                    assertThat(a.data.messageCount("Inbox")).isEqualTo(1);
+                }
+                default -> throw new AssertionError(flag);
+            }
+            if (flag != Flags.LOGOFF_QUIET && flag != Flags.LOGOFF_ABORT) {
+                // R-SLT-10: after the release the spooler never calls the store's spooler methods again
+                long mark = f.mark();
+                MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+                Thread.sleep(400);
+                assertThat(f.callsSince(mark)).noneMatch(x -> x.startsWith("IMsgStore::GetOutgoingQueue")
+                        || x.startsWith("IMsgStore::NotifyNewMail") || x.startsWith("IMsgStore::SetLockState"));
+            }
+            end(a);
+        }
+    }
+
+    // ---- R-MAIL-2 / R-LOFF-3: logoff in the middle of a send -----------------------------------------------------
+
+    @Test
+    void R_MAIL_2_aSendAbandonedBySessionLogoffStaysQueuedAndTheNextSessionSendsIt(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.holdSubmit.close();
+            Opened a = Opened.of(f.logon());
+            submit(a.store, "abandoned", List.of(memxp("bob@example.org")));
+            await(() -> c.holdSubmit.waiting() == 1, "a send to be in progress");
+            long mark = f.mark();
+            end(a); // session logoff: TransportLogoff in the middle of the message (R-LOFF-3)
+            assertThat(calls(f, mark, "IXPLogon::EndMessage", "IMsgStore::FinishedMsg")).isEmpty();
+            assertThat(a.data.queuedSubjects()).containsExactly("abandoned");
+            assertThat(a.data.lockedCount()).isZero();
+            assertThat(sentSubjects()).isEmpty();
+            c.holdSubmit.open();
+            Opened b = Opened.of(f.logon());
+            await(() -> sentSubjects().contains("abandoned") && b.data.queuedCount() == 0, "the next session");
+            end(b);
+        }
+    }
+
+    @Test
+    void R_MAIL_3_aReceiveAbandonedBySessionLogoffLeavesTheMailAtItsSource(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.holdReceive.close();
+            Opened a = Opened.of(f.logon());
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            await(() -> c.holdReceive.waiting() == 1, "a receive to be in progress");
+            end(a);
+            assertThat(a.data.messageCount("Inbox")).isZero();
+            c.holdReceive.open();
+            Opened b = Opened.of(f.logon());
+            await(() -> b.data.messageCount("Inbox") == 1, "the next session to receive it");
+            end(b);
+        }
+    }
+
+    @Test
+    void R_SES_3_aNoMailSessionMovesNothing(@TempDir Path home) throws InterruptedException {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MapiSession s = f.logon(Flags.MAPI_NO_MAIL);
+            EntryId id = Fixture.storeId(s, 0);
+            MsgStore store = s.openMsgStore(0, id, Flags.MDB_WRITE | Flags.MDB_NO_DIALOG);
+            submit(store, "stays", List.of(memxp("bob@example.org")));
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            Thread.sleep(400);
+            assertThat(sentSubjects()).isEmpty();
+            MemoryStoreData data = MemoryStoreData.forStore(MapiUid.of(store.getProp(PR_RECORD_KEY).orElseThrow()
+                    .asBinary()));
+            assertThat(data.queuedSubjects()).containsExactly("stays");
+            assertThat(data.messageCount("Inbox")).isZero();
+            store.release();
+            s.logoff(0, 0, 0);
+            s.release();
+        }
+    }
+}
