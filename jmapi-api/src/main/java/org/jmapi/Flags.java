@@ -425,6 +425,74 @@ public final class Flags {
     public static final int KEEP_OPEN_READWRITE = 0x2;
     /** Open / save flags: FORCE_SAVE = 0x4. */
     public static final int FORCE_SAVE = 0x4;
+    /** IMAPIContainer::GetContentsTable / IMAPIFolder::CreateMessage: MAPI_ASSOCIATED = 0x40. */
+    public static final int MAPI_ASSOCIATED = 0x40;
+
+    // IMAPIProp::CopyTo / CopyProps flags (R-PROP-7).
+    /** IMAPIProp::CopyTo / CopyProps flags: MAPI_MOVE = 0x1, move instead of copy. */
+    public static final int MAPI_MOVE = 0x1;
+    /** IMAPIProp::CopyTo / CopyProps flags: MAPI_NOREPLACE = 0x2, keep properties the destination has. */
+    public static final int MAPI_NOREPLACE = 0x2;
+    /** IMAPIProp::CopyTo / CopyProps / CopyMessages / CopyFolder flags: MAPI_DECLINE_OK = 0x4 (set by MAPI). */
+    public static final int MAPI_DECLINE_OK = 0x4;
+    /** IMAPIProp::CopyTo / CopyProps flags: MAPI_DIALOG = 0x8, show progress (no UI here: accepted, ignored). */
+    public static final int MAPI_DIALOG = 0x8;
+
+    // IMAPIFolder::CopyMessages / CopyFolder flags.
+    /** IMAPIFolder::CopyMessages flags: MESSAGE_MOVE = 0x1. */
+    public static final int MESSAGE_MOVE = 0x1;
+    /** IMAPIFolder::CopyMessages / DeleteMessages flags: MESSAGE_DIALOG = 0x2 (no UI here: accepted, ignored). */
+    public static final int MESSAGE_DIALOG = 0x2;
+    /** IMAPIFolder::CopyFolder flags: FOLDER_MOVE = 0x1. */
+    public static final int FOLDER_MOVE = 0x1;
+    /** IMAPIFolder::CopyFolder / DeleteFolder flags: FOLDER_DIALOG = 0x2 (no UI here: accepted, ignored). */
+    public static final int FOLDER_DIALOG = 0x2;
+    /** IMAPIFolder::CopyFolder flags: COPY_SUBFOLDERS = 0x10. */
+    public static final int COPY_SUBFOLDERS = 0x10;
+
+    // IStream (OpenProperty with MapiStream, R-PROP-6): STGM_* access modes, seek origins, commit flags.
+    /** STGM_READ = 0x0: read access (the interface options of OpenProperty). */
+    public static final int STGM_READ = 0x0;
+    /** STGM_WRITE = 0x1: write access; needs MAPI_MODIFY in OpenProperty's flags. */
+    public static final int STGM_WRITE = 0x1;
+    /** STGM_READWRITE = 0x2: read and write access; needs MAPI_MODIFY in OpenProperty's flags. */
+    public static final int STGM_READWRITE = 0x2;
+    /** STGM_SHARE_DENY_NONE = 0x40 (sharing modes are accepted and not enforced). */
+    public static final int STGM_SHARE_DENY_NONE = 0x40;
+    /** STGM_SHARE_DENY_READ = 0x30 (accepted, not enforced). */
+    public static final int STGM_SHARE_DENY_READ = 0x30;
+    /** STGM_SHARE_DENY_WRITE = 0x20 (accepted, not enforced). */
+    public static final int STGM_SHARE_DENY_WRITE = 0x20;
+    /** STGM_SHARE_EXCLUSIVE = 0x10 (accepted, not enforced). */
+    public static final int STGM_SHARE_EXCLUSIVE = 0x10;
+    /** STGM_CREATE = 0x1000: start from an empty value (the same as MAPI_CREATE in the flags). */
+    public static final int STGM_CREATE = 0x1000;
+    /** STGM_TRANSACTED = 0x10000: changes reach the property at Commit (jmapi's property streams always are). */
+    public static final int STGM_TRANSACTED = 0x10000;
+    /** STGM_DIRECT = 0x0. */
+    public static final int STGM_DIRECT = 0x0;
+    /** STREAM_SEEK_SET = 0: IStream::Seek from the beginning. */
+    public static final int STREAM_SEEK_SET = 0;
+    /** STREAM_SEEK_CUR = 1: IStream::Seek from the current position. */
+    public static final int STREAM_SEEK_CUR = 1;
+    /** STREAM_SEEK_END = 2: IStream::Seek from the end. */
+    public static final int STREAM_SEEK_END = 2;
+    /** STGC_DEFAULT = 0: IStream::Commit. */
+    public static final int STGC_DEFAULT = 0;
+    /** STGC_OVERWRITE = 0x1 (accepted, meaningless for property streams). */
+    public static final int STGC_OVERWRITE = 0x1;
+    /** STGC_ONLYIFCURRENT = 0x2 (accepted; property streams have one writer's view). */
+    public static final int STGC_ONLYIFCURRENT = 0x2;
+    /** STGC_DANGEROUSLYCOMMITMERELYTODISKCACHE = 0x4 (accepted, ignored). */
+    public static final int STGC_DANGEROUSLYCOMMITMERELYTODISKCACHE = 0x4;
+
+    // PR_ATTACH_METHOD values.
+    /** PR_ATTACH_METHOD: NO_ATTACHMENT = 0. */
+    public static final int NO_ATTACHMENT = 0;
+    /** PR_ATTACH_METHOD: ATTACH_BY_VALUE = 1 (PR_ATTACH_DATA_BIN). */
+    public static final int ATTACH_BY_VALUE = 1;
+    /** PR_ATTACH_METHOD: ATTACH_EMBEDDED_MSG = 5 (PR_ATTACH_DATA_OBJ opened as a Message). */
+    public static final int ATTACH_EMBEDDED_MSG = 5;
 
     // IMessage::ModifyRecipients flags (R-FM-3).
     /** IMessage::ModifyRecipients flags: MODRECIP_ADD = 0x2. */

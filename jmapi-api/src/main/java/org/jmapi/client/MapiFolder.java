@@ -1,6 +1,8 @@
 package org.jmapi.client;
 
 import org.jmapi.EntryId;
+import org.jmapi.HResult;
+import org.jmapi.MapiException;
 import org.jmapi.MapiObject;
 import org.jmapi.prop.MapiProp;
 import org.jmapi.table.MapiTable;
@@ -88,4 +90,56 @@ public interface MapiFolder extends MapiProp {
      * @throws org.jmapi.MapiException MAPI_E_HAS_FOLDERS, MAPI_E_HAS_MESSAGES for non-empty folders
      */
     void deleteFolder(EntryId entryId, int flags);
+
+    /**
+     * IMAPIFolder::CopyMessages: copies (MESSAGE_MOVE: moves) messages of this folder to {@code destination}. A
+     * copy gets a new entry id and is not submitted; a moved message keeps its entry id within one store. The store
+     * raises fnevObjectCopied / fnevObjectMoved for each message (R-NTF-5), after the call returns (R-NTF-3).
+     * Messages that cannot be copied or moved (not in this folder, missing, or, for a move, submitted or open for
+     * writing, R-FM-2) are skipped and the call answers MAPI_W_PARTIAL_COMPLETION.
+     *
+     * <p>Folders that do not copy answer MAPI_E_NO_SUPPORT (the default here). <b>Ownership:</b> the destination is
+     * only used during the call. <b>After logoff:</b> MAPI_E_INVALID_OBJECT. <b>Threads:</b> any.
+     *
+     * @param entryIds    the messages; not null
+     * @param destination the folder to copy or move them to (of this store or another)
+     * @param flags       0, MESSAGE_MOVE, MESSAGE_DIALOG (accepted, no UI), MAPI_DECLINE_OK
+     * @return S_OK, or MAPI_W_PARTIAL_COMPLETION when some messages were skipped
+     * @throws MapiException MAPI_E_INVALID_PARAMETER for null arguments; MAPI_E_NO_ACCESS when the destination's
+     *                       store (or, for a move, this store) is read-only (R-MS-9); MAPI_E_DECLINE_COPY with
+     *                       MAPI_DECLINE_OK when the destination belongs to another provider;
+     *                       MAPI_E_OBJECT_DELETED when this folder or the destination was deleted;
+     *                       MAPI_E_UNKNOWN_FLAGS
+     */
+    default int copyMessages(List<EntryId> entryIds, MapiFolder destination, int flags) {
+        throw new MapiException(HResult.MAPI_E_NO_SUPPORT,
+                getClass().getSimpleName() + " does not copy messages (IMAPIFolder::CopyMessages)");
+    }
+
+    /**
+     * IMAPIFolder::CopyFolder: copies (FOLDER_MOVE: moves) a subfolder of this folder into {@code destination},
+     * optionally under a new name. A copy holds copies of the folder's properties, messages and associated messages,
+     * and with COPY_SUBFOLDERS of its whole subtree; a moved folder keeps its entry id, its contents and its
+     * subfolders. The store raises fnevObjectCopied / fnevObjectMoved for the folder (R-NTF-5).
+     *
+     * <p>Folders that do not copy answer MAPI_E_NO_SUPPORT (the default here). <b>Ownership:</b> the destination is
+     * only used during the call. <b>After logoff:</b> MAPI_E_INVALID_OBJECT. <b>Threads:</b> any.
+     *
+     * @param entryId     the subfolder
+     * @param destination the new parent
+     * @param newName     the name in the destination, or null to keep the name
+     * @param flags       0, FOLDER_MOVE, COPY_SUBFOLDERS, FOLDER_DIALOG (accepted, no UI), MAPI_UNICODE,
+     *                    MAPI_DECLINE_OK
+     * @return S_OK
+     * @throws MapiException MAPI_E_NOT_FOUND when {@code entryId} is not a subfolder of this folder;
+     *                       MAPI_E_COLLISION when the destination has a subfolder of that name;
+     *                       MAPI_E_FOLDER_CYCLE when the destination is the folder or lies inside it (for a copy,
+     *                       only with COPY_SUBFOLDERS); MAPI_E_NO_ACCESS for a read-only store or a default folder
+     *                       moved; MAPI_E_DECLINE_COPY with MAPI_DECLINE_OK for a destination of another provider;
+     *                       MAPI_E_UNKNOWN_FLAGS
+     */
+    default int copyFolder(EntryId entryId, MapiFolder destination, String newName, int flags) {
+        throw new MapiException(HResult.MAPI_E_NO_SUPPORT,
+                getClass().getSimpleName() + " does not copy folders (IMAPIFolder::CopyFolder)");
+    }
 }

@@ -256,6 +256,8 @@ public final class PropTags {
     public static final int PR_CONTAINER_HIERARCHY = 0x360E000D;
     /** PR_CONTAINER_CONTENTS = 0x360F000D. */
     public static final int PR_CONTAINER_CONTENTS = 0x360F000D;
+    /** PR_FOLDER_ASSOCIATED_CONTENTS = 0x3610000D: a folder's associated (FAI) contents, as a table. */
+    public static final int PR_FOLDER_ASSOCIATED_CONTENTS = 0x3610000D;
     /** PR_ACCESS = 0x0FF40003. */
     public static final int PR_ACCESS = 0x0FF40003;
     /** PR_ACCESS_LEVEL = 0x0FF70003. */
@@ -396,6 +398,7 @@ public final class PropTags {
         NAMES.put(PR_CONTAINER_CLASS, "PR_CONTAINER_CLASS");
         NAMES.put(PR_CONTAINER_HIERARCHY, "PR_CONTAINER_HIERARCHY");
         NAMES.put(PR_CONTAINER_CONTENTS, "PR_CONTAINER_CONTENTS");
+        NAMES.put(PR_FOLDER_ASSOCIATED_CONTENTS, "PR_FOLDER_ASSOCIATED_CONTENTS");
         NAMES.put(PR_ACCESS, "PR_ACCESS");
         NAMES.put(PR_ACCESS_LEVEL, "PR_ACCESS_LEVEL");
         NAMES.put(PR_TRANSPORT_STATUS, "PR_TRANSPORT_STATUS");

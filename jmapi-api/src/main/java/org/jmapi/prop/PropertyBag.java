@@ -284,6 +284,21 @@ public final class PropertyBag {
     }
 
     /**
+     * Why a caller could not change a property now (for IMAPIProp::OpenProperty with MAPI_MODIFY, R-PROP-6).
+     *
+     * @param tag the property; only its id matters
+     * @return 0 when a caller may set it; MAPI_E_NO_ACCESS for a read-only bag or a protected property;
+     *         MAPI_E_COMPUTED for a computed one
+     */
+    public synchronized int writeProblem(int tag) {
+        int id = PropTag.id(tag);
+        if (readOnly || protectedIds.contains(id)) {
+            return HResult.MAPI_E_NO_ACCESS;
+        }
+        return computedIds.contains(id) ? HResult.MAPI_E_COMPUTED : 0;
+    }
+
+    /**
      * IMAPIProp::GetPropList semantics (R-PROP-4).
      *
      * @param flags 0 or MAPI_UNICODE

@@ -56,7 +56,10 @@ final class Outbound {
     private final Duration retryBase;
     private final Map<String, Retry> retries = new ConcurrentHashMap<>();
     /** Deferred messages (END_DONT_RESEND) by entry id, with the transport that keeps them. */
-    private final Map<String, TransportLogonRecord> deferred = new ConcurrentHashMap<>();
+    private final Map<String, Deferred> deferred = new ConcurrentHashMap<>();
+
+    /** A deferred message: the transport that keeps it and the store it is queued in. */
+    private record Deferred(TransportLogonRecord transport, MapiUid section) {}
     /** Deferred messages the transport reported with NOTIFY_SENTDEFERRED: resubmit with BEGIN_DEFERRED. */
     private final Set<String> redeliver = ConcurrentHashMap.newKeySet();
     private volatile Spooler.SpoolerStore current;
@@ -91,7 +94,7 @@ final class Outbound {
     /** @return the deferred messages still pending per transport, for NOTIFY_ABORT_DEFERRED at logoff (R-MAIL-4) */
     Map<EntryId, TransportLogonRecord> deferred() {
         Map<EntryId, TransportLogonRecord> out = new LinkedHashMap<>();
-        deferred.forEach((k, t) -> out.put(EntryId.of(HexFormat.of().parseHex(k)), t));
+        deferred.forEach((k, d) -> out.put(EntryId.of(HexFormat.of().parseHex(k)), d.transport()));
         return out;
     }
 
@@ -105,21 +108,23 @@ final class Outbound {
      *         store's queue is drained as far as this spooler can drain it
      */
     int sendQueued(Spooler.SpoolerStore ss, boolean force) {
-        List<EntryId> queue;
+        List<Queued> queue;
         ss.use.readLock().lock();
         try {
             if (!ss.serving() || !ss.activity.acceptsOutbound()) {
                 return 0;
             }
             queue = readQueue(ss.record.store());
+            abortVanishedDeferred(ss, queue);
         } catch (MapiException e) {
             return 0;
         } finally {
             ss.use.readLock().unlock();
         }
         int attempted = 0;
-        for (EntryId id : queue) {
-            if (spooler.stopping() || !isReady(id, force)) {
+        for (Queued q : queue) {
+            EntryId id = q.id();
+            if (q.locked() || spooler.stopping() || !isReady(id, force)) {
                 continue;
             }
             ss.use.readLock().lock();
@@ -137,7 +142,7 @@ final class Outbound {
                 current = ss;
                 attempted++;
                 try (StoreActivity.Transfer t = transfer.get()) {
-                    sendOne(ss.record.store(), id);
+                    sendOne(ss, id);
                 } finally {
                     current = null;
                 }
@@ -146,6 +151,23 @@ final class Outbound {
             }
         }
         return attempted;
+    }
+
+    /**
+     * A deferred message that left the queue was cancelled by its sender (AbortSubmit): the transport that keeps
+     * it is told with NOTIFY_ABORT_DEFERRED | NOTIFY_CANCEL_MESSAGE (R-TN-1).
+     */
+    private void abortVanishedDeferred(Spooler.SpoolerStore ss, List<Queued> queue) {
+        Set<String> queued = new HashSet<>();
+        queue.forEach(q -> queued.add(key(q.id())));
+        for (Map.Entry<String, Deferred> e : deferred.entrySet()) {
+            if (e.getValue().section().equals(ss.section) && !queued.contains(e.getKey())
+                    && deferred.remove(e.getKey(), e.getValue())) {
+                spooler.transportNotify(e.getValue().transport(),
+                        Flags.NOTIFY_ABORT_DEFERRED | Flags.NOTIFY_CANCEL_MESSAGE,
+                        EntryId.of(HexFormat.of().parseHex(e.getKey())));
+            }
+        }
     }
 
     private boolean isReady(EntryId id, boolean force) {
@@ -157,9 +179,12 @@ final class Outbound {
         return force || r == null || !r.due().isAfter(Instant.now());
     }
 
-    /** @return the unlocked queued messages, oldest submission first (R-OQ-1, R-OQ-2) */
-    private static List<EntryId> readQueue(MsgStore store) {
-        List<EntryId> ids = new ArrayList<>();
+    /** One row of the outgoing queue. */
+    private record Queued(EntryId id, boolean locked) {}
+
+    /** @return the queued messages, oldest submission first, with whether a spooler holds them locked (R-OQ-1/2) */
+    private static List<Queued> readQueue(MsgStore store) {
+        List<Queued> ids = new ArrayList<>();
         try (MapiTable q = store.getOutgoingQueue(0)) {
             q.setColumns(QUEUE_COLUMNS, 0);
             q.sortTable(List.of(SortOrder.ascending(PropTags.PR_CLIENT_SUBMIT_TIME)), 0);
@@ -167,8 +192,9 @@ final class Outbound {
                 for (Row r : page) {
                     int submitFlags = Recipients.intOf(r, PropTags.PR_SUBMIT_FLAGS, 0);
                     Optional<PropValue> eid = r.find(PropTags.PR_ENTRYID);
-                    if ((submitFlags & Flags.SUBMITFLAG_LOCKED) == 0 && eid.isPresent() && !eid.get().isError()) {
-                        ids.add(EntryId.of(eid.get().asBinary()));
+                    if (eid.isPresent() && !eid.get().isError()) {
+                        ids.add(new Queued(EntryId.of(eid.get().asBinary()),
+                                (submitFlags & Flags.SUBMITFLAG_LOCKED) != 0));
                     }
                 }
             }
@@ -177,7 +203,8 @@ final class Outbound {
     }
 
     /** One message: lock, route, submit to each transport, report, finish or unlock. */
-    private Outcome sendOne(MsgStore store, EntryId id) {
+    private Outcome sendOne(Spooler.SpoolerStore ss, EntryId id) {
+        MsgStore store = ss.record.store();
         String k = key(id);
         Message msg;
         try {
@@ -262,7 +289,7 @@ final class Outbound {
                     continue;
                 }
                 if ((end & Flags.END_DONT_RESEND) != 0) {
-                    deferred.put(k, t);
+                    deferred.put(k, new Deferred(t, ss.section));
                     retries.remove(k);
                     unlock(store, msg);
                     locked = false;
@@ -301,6 +328,11 @@ final class Outbound {
             recipients = Recipients.of(msg);
         } catch (MapiException e) {
             return false; // gone or locked meanwhile
+        }
+        if (recipients.stream().allMatch(Recipients::responsible)) {
+            // Every recipient was dealt with, but the message was not finished: a spooler died between saving the
+            // transport's PR_RESPONSIBILITY and FinishedMsg. Finish it now, or it stays queued forever (R-MAIL-1).
+            return true;
         }
         if (spooler.transports().stream().noneMatch(TransportLogonRecord::isActive)) {
             return false; // a profile without transports keeps its mail queued until one is added (R-MAIL-1)

@@ -496,7 +496,7 @@ final class Spooler {
         }
     }
 
-    private void transportNotify(TransportLogonRecord t, int flags, Object data) {
+    void transportNotify(TransportLogonRecord t, int flags, Object data) {
         session.trace("IXPLogon::TransportNotify", t.label, flags);
         int hr = HResult.S_OK;
         try {

@@ -253,6 +253,28 @@ class SpoolerMailTest {
         }
     }
 
+    @Test
+    void R_TN_1_cancellingADeferredMessageTellsItsTransportAbortDeferredAndCancel(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.control(PROFILE).endMessageAnswer.set(Flags.END_DONT_RESEND);
+            Opened a = Opened.of(f.logon());
+            EntryId id = submit(a.store, "deferred", List.of(memxp("bob@example.org")));
+            await(() -> !calls(f, 0, "IXPLogon::EndMessage").isEmpty() && a.data.lockedCount() == 0,
+                    "the transport to defer the message");
+            long mark = f.mark();
+            a.store.abortSubmit(id, 0); // the sender cancels it
+            await(() -> f.trace.since(mark).stream().anyMatch(e -> e.phase() == TraceEvent.Phase.CALL
+                    && e.call().equals("IXPLogon::TransportNotify")
+                    && e.flags() == (Flags.NOTIFY_ABORT_DEFERRED | Flags.NOTIFY_CANCEL_MESSAGE)),
+                    "NOTIFY_ABORT_DEFERRED | NOTIFY_CANCEL_MESSAGE");
+            assertThat(a.data.queuedCount()).isZero();
+            long logoff = f.mark();
+            end(a);
+            assertThat(f.trace.since(logoff)).noneMatch(e -> e.call().equals("IXPLogon::TransportNotify")
+                    && (e.flags() & Flags.NOTIFY_ABORT_DEFERRED) != 0); // already aborted: not again at logoff
+        }
+    }
+
     // ---- inbound ----------------------------------------------------------------------------------------------
 
     @Test

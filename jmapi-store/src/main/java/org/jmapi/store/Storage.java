@@ -5,8 +5,10 @@ import org.jmapi.prop.NamedProperty;
 import org.jmapi.prop.PropValue;
 import org.jmapi.table.Restriction;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -162,6 +164,72 @@ public interface Storage extends AutoCloseable {
      */
     FolderRecord moveFolder(long folderId, long newParentId, String newName);
 
+    /**
+     * Copies a folder (IMAPIFolder::CopyFolder without FOLDER_MOVE): a new folder under {@code newParentId} with the
+     * original's type, comment and other properties, and copies (new ids, not submitted) of its messages and
+     * associated messages; with {@code subfolders}, the same for its whole subtree, as it was when the copy
+     * started.
+     *
+     * <p>The default implementation is built from {@link #loadFolder}, {@link #createFolder}, {@link #query},
+     * {@link #copyMessage} and {@link #listFolders}: correct, but not one transaction (a failure part-way leaves the
+     * part copied so far). Engines override it with one transaction.
+     *
+     * @param folderId    the folder to copy
+     * @param newParentId where the copy goes
+     * @param newName     the copy's name, or null for the original's
+     * @param subfolders  COPY_SUBFOLDERS: copy the subtree too
+     * @return the copy
+     * @throws MapiException MAPI_E_NOT_FOUND for an unknown folder; MAPI_E_NO_ACCESS for the root;
+     *                       MAPI_E_COLLISION when the new parent has a subfolder of that name;
+     *                       MAPI_E_FOLDER_CYCLE when copying the subtree into the folder itself or a folder inside
+     *                       it; MAPI_E_INVALID_PARAMETER for a blank new name
+     */
+    default FolderRecord copyFolder(long folderId, long newParentId, String newName, boolean subfolders) {
+        FolderRecord f = loadFolder(folderId);
+        if (f.parentId() == 0) {
+            throw new MapiException(org.jmapi.HResult.MAPI_E_NO_ACCESS, "the root folder cannot be copied");
+        }
+        loadFolder(newParentId);
+        if (subfolders) {
+            for (long p = newParentId; p != 0; p = loadFolder(p).parentId()) {
+                if (p == folderId) {
+                    throw new MapiException(org.jmapi.HResult.MAPI_E_FOLDER_CYCLE, "folder " + folderId
+                            + " cannot be copied with its subfolders into itself or a folder inside it ("
+                            + newParentId + ")");
+                }
+            }
+        }
+        return copyFolderTree(f, newParentId, newName == null ? f.displayName() : newName, subfolders);
+    }
+
+    /**
+     * The recursion of the default {@link #copyFolder}: copies one folder, its messages and (optionally) its
+     * subfolders as listed before the copy was made.
+     *
+     * @param f           the folder to copy
+     * @param newParentId where the copy goes
+     * @param name        the copy's name
+     * @param subfolders  whether to copy the subtree
+     * @return the copy
+     */
+    private FolderRecord copyFolderTree(FolderRecord f, long newParentId, String name, boolean subfolders) {
+        List<FolderRecord> children = subfolders ? listFolders(f.id()) : List.of();
+        FolderRecord copy = createFolder(newParentId, name, f.folderType(), f.comment(), f.properties());
+        for (boolean associated : new boolean[] {false, true}) {
+            List<Long> ids = new ArrayList<>();
+            for (MessageRow r : query(ContentsQuery.of(f.id()).withAssociated(associated))) {
+                ids.add(r.id());
+            }
+            for (long id : ids) {
+                copyMessage(id, copy.id());
+            }
+        }
+        for (FolderRecord child : children) {
+            copyFolderTree(child, copy.id(), child.displayName(), true);
+        }
+        return loadFolder(copy.id());
+    }
+
     // ---- messages ------------------------------------------------------------------------------------------
 
     /**
@@ -238,6 +306,48 @@ public interface Storage extends AutoCloseable {
      * @throws MapiException MAPI_E_OBJECT_DELETED when the value no longer exists
      */
     InputStream openValueStream(LargeValue value);
+
+    /**
+     * Opens an out-of-line value from a byte offset on (IStream::Seek followed by Read on a property stream): the
+     * stream's first byte is byte {@code offset} of the value; an offset at or past the end gives an empty stream.
+     *
+     * <p>The default implementation opens {@link #openValueStream(LargeValue)} and skips {@code offset} bytes (reading
+     * them); engines that store values in chunks override it to start at the right chunk.
+     *
+     * @param value  the reference
+     * @param offset the first byte wanted; not negative
+     * @return a stream owned by the caller
+     * @throws MapiException MAPI_E_OBJECT_DELETED when the value no longer exists; MAPI_E_INVALID_PARAMETER for a
+     *                       negative offset
+     */
+    default InputStream openValueStream(LargeValue value, long offset) {
+        if (offset < 0) {
+            throw new MapiException(org.jmapi.HResult.MAPI_E_INVALID_PARAMETER, "negative stream offset " + offset);
+        }
+        InputStream in = openValueStream(value);
+        try {
+            long left = Math.min(offset, value.size());
+            while (left > 0) {
+                long n = in.skip(left);
+                if (n <= 0) {
+                    if (in.read() < 0) {
+                        break;
+                    }
+                    n = 1;
+                }
+                left -= n;
+            }
+            return in;
+        } catch (IOException e) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the read already failed; that failure is the one to report
+            }
+            throw new MapiException(org.jmapi.HResult.MAPI_E_OBJECT_DELETED, "reading "
+                    + org.jmapi.prop.PropTag.toString(value.tag()) + " failed: " + e.getMessage(), e);
+        }
+    }
 
     /**
      * Changes bits of PR_MESSAGE_FLAGS without rewriting the image (IMessage::SetReadFlag,
@@ -477,6 +587,44 @@ public interface Storage extends AutoCloseable {
 
     /** @return the activity counts StoreLogoffTransports decides from, over every process */
     ActivitySummary activitySummary();
+
+    // ---- events for other instances ------------------------------------------------------------------------
+
+    /**
+     * Appends notifications to the store's event log, so that other instances (other processes, other sessions)
+     * can deliver them to their own advise sinks (store and folder notifications seen across processes, R-NTF-3..6).
+     * The payloads are opaque to the storage; the MAPI layer encodes and decodes them. Each is recorded with this
+     * instance's {@link #ownerId()} as origin. The log is not durable like the store's data (an engine may lose the
+     * last events on power loss, not on a process crash) and keeps only recent events; a reader that fell further
+     * behind misses the older ones.
+     *
+     * <p>The default does nothing: an engine without an event log delivers no object notifications to other
+     * instances (their open tables still refresh through {@link #changeCounter()}).
+     *
+     * @param payloads the encoded notifications, in event order
+     */
+    default void publishEvents(List<byte[]> payloads) {
+    }
+
+    /**
+     * @return the sequence number of the newest event in the log, 0 when there is none (or the engine keeps no
+     *         log); a new reader starts after it
+     */
+    default long lastEventSeq() {
+        return 0;
+    }
+
+    /**
+     * Reads the event log after a sequence number, oldest first, events of every origin (this instance's included;
+     * readers skip their own).
+     *
+     * @param afterSeq the last sequence number already seen
+     * @param limit    at most this many events
+     * @return the events; empty when there are none (the default: no log)
+     */
+    default List<StoreEvent> eventsAfter(long afterSeq, int limit) {
+        return List.of();
+    }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------
 

@@ -808,6 +808,124 @@ public abstract class StorageContract {
     }
 
     @Test
+    @DisplayName("IMAPIFolder::CopyFolder: properties, messages (new ids, not queued), associated messages, subtree")
+    void copyFolder_copiesPropertiesMessagesAndOptionallyTheSubtree() {
+        long a = s.createFolder(root(), "a", FolderRecord.FOLDER_GENERIC, "the comment",
+                List.of(PropValue.ofString(PropTags.PR_CONTAINER_CLASS, "IPF.Note"))).id();
+        long a1 = s.createFolder(a, "a1", FolderRecord.FOLDER_GENERIC, null, List.of()).id();
+        long a11 = s.createFolder(a1, "a11", FolderRecord.FOLDER_GENERIC, null, List.of()).id();
+        long b = folder("b");
+        long m1 = save(a, subject("one"), flags(Flags.MSGFLAG_READ)).id();
+        long m2 = s.saveMessage(SaveRequest.create(a, MessageImage.builder().set(subject("two"))
+                .stream(PropTags.PR_BODY, () -> generated(6L * inlineLimit(), 3)).build())).id();
+        s.submitMessage(m2, Instant.ofEpochSecond(5), 0);
+        long fai = s.saveMessage(SaveRequest.create(a, MessageImage.of(List.of(subject("fai")))).withAssociated(true))
+                .id();
+        save(a1, subject("deep"));
+        save(a11, subject("deeper"));
+
+        FolderRecord flat = s.copyFolder(a, b, null, false);
+        assertThat(flat.id()).isNotIn(a, a1, a11, b);
+        assertThat(flat.parentId()).isEqualTo(b);
+        assertThat(flat.displayName()).isEqualTo("a");
+        assertThat(flat.comment()).isEqualTo("the comment");
+        assertThat(byId(flat.properties())).containsKey(PropTag.id(PropTags.PR_CONTAINER_CLASS));
+        assertThat(flat.contentCount()).isEqualTo(2);
+        assertThat(flat.unreadCount()).isEqualTo(1);
+        assertThat(flat.associatedContentCount()).isEqualTo(1);
+        assertThat(flat.subfolderCount()).isZero();
+        assertThat(s.loadFolder(b).subfolderCount()).isEqualTo(1);
+        List<MessageRow> copies = s.query(ContentsQuery.of(flat.id()).withSort(SortOrder.ascending(PropTags.PR_SUBJECT)));
+        assertThat(copies).extracting(r -> r.get(PropTags.PR_SUBJECT).asString()).containsExactly("one", "two");
+        assertThat(copies).extracting(MessageRow::id).doesNotContain(m1, m2);
+        assertThat(copies).allSatisfy(r -> assertThat(r.info().submitted()).isFalse());
+        assertThat(s.queue()).extracting(MessageRow::id).containsExactly(m2);
+        LargeValue body = s.loadMessage(copies.get(1).id()).image().findLarge(PropTags.PR_BODY).orElseThrow();
+        assertThat(sha256(s.openValueStream(body))).isEqualTo(sha256(generated(6L * inlineLimit(), 3)));
+        assertThat(s.query(ContentsQuery.of(flat.id()).withAssociated(true)))
+                .extracting(r -> r.get(PropTags.PR_SUBJECT).asString()).containsExactly("fai");
+        assertThat(s.loadFolder(a).contentCount()).isEqualTo(2);
+        assertThat(s.loadMessage(fai).info().folderId()).isEqualTo(a);
+
+        assertCode(HResult.MAPI_E_COLLISION, () -> s.copyFolder(a, b, "A", true));
+        FolderRecord deep = s.copyFolder(a, b, "a-copy", true);
+        assertThat(deep.displayName()).isEqualTo("a-copy");
+        assertThat(deep.subfolderCount()).isEqualTo(1);
+        FolderRecord deep1 = s.listFolders(deep.id()).get(0);
+        assertThat(deep1.displayName()).isEqualTo("a1");
+        assertThat(deep1.id()).isNotEqualTo(a1);
+        assertThat(deep1.contentCount()).isEqualTo(1);
+        FolderRecord deep11 = s.listFolders(deep1.id()).get(0);
+        assertThat(deep11.displayName()).isEqualTo("a11");
+        assertThat(s.query(ContentsQuery.of(deep11.id()))).extracting(r -> r.get(PropTags.PR_SUBJECT).asString())
+                .containsExactly("deeper");
+
+        assertCode(HResult.MAPI_E_FOLDER_CYCLE, () -> s.copyFolder(a, a, "x", true));
+        assertCode(HResult.MAPI_E_FOLDER_CYCLE, () -> s.copyFolder(a, a11, "x", true));
+        assertThat(s.listFolders(a11)).isEmpty();
+        FolderRecord intoItself = s.copyFolder(a, a, "flat-inside", false);
+        assertThat(intoItself.parentId()).isEqualTo(a);
+        assertThat(s.listFolders(a)).extracting(FolderRecord::displayName).containsExactly("a1", "flat-inside");
+        assertCode(HResult.MAPI_E_NO_ACCESS, () -> s.copyFolder(root(), b, "r", false));
+        assertCode(HResult.MAPI_E_NOT_FOUND, () -> s.copyFolder(a, 999_999, null, false));
+        assertCode(HResult.MAPI_E_NOT_FOUND, () -> s.copyFolder(999_999, b, null, false));
+    }
+
+    @Test
+    @DisplayName("a stream opened at an offset starts at that byte, inside or between chunks, and is empty past the end")
+    void openValueStream_atAnOffset() throws IOException {
+        long f = folder("f");
+        long size = 10L * inlineLimit() + 3;
+        long id = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                .stream(PropTags.PR_HTML, () -> generated(size, 11)).build())).id();
+        LargeValue v = s.loadMessage(id).image().findLarge(PropTags.PR_HTML).orElseThrow();
+        byte[] all = readAll(generated(size, 11));
+        for (long offset : new long[] {0, 1, 1023, 1024, 1025, inlineLimit(), size / 2, size - 1}) {
+            try (InputStream in = s.openValueStream(v, offset)) {
+                assertThat(in.readAllBytes()).as("from offset %d", offset)
+                        .isEqualTo(java.util.Arrays.copyOfRange(all, (int) offset, all.length));
+            }
+        }
+        assertThat(readAll(s.openValueStream(v, size))).isEmpty();
+        assertThat(readAll(s.openValueStream(v, size + 100))).isEmpty();
+        assertCode(HResult.MAPI_E_INVALID_PARAMETER, () -> s.openValueStream(v, -1));
+        s.deleteMessage(id);
+        assertCode(HResult.MAPI_E_OBJECT_DELETED, () -> s.openValueStream(v, 5));
+    }
+
+    @Test
+    @DisplayName("R-NTF-3..6 across processes: events one instance publishes, another reads in order with their origin")
+    void events_publishedByOneInstance_readByAnother() {
+        long f = folder("f");
+        try (Storage other = openOther(s)) {
+            long start = other.lastEventSeq();
+            assertThat(other.eventsAfter(start, 10)).isEmpty();
+            long counter = s.changeCounter();
+            s.publishEvents(List.of(new byte[] {1}, new byte[] {2, 2}));
+            other.publishEvents(List.of(new byte[] {3}));
+            s.publishEvents(List.of());
+            assertThat(s.changeCounter()).as("publishing is not a change of the store's data").isEqualTo(counter);
+
+            List<StoreEvent> seen = other.eventsAfter(start, 10);
+            assertThat(seen).extracting(e -> e.payload().length).containsExactly(1, 2, 1);
+            assertThat(seen).extracting(StoreEvent::origin).containsExactly(s.ownerId(), s.ownerId(),
+                    other.ownerId());
+            assertThat(seen.get(1).payload()).containsExactly(2, 2);
+            assertThat(seen).extracting(StoreEvent::seq).isSorted().doesNotHaveDuplicates();
+            assertThat(other.lastEventSeq()).isEqualTo(seen.get(2).seq());
+            assertThat(s.eventsAfter(seen.get(0).seq(), 1)).extracting(StoreEvent::seq)
+                    .containsExactly(seen.get(1).seq());
+            assertThat(s.eventsAfter(seen.get(2).seq(), 10)).isEmpty();
+            save(f, subject("data"));
+            assertThat(s.eventsAfter(seen.get(2).seq(), 10)).as("data changes publish nothing by themselves")
+                    .isEmpty();
+        }
+        Storage again = reopen(s);
+        s = again;
+        assertThat(s.lastEventSeq()).isPositive();
+    }
+
+    @Test
     @DisplayName("SetReadFlag keeps PR_CONTENT_UNREAD right; the store's own flag bits are refused")
     void updateMessageFlags_unreadCount() {
         long f = folder("f");

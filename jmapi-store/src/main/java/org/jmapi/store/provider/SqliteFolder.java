@@ -1,5 +1,6 @@
 package org.jmapi.store.provider;
 
+import org.jmapi.BaseMapiObject;
 import org.jmapi.EntryId;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
@@ -33,11 +34,18 @@ import static org.jmapi.prop.PropTags.*;
  * a writable logon (R-MS-9), not MAPI_MODIFY on the folder itself. The IPM subtree and the default folders cannot
  * be deleted (MAPI_E_NO_ACCESS).
  *
+ * <p><b>Copies.</b> CopyMessages (MESSAGE_MOVE) and CopyFolder (FOLDER_MOVE, COPY_SUBFOLDERS) within the store file
+ * are storage operations (moved objects keep their ids; fnevObjectMoved / fnevObjectCopied with the old ids); into
+ * another store or provider each message is created there and filled by {@link PropCopy}. Submitted messages and
+ * messages open for writing are not moved (MAPI_W_PARTIAL_COMPLETION, R-FM-2); default folders are not moved.
+ * CopyTo / CopyProps copy the folder's properties and, when selected, its contents and subfolders. PR_CONTAINER_CONTENTS,
+ * PR_FOLDER_ASSOCIATED_CONTENTS and PR_CONTAINER_HIERARCHY open as tables through OpenProperty.
+ *
  * <p><b>Ownership:</b> the caller owns one reference; the folder is registered with its logon and invalid after
  * the logon's logoff (R-INV-2). <b>Threads:</b> thread-safe.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteFolder extends StoreObject implements MapiFolder {
+final class SqliteFolder extends StoreObject implements MapiFolder, SqliteStream.Owner {
     /** MAPI_ASSOCIATED = 0x40: the folder-associated contents (GetContentsTable, CreateMessage). */
     static final int MAPI_ASSOCIATED = 0x40;
     /** CONVENIENT_DEPTH = 0x1 (GetHierarchyTable). */
@@ -318,12 +326,14 @@ final class SqliteFolder extends StoreObject implements MapiFolder {
             StoreFile.Mutation m = store.file().mutation();
             Map<Long, Integer> failed = store.storage().deleteMessages(candidates);
             m.done(id);
+            List<org.jmapi.Notification> events = new ArrayList<>();
             for (long mid : candidates) {
                 if (!failed.containsKey(mid)) {
-                    store.raise(Flags.fnevObjectDeleted, store.ids().message(mid), Flags.MAPI_MESSAGE,
-                            store.ids().folder(id), null);
+                    events.add(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectDeleted,
+                            store.ids().message(mid), Flags.MAPI_MESSAGE, store.ids().folder(id), null, null, null));
                 }
             }
+            store.raiseAll(events);
             return partial || !failed.isEmpty() ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
         }
     }
@@ -357,6 +367,368 @@ final class SqliteFolder extends StoreObject implements MapiFolder {
             store.raise(Flags.fnevObjectDeleted, store.ids().folder(child), Flags.MAPI_FOLDER,
                     store.ids().folder(id), null);
         }
+    }
+
+    // ---- copies (R-PROP-7, IMAPIFolder::CopyMessages / CopyFolder) ---------------------------------------------
+
+    /** @return whether {@code other} is a folder of the same store file */
+    private boolean sameFile(MapiObject other) {
+        return other instanceof SqliteFolder f && f.store.file().path().equals(store.file().path());
+    }
+
+    @Override
+    public int copyMessages(List<EntryId> entryIds, MapiFolder destination, int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, Flags.MESSAGE_MOVE | Flags.MESSAGE_DIALOG | Flags.MAPI_DECLINE_OK,
+                    "IMAPIFolder::CopyMessages");
+            if (entryIds == null || destination == null) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
+                        "CopyMessages needs the entry ids and a destination folder");
+            }
+            if ((flags & Flags.MAPI_DECLINE_OK) != 0 && !PropCopy.ours(destination)) {
+                throw new MapiException(HResult.MAPI_E_DECLINE_COPY, "CopyMessages: the destination belongs to"
+                        + " another provider and MAPI_DECLINE_OK was given");
+            }
+            boolean move = (flags & Flags.MESSAGE_MOVE) != 0;
+            if (move) {
+                store.checkWritable();
+            }
+            record();
+            if (sameFile(destination)) {
+                SqliteFolder target = (SqliteFolder) destination;
+                target.store.checkWritable();
+                target.record();
+                return copyWithin(entryIds, target.id, move);
+            }
+            boolean partial = false;
+            for (EntryId e : entryIds) {
+                Long mid = ownMessage(e, move);
+                if (mid == null || !copyAcross(store, mid, destination, move)) {
+                    partial = true;
+                }
+            }
+            return partial ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
+        }
+    }
+
+    /**
+     * @param e    an entry id
+     * @param move whether it is to be moved (then submitted messages and messages open for writing are refused)
+     * @return the message id when it names a message of this folder that may be copied or moved, else null
+     */
+    private Long ownMessage(EntryId e, boolean move) {
+        long mid;
+        MessageInfo info;
+        try {
+            mid = store.ids().parse(e, StoreIds.KIND_MESSAGE);
+            info = store.storage().messageInfo(mid);
+        } catch (MapiException notOurs) {
+            return null;
+        }
+        if (info.folderId() != id) {
+            return null;
+        }
+        if (move && (info.submitted() || store.file().isOpenForWriting(mid))) {
+            return null; // R-FM-2: submitted messages and messages open for writing stay where they are
+        }
+        return mid;
+    }
+
+    /** CopyMessages inside one store file: the storage moves or copies; fnevObjectMoved / fnevObjectCopied. */
+    private int copyWithin(List<EntryId> entryIds, long target, boolean move) {
+        boolean partial = false;
+        List<org.jmapi.Notification> events = new ArrayList<>();
+        StoreFile.Mutation m = store.file().mutation();
+        try {
+            for (EntryId e : entryIds) {
+                Long mid = ownMessage(e, move);
+                if (mid == null) {
+                    partial = true;
+                    continue;
+                }
+                try {
+                    if (move) {
+                        if (target == id) {
+                            continue;
+                        }
+                        store.storage().moveMessage(mid, target);
+                        events.add(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectMoved,
+                                store.ids().message(mid), Flags.MAPI_MESSAGE, store.ids().folder(target),
+                                store.ids().message(mid), store.ids().folder(id), null));
+                    } else {
+                        long copy = store.storage().copyMessage(mid, target).id();
+                        events.add(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectCopied,
+                                store.ids().message(copy), Flags.MAPI_MESSAGE, store.ids().folder(target),
+                                store.ids().message(mid), store.ids().folder(id), null));
+                    }
+                } catch (MapiException gone) {
+                    partial = true; // deleted, moved or submitted meanwhile
+                }
+            }
+        } finally {
+            m.done(id, target);
+        }
+        store.raiseAll(events);
+        return partial ? HResult.MAPI_W_PARTIAL_COMPLETION : HResult.S_OK;
+    }
+
+    /**
+     * Copies (moves) one stored message into a folder of another store or provider: a new message there, filled
+     * with a copy (R-PROP-7) and saved; for a move the original is then deleted.
+     *
+     * @return whether it worked
+     * @throws MapiException MAPI_E_NO_ACCESS when the destination refuses new messages (read-only)
+     */
+    static boolean copyAcross(SqliteMsgStore store, long mid, MapiFolder destination, boolean move) {
+        org.jmapi.store.StoredMessage sm;
+        try {
+            sm = store.storage().loadMessage(mid);
+        } catch (MapiException gone) {
+            return false;
+        }
+        Message target = destination.createMessage(sm.info().associated() ? MAPI_ASSOCIATED : 0);
+        try (target) {
+            PropCopy.copyMessage(sm.image(), PropCopy.Origin.of(store), target, PropCopy.Selection.ALL, 0);
+            target.saveChanges(0);
+        } catch (MapiException e) {
+            if (e.hresult() == HResult.MAPI_E_NO_ACCESS) {
+                throw e;
+            }
+            return false;
+        }
+        if (move) {
+            StoreFile.Mutation m = store.file().mutation();
+            if (!store.storage().deleteMessages(List.of(mid)).isEmpty()) {
+                return false;
+            }
+            m.done(sm.info().folderId());
+            store.raise(Flags.fnevObjectDeleted, store.ids().message(mid), Flags.MAPI_MESSAGE,
+                    store.ids().folder(sm.info().folderId()), null);
+        }
+        return true;
+    }
+
+    @Override
+    public int copyFolder(EntryId entryId, MapiFolder destination, String newName, int flags) {
+        try (var pass = enter()) {
+            Flags.checkKnown(flags, Flags.FOLDER_MOVE | Flags.FOLDER_DIALOG | Flags.COPY_SUBFOLDERS
+                    | Flags.MAPI_UNICODE | Flags.MAPI_DECLINE_OK, "IMAPIFolder::CopyFolder");
+            if (entryId == null || destination == null) {
+                throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
+                        "CopyFolder needs the folder's entry id and a destination folder");
+            }
+            if ((flags & Flags.MAPI_DECLINE_OK) != 0 && !PropCopy.ours(destination)) {
+                throw new MapiException(HResult.MAPI_E_DECLINE_COPY, "CopyFolder: the destination belongs to"
+                        + " another provider and MAPI_DECLINE_OK was given");
+            }
+            boolean move = (flags & Flags.FOLDER_MOVE) != 0;
+            boolean deep = (flags & Flags.COPY_SUBFOLDERS) != 0;
+            if (move) {
+                store.checkWritable();
+            }
+            record();
+            long child = store.ids().parse(entryId, StoreIds.KIND_FOLDER);
+            FolderRecord f;
+            try {
+                f = store.storage().loadFolder(child);
+            } catch (MapiException e) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "CopyFolder: there is no folder " + child, e);
+            }
+            if (f.parentId() != id) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "CopyFolder: folder " + child
+                        + " is not a subfolder of folder " + id);
+            }
+            if (move && store.file().layout().isSpecial(child)) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyFolder: '" + f.displayName()
+                        + "' is one of the store's default folders and cannot be moved");
+            }
+            if (sameFile(destination)) {
+                SqliteFolder target = (SqliteFolder) destination;
+                target.store.checkWritable();
+                target.record();
+                StoreFile.Mutation m = store.file().mutation();
+                if (move) {
+                    store.storage().moveFolder(child, target.id, newName);
+                    m.done();
+                    store.raiseAll(List.of(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectMoved,
+                            store.ids().folder(child), Flags.MAPI_FOLDER, store.ids().folder(target.id),
+                            store.ids().folder(child), store.ids().folder(id), null)));
+                } else {
+                    FolderRecord copy = store.storage().copyFolder(child, target.id, newName, deep);
+                    m.done();
+                    store.raiseAll(List.of(new org.jmapi.Notification.ObjectEvent(Flags.fnevObjectCopied,
+                            store.ids().folder(copy.id()), Flags.MAPI_FOLDER, store.ids().folder(target.id),
+                            store.ids().folder(child), store.ids().folder(id), null)));
+                }
+                return HResult.S_OK;
+            }
+            boolean complete = copyTreeAcross(store, f, destination, newName == null ? f.displayName() : newName,
+                    deep || move);
+            if (move && complete) {
+                StoreFile.Mutation m = store.file().mutation();
+                try {
+                    store.storage().deleteFolder(child, true, true);
+                } catch (MapiException e) {
+                    return HResult.MAPI_W_PARTIAL_COMPLETION; // copied, but queued mail keeps the original
+                }
+                m.done();
+                store.raise(Flags.fnevObjectDeleted, store.ids().folder(child), Flags.MAPI_FOLDER,
+                        store.ids().folder(id), null);
+            }
+            return complete ? HResult.S_OK : HResult.MAPI_W_PARTIAL_COMPLETION;
+        }
+    }
+
+    /**
+     * Copies a folder into a folder of another store or provider: a new subfolder there with its properties, copies
+     * of its messages and associated messages, and (when asked) its subtree.
+     *
+     * @return whether every message and subfolder was copied
+     */
+    private static boolean copyTreeAcross(SqliteMsgStore store, FolderRecord f, MapiFolder destination, String name,
+                                          boolean deep) {
+        boolean complete = true;
+        try (MapiFolder copy = destination.createFolder(FOLDER_GENERIC, name, f.comment(), 0)) {
+            PropCopy.putItems(PropCopy.items(f.properties(), List.of(), List.of(), java.util.Set.of()),
+                    PropCopy.Origin.of(store), copy, PropCopy.Selection.ALL, 0, new ArrayList<>());
+            for (boolean associated : new boolean[] {false, true}) {
+                for (org.jmapi.store.MessageRow r : store.storage().query(
+                        org.jmapi.store.ContentsQuery.of(f.id()).withAssociated(associated))) {
+                    complete &= copyAcross(store, r.id(), copy, false);
+                }
+            }
+            if (deep) {
+                for (FolderRecord sub : store.storage().listFolders(f.id())) {
+                    complete &= copyTreeAcross(store, sub, copy, sub.displayName(), true);
+                }
+            }
+        }
+        return complete;
+    }
+
+    /** @return the folder's settable properties as copy items: name, comment, the stored ones */
+    private List<PropCopy.Item> copyItems(FolderRecord f) {
+        List<PropValue> values = new ArrayList<>();
+        values.add(PropValue.ofString(PR_DISPLAY_NAME, f.displayName()));
+        if (f.comment() != null) {
+            values.add(PropValue.ofString(PR_COMMENT, f.comment()));
+        }
+        values.addAll(f.properties());
+        return PropCopy.items(values, List.of(), List.of(), java.util.Set.of());
+    }
+
+    @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMAPIFolder::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMAPIFolder::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    /**
+     * CopyTo / CopyProps of a folder: its properties, then (when selected and the destination is a folder) its
+     * messages, associated messages and subfolders through CopyMessages and CopyFolder; with MAPI_MOVE those are
+     * moved and the copied properties deleted where they can be.
+     */
+    private List<PropProblem> copy(PropCopy.Selection sel, org.jmapi.prop.MapiProp dest, int flags) {
+        boolean move = (flags & Flags.MAPI_MOVE) != 0;
+        if (move) {
+            store.checkWritable();
+        }
+        FolderRecord f = record();
+        boolean hierarchy = sel.subobjects(PR_CONTAINER_HIERARCHY, MapiFolder.class);
+        if (sameFile(dest)) {
+            long target = ((SqliteFolder) dest).id;
+            if (target == id) {
+                throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyTo: the destination is this folder");
+            }
+            if (hierarchy) {
+                for (long p = target; p != 0; p = store.storage().loadFolder(p).parentId()) {
+                    if (p == id) {
+                        throw new MapiException(HResult.MAPI_E_FOLDER_CYCLE, "CopyTo: folder " + target
+                                + " lies inside folder " + id + ", whose subfolders are being copied");
+                    }
+                }
+            }
+        }
+        List<PropProblem> problems = new ArrayList<>();
+        List<Integer> copied = PropCopy.putItems(copyItems(f), PropCopy.Origin.of(store), dest, sel, flags,
+                problems);
+        if (dest instanceof MapiFolder target) {
+            for (boolean associated : new boolean[] {false, true}) {
+                if (!sel.subobjects(associated ? PR_FOLDER_ASSOCIATED_CONTENTS : PR_CONTAINER_CONTENTS,
+                        Message.class)) {
+                    continue;
+                }
+                List<EntryId> ids = new ArrayList<>();
+                for (org.jmapi.store.MessageRow r : store.storage().query(
+                        org.jmapi.store.ContentsQuery.of(id).withAssociated(associated))) {
+                    ids.add(store.ids().message(r.id()));
+                }
+                if (!ids.isEmpty()) {
+                    copyMessages(ids, target, move ? Flags.MESSAGE_MOVE : 0);
+                }
+            }
+            if (hierarchy) {
+                for (FolderRecord sub : store.storage().listFolders(id)) {
+                    copyFolder(store.ids().folder(sub.id()), target, null,
+                            Flags.COPY_SUBFOLDERS | (move ? Flags.FOLDER_MOVE : 0));
+                }
+            }
+        }
+        if (move && !copied.isEmpty()) {
+            List<Integer> deletable = new ArrayList<>();
+            for (int t : copied) {
+                if (PropTag.id(t) != PropTag.id(PR_DISPLAY_NAME)) {
+                    deletable.add(t);
+                }
+            }
+            if (!deletable.isEmpty()) {
+                deleteProps(deletable.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+        return problems;
+    }
+
+    @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            int pid = PropTag.id(tag);
+            if (pid == PropTag.id(PR_CONTAINER_CONTENTS) || pid == PropTag.id(PR_FOLDER_ASSOCIATED_CONTENTS)
+                    || pid == PropTag.id(PR_CONTAINER_HIERARCHY)) {
+                if (!iface.isAssignableFrom(MapiTable.class) || PropTag.type(tag) != org.jmapi.prop.PropType.PT_OBJECT) {
+                    throw PropertyOpen.notOffered(r);
+                }
+                return iface.cast(pid == PropTag.id(PR_CONTAINER_HIERARCHY) ? getHierarchyTable(0)
+                        : getContentsTable(pid == PropTag.id(PR_CONTAINER_CONTENTS) ? 0 : MAPI_ASSOCIATED));
+            }
+            return iface.cast(PropertyOpen.valueStream(store, this, bag(), r));
+        }
+    }
+
+    @Override
+    public void streamCommitted(int tag, ValueBuffer buffer) {
+        PropertyOpen.commitBySetProps(this, tag, buffer);
+    }
+
+    @Override
+    public void streamGone(SqliteStream stream) {
+    }
+
+    @Override
+    public BaseMapiObject object() {
+        return this;
     }
 
     @Override

@@ -4,8 +4,10 @@ import org.jmapi.BaseMapiObject;
 import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.MapiObject;
 import org.jmapi.client.Attach;
 import org.jmapi.client.Message;
+import org.jmapi.prop.MapiProp;
 import org.jmapi.prop.PropProblem;
 import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropType;
@@ -18,6 +20,7 @@ import org.jmapi.store.QueueState;
 import org.jmapi.store.Recipient;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.StoredMessage;
+import org.jmapi.store.ValueStream;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.TableData;
 
@@ -54,11 +57,17 @@ import static org.jmapi.prop.PropTags.*;
  * (SpoolerNotify NOTIFY_READYTOSEND), and the message is saved and queued in one transaction (MSGFLAG_SUBMIT,
  * PR_CLIENT_SUBMIT_TIME); then the message, its attachments and its tables are invalid (MAPI_E_INVALID_OBJECT).
  *
+ * <p><b>OpenProperty</b> (R-PROP-6): string and binary properties as {@link SqliteStream}s (a committed stream value
+ * joins the working state and is written in chunks at SaveChanges), PR_MESSAGE_RECIPIENTS / PR_MESSAGE_ATTACHMENTS
+ * as tables. <b>CopyTo / CopyProps</b> (R-PROP-7) copy the working state through {@link PropCopy}; with MAPI_MOVE
+ * the copied parts leave the working state. <b>Embedded messages</b> ({@link #embedded}) are messages of this
+ * class whose SaveChanges goes into their attachment.
+ *
  * <p><b>Ownership:</b> the caller owns one reference; registered with its logon, invalid after the logon's logoff
  * (R-INV-2). <b>Threads:</b> thread-safe; operations on one message are serialised.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMessage extends StoreObject implements Message {
+final class SqliteMessage extends StoreObject implements Message, SqliteStream.Owner {
     /** CLEAR_READ_FLAG = 0x4 (SetReadFlag). */
     static final int CLEAR_READ_FLAG = 0x4;
     /** SUPPRESS_RECEIPT = 0x1 (SetReadFlag). */
@@ -77,6 +86,8 @@ final class SqliteMessage extends StoreObject implements Message {
         PR_MESSAGE_SIZE, PR_SUBMIT_FLAGS, PR_MESSAGE_RECIPIENTS, PR_MESSAGE_ATTACHMENTS};
     private static final Set<Integer> DERIVED_IDS = Rows.ids(DERIVED);
 
+    /** For an embedded message: the attachment whose PR_ATTACH_DATA_OBJ it is; null for a message of a folder. */
+    private final SqliteAttach host;
     private final long folderId;
     private final boolean associated;
     private final WorkingProps props;
@@ -99,7 +110,13 @@ final class SqliteMessage extends StoreObject implements Message {
     private int nextAttachNum;
 
     private SqliteMessage(SqliteMsgStore store, long folderId, boolean associated, boolean writable) {
+        this(store, folderId, associated, writable, null);
+    }
+
+    private SqliteMessage(SqliteMsgStore store, long folderId, boolean associated, boolean writable,
+                          SqliteAttach host) {
         super(store);
+        this.host = host;
         this.folderId = folderId;
         this.associated = associated;
         this.writable = writable;
@@ -138,15 +155,53 @@ final class SqliteMessage extends StoreObject implements Message {
         return m;
     }
 
+    /**
+     * PR_ATTACH_DATA_OBJ of an attachment opened as a Message (R-PROP-6, R-FM-4): an embedded message, transacted
+     * into its attachment. Its SaveChanges hands its image to the attachment, whose own SaveChanges hands it to the
+     * message, whose SaveChanges writes it. It has no entry id, cannot be submitted (MAPI_E_NO_SUPPORT), raises no
+     * notifications, and holds a reference on its attachment while open.
+     *
+     * @param store    the logon
+     * @param host     the attachment; AddRef'ed until the embedded message's final release
+     * @param image    the embedded message as the attachment holds it, or null for a new, empty one
+     * @param writable whether the caller may change it
+     * @return the message; the caller registers it
+     */
+    static SqliteMessage embedded(SqliteMsgStore store, SqliteAttach host, MessageImage image, boolean writable) {
+        SqliteMessage m = new SqliteMessage(store, 0, false, writable, host);
+        host.addRef();
+        synchronized (m) {
+            if (image == null) {
+                m.props.put(PropValue.ofInt(PR_MESSAGE_FLAGS, Flags.MSGFLAG_UNSENT));
+                m.dirty = true;
+            } else {
+                m.loadImage(image);
+            }
+            m.derive();
+        }
+        return m;
+    }
+
     private synchronized void load(StoredMessage stored) {
         MessageInfo info = stored.info();
         id = info.id();
         version = info.version();
         size = info.size();
         queue = info.queue();
-        MessageImage image = stored.image();
+        loadImage(stored.image());
+        if (writable) {
+            store.file().openedForWriting(id);
+            registeredWriter = true;
+        }
+        derive();
+    }
+
+    /** Takes a message image as the working state: properties, pending values, recipients, attachments. */
+    private void loadImage(MessageImage image) {
         props.load(image.properties().stream().filter(v -> !DERIVED_IDS.contains(v.id())).toList(),
                 image.largeValues().stream().filter(v -> !DERIVED_IDS.contains(PropTag.id(v.tag()))).toList());
+        props.loadPending(ImageStreams.pending(image.streams()).stream()
+                .filter(p -> !DERIVED_IDS.contains(PropTag.id(p.tag()))).toList());
         for (Recipient r : image.recipients()) {
             List<PropValue> row = r.row();
             recipients.put(r.rowId(), row);
@@ -155,22 +210,22 @@ final class SqliteMessage extends StoreObject implements Message {
         }
         for (Attachment a : image.attachments()) {
             SqliteAttach.State s = new SqliteAttach.State(withoutId(a.properties(), PR_ATTACH_NUM), a.largeValues(),
-                    a.embeddedMessage());
+                    ImageStreams.pending(a.streams()), a.embeddedMessage());
+            s.retain();
             attachments.put(a.attachNum(), s);
             attachmentTable.modifyRow(attachmentRow(a.attachNum(), s));
         }
         nextAttachNum = attachments.isEmpty() ? 0 : attachments.lastKey() + 1;
-        if (writable) {
-            store.file().openedForWriting(id);
-            registeredWriter = true;
-        }
-        derive();
     }
 
     /** Recomputes the derived properties from the working state. */
     private void derive() {
         props.protect(DERIVED);
-        if (id != 0) {
+        if (host != null) {
+            props.putComputed(PropValue.ofInt(PR_OBJECT_TYPE, Flags.MAPI_MESSAGE));
+            props.putComputed(PropValue.ofBinary(PR_STORE_ENTRYID, store.wrappedId().toBytes()));
+            props.putComputed(PropValue.ofBinary(PR_STORE_RECORD_KEY, store.ids().uid().toBytes()));
+        } else if (id != 0) {
             for (PropValue v : Rows.messageComputed(store.ids(), store.wrappedId(), id, folderId)) {
                 props.putComputed(v);
             }
@@ -269,9 +324,24 @@ final class SqliteMessage extends StoreObject implements Message {
         b.set(PropValue.ofBoolean(PR_HASATTACH, !attachments.isEmpty()));
         displays().forEach(b::set);
         props.keptLarge().forEach(b::keep);
+        for (ValueStream v : props.streams()) {
+            if (!DERIVED_IDS.contains(PropTag.id(v.tag()))) {
+                b.stream(v.tag(), v.source());
+            }
+        }
         recipients.forEach((n, r) -> b.recipient(new Recipient(n, withoutId(r, PR_ROWID))));
-        attachments.forEach((n, s) -> b.attachment(new Attachment(n, s.props(), s.large(), List.of(), s.embedded())));
+        attachments.forEach((n, s) -> b.attachment(new Attachment(n, s.props(), s.large(), streams(s.pending()),
+                s.embedded())));
         return b.build();
+    }
+
+    /** @return pending values as streams for a save */
+    private static List<ValueStream> streams(List<WorkingProps.Pending> pending) {
+        List<ValueStream> out = new ArrayList<>(pending.size());
+        for (WorkingProps.Pending p : pending) {
+            out.add(new ValueStream(p.tag(), new BufferSource(p.buffer())));
+        }
+        return out;
     }
 
     /**
@@ -300,6 +370,9 @@ final class SqliteMessage extends StoreObject implements Message {
         size = info.size();
         queue = info.queue();
         dirty = false;
+        if (ImageStreams.has(image)) {
+            settle();
+        }
         boolean keepWriting = (flags & Flags.KEEP_OPEN_READWRITE) != 0 && submitTime == null;
         if (keepWriting && !registeredWriter) {
             store.file().openedForWriting(id);
@@ -310,6 +383,29 @@ final class SqliteMessage extends StoreObject implements Message {
         }
         derive();
         return created;
+    }
+
+    /**
+     * After a save that wrote values from streams: the working state takes what the store kept instead of the
+     * streams' buffers (large values by reference), so the buffers can go and a later save keeps the values.
+     */
+    private void settle() {
+        StoredMessage stored;
+        try {
+            stored = store.storage().loadMessage(id);
+        } catch (MapiException e) {
+            return; // deleted right after the save: the next save reports it
+        }
+        MessageImage image = stored.image();
+        props.settle(image.properties(), image.largeValues());
+        for (Attachment a : image.attachments()) {
+            SqliteAttach.State now = attachments.get(a.attachNum());
+            if (now != null && now.hasStreams()) {
+                attachments.put(a.attachNum(), SqliteAttach.State.of(withoutId(a.properties(), PR_ATTACH_NUM),
+                        a.largeValues(), a.embeddedMessage()));
+                now.release();
+            }
+        }
     }
 
     private void dropWriter() {
@@ -365,6 +461,18 @@ final class SqliteMessage extends StoreObject implements Message {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
                         "SaveChanges: KEEP_OPEN_READONLY and KEEP_OPEN_READWRITE exclude each other");
             }
+            if (host != null) {
+                synchronized (this) {
+                    checkWritable();
+                    host.putEmbedded(image());
+                    dirty = false;
+                    if ((flags & Flags.KEEP_OPEN_READWRITE) == 0) {
+                        writable = false;
+                    }
+                    derive();
+                }
+                return;
+            }
             long saved;
             synchronized (this) {
                 checkWritable();
@@ -402,7 +510,11 @@ final class SqliteMessage extends StoreObject implements Message {
     synchronized void putAttachment(int number, SqliteAttach.State state) {
         checkValid();
         checkWritable();
-        attachments.put(number, state);
+        state.retain();
+        SqliteAttach.State before = attachments.put(number, state);
+        if (before != null) {
+            before.release();
+        }
         attachmentTable.modifyRow(attachmentRow(number, state));
         dirty = true;
         derive();
@@ -540,7 +652,7 @@ final class SqliteMessage extends StoreObject implements Message {
                 number = nextAttachNum++;
             }
             return store.track(child(new SqliteAttach(store, this, number,
-                    new SqliteAttach.State(List.of(), List.of(), null), true)));
+                    SqliteAttach.State.of(List.of(), List.of(), null), true)));
         }
     }
 
@@ -572,9 +684,11 @@ final class SqliteMessage extends StoreObject implements Message {
             Flags.checkKnown(flags, SqliteFolder.DIALOG, "IMessage::DeleteAttach");
             synchronized (this) {
                 checkWritable();
-                if (attachments.remove(attachNum) == null) {
+                SqliteAttach.State gone = attachments.remove(attachNum);
+                if (gone == null) {
                     throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the message has no attachment " + attachNum);
                 }
+                gone.release();
                 attachmentTable.deleteRow(PropValue.ofInt(PR_ATTACH_NUM, attachNum));
                 dirty = true;
                 derive();
@@ -588,6 +702,10 @@ final class SqliteMessage extends StoreObject implements Message {
         boolean created;
         try (var pass = enter()) {
             Flags.checkKnown(flags, FORCE_SUBMIT, "IMessage::SubmitMessage");
+            if (host != null) {
+                throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "SubmitMessage: an embedded message is not"
+                        + " submitted on its own; submit the message it is attached to");
+            }
             synchronized (this) {
                 checkWritable();
                 if (recipients.isEmpty()) {
@@ -648,6 +766,112 @@ final class SqliteMessage extends StoreObject implements Message {
     }
 
     @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            int id = PropTag.id(tag);
+            if (id == PropTag.id(PR_MESSAGE_RECIPIENTS) || id == PropTag.id(PR_MESSAGE_ATTACHMENTS)) {
+                if (!iface.isAssignableFrom(LogonTable.class)) {
+                    throw PropertyOpen.notOffered(r);
+                }
+                return iface.cast(id == PropTag.id(PR_MESSAGE_RECIPIENTS) ? getRecipientTable(0)
+                        : getAttachmentTable(0));
+            }
+            boolean canWrite;
+            synchronized (this) {
+                canWrite = writable;
+            }
+            return iface.cast(child(PropertyOpen.stream(store, this, props, r, canWrite)));
+        }
+    }
+
+    /**
+     * A copy within the store file: the property takes an out-of-line value by reference (R-PROP-7).
+     *
+     * @param v the value
+     */
+    void keepLarge(org.jmapi.store.LargeValue v) {
+        synchronized (this) {
+            checkValid();
+            checkWritable();
+            props.putLarge(v);
+            dirty = true;
+        }
+    }
+
+    /** @return the working state as an image, for a copy: properties, recipients, attachments */
+    private synchronized MessageImage snapshot() {
+        return image();
+    }
+
+    @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMessage::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMessage::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    /** CopyTo / CopyProps: copies the working state; with MAPI_MOVE the copied parts leave it (R-PROP-7). */
+    private List<PropProblem> copy(PropCopy.Selection sel, MapiProp dest, int flags) {
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            synchronized (this) {
+                checkWritable();
+            }
+        }
+        PropCopy.Result r = PropCopy.copyMessage(snapshot(), PropCopy.Origin.of(store), dest, sel, flags);
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            synchronized (this) {
+                if (!r.copied().isEmpty()) {
+                    props.deleteProps(r.copied().stream().mapToInt(Integer::intValue).toArray());
+                }
+                if (r.recipients()) {
+                    applyRecipients(0, List.of());
+                }
+                if (r.attachments()) {
+                    for (Integer n : List.copyOf(attachments.keySet())) {
+                        attachments.remove(n).release();
+                        attachmentTable.deleteRow(PropValue.ofInt(PR_ATTACH_NUM, n));
+                    }
+                }
+                dirty = true;
+                derive();
+            }
+        }
+        return r.problems();
+    }
+
+    @Override
+    public void streamCommitted(int tag, ValueBuffer buffer) {
+        synchronized (this) {
+            checkValid();
+            checkWritable();
+            props.putPending(tag, buffer);
+            dirty = true;
+        }
+    }
+
+    @Override
+    public void streamGone(SqliteStream stream) {
+        childGone(stream);
+    }
+
+    @Override
+    public BaseMapiObject object() {
+        return this;
+    }
+
+    @Override
     public void setReadFlag(int flags) {
         try (var pass = enter()) {
             Flags.checkKnown(flags, SUPPRESS_RECEIPT | CLEAR_READ_FLAG | GENERATE_RECEIPT_ONLY
@@ -683,16 +907,33 @@ final class SqliteMessage extends StoreObject implements Message {
         dropWriter();
         recipientTable.invalidateViews();
         attachmentTable.invalidateViews();
+        dropBuffers();
     }
 
     @Override
-    protected synchronized void destroyed() {
-        dropWriter();
+    protected void destroyed() {
+        synchronized (this) {
+            dropWriter();
+            dropBuffers();
+        }
+        if (host != null) {
+            host.dependentGone(this);
+            host.release();
+        }
+    }
+
+    /** Gives back the buffers of values committed by streams and not saved (the message is gone). */
+    private void dropBuffers() {
+        props.close();
+        for (SqliteAttach.State st : attachments.values()) {
+            st.release();
+        }
+        attachments.replaceAll((n, st) -> SqliteAttach.State.of(st.props(), st.large(), st.embedded()));
     }
 
     @Override
     protected String describe() {
         long i = id;
-        return "SQLite message " + (i == 0 ? "(unsaved)" : Long.toString(i));
+        return "SQLite " + (host != null ? "embedded message" : "message " + (i == 0 ? "(unsaved)" : Long.toString(i)));
     }
 }

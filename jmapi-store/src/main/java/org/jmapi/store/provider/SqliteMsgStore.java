@@ -65,8 +65,13 @@ import static org.jmapi.prop.PropTags.*;
  * <p><b>Notifications</b> (R-NTF-2..6): Advise subscribes through the support object with the watched object's
  * long-term entry id as key (the store's unwrapped id for a null id). After a change the store raises, through
  * IMAPISupport::Notify (asynchronous, so sinks run after the call, R-NTF-3), one notification per event on the keys
- * of the store, the object and its parent folder(s): fnevObjectCreated / Modified / Deleted / Moved, and
- * fnevNewMail from NotifyNewMail (R-OQ-7). Table notifications come from the tables themselves.
+ * of the store, the object (and its former id) and its parent folder(s): fnevObjectCreated / Modified / Deleted /
+ * Moved / Copied, and fnevNewMail from NotifyNewMail (R-OQ-7). Each is also published in the store's event log;
+ * notifications other processes and sessions published reach this logon's session through
+ * {@link #foreignEvents} (see {@link StoreFile}). Table notifications come from the tables themselves.
+ *
+ * <p><b>OpenProperty / CopyTo</b>: the store's own properties open as streams (committed at once through SetProps)
+ * and copy to another store object ({@link PropCopy}); streams on the store do not keep it alive.
  *
  * <p><b>Spooler methods</b> (R-OQ-1..7), on the spooler's object only (the base class refuses clients, R-OQ-6):
  * the outgoing queue table, SetLockState (saves, then locks in the storage: the lock belongs to this process's open
@@ -76,7 +81,7 @@ import static org.jmapi.prop.PropTags.*;
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMsgStore extends BaseMsgStore {
+final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget {
     /** PR_STORE_SUPPORT_MASK bits (MAPIDefS.h). */
     static final int STORE_ENTRYID_UNIQUE = 0x1, STORE_READONLY = 0x2, STORE_MODIFY_OK = 0x8,
             STORE_CREATE_OK = 0x10, STORE_ATTACH_OK = 0x20, STORE_SUBMIT_OK = 0x80, STORE_NOTIFY_OK = 0x100,
@@ -121,6 +126,7 @@ final class SqliteMsgStore extends BaseMsgStore {
         this.writable = writable || spooler;
         this.wrappedId = wrappedId;
         file.acquire();
+        file.addTarget(this);
         provider.logonStarted();
     }
 
@@ -209,33 +215,77 @@ final class SqliteMsgStore extends BaseMsgStore {
     }
 
     /**
-     * Raises an object notification on the keys of the store, the object and its parent folders (R-NTF-4: one
+     * Raises an object notification on the keys of the store, the object and its parent folder(s) (R-NTF-4: one
      * notification per event; delivered asynchronously by MAPI, R-NTF-3).
      *
-     * @param event       fnevObjectCreated / Deleted / Modified / Moved / Copied
+     * @param event       fnevObjectCreated / Deleted / Modified / Moved
      * @param object      the object's entry id
      * @param objectType  MAPI_MESSAGE or MAPI_FOLDER
      * @param parent      its (new) parent folder, or null
      * @param oldParent   its former parent (moves), or null
      */
     void raise(int event, EntryId object, int objectType, EntryId parent, EntryId oldParent) {
-        Notification n = new Notification.ObjectEvent(event, object, objectType, parent,
-                event == Flags.fnevObjectMoved || event == Flags.fnevObjectCopied ? object : null, oldParent, null);
-        Set<List<Byte>> seen = new LinkedHashSet<>();
-        List<byte[]> keys = new ArrayList<>();
-        for (byte[] k : new byte[][] {storeKey(), object == null ? null : object.toBytes(),
-            parent == null ? null : parent.toBytes(), oldParent == null ? null : oldParent.toBytes()}) {
-            if (k != null && seen.add(boxed(k))) {
-                keys.add(k);
+        raiseAll(List.of(new Notification.ObjectEvent(event, object, objectType, parent,
+                event == Flags.fnevObjectMoved || event == Flags.fnevObjectCopied ? object : null, oldParent, null)));
+    }
+
+    /**
+     * Raises notifications, in order: delivered to this session's sinks through IMAPISupport::Notify (R-NTF-3..6),
+     * and published in the store's event log for the sinks of other processes and sessions.
+     *
+     * @param events object and new-mail notifications
+     */
+    void raiseAll(List<Notification> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        deliver(events);
+        file.publish(events);
+    }
+
+    /**
+     * Delivers notifications to this session's sinks, each on the keys it concerns: the store, the object (and its
+     * former id), its parent folder (and its former parent); new mail on the store and its receive folder.
+     *
+     * @param events the notifications, in order
+     */
+    void deliver(List<Notification> events) {
+        for (Notification n : events) {
+            Set<List<Byte>> seen = new LinkedHashSet<>();
+            List<byte[]> keys = new ArrayList<>();
+            List<EntryId> related = new ArrayList<>();
+            if (n instanceof Notification.ObjectEvent o) {
+                related.add(o.entryId());
+                related.add(o.oldId());
+                related.add(o.parentId());
+                related.add(o.oldParentId());
+            } else if (n instanceof Notification.NewMail nm && nm.parentId() != null && ids().isOurs(nm.parentId())) {
+                related.add(nm.parentId());
+            }
+            keys.add(storeKey());
+            seen.add(boxed(storeKey()));
+            for (EntryId id : related) {
+                if (id != null && seen.add(boxed(id.toBytes()))) {
+                    keys.add(id.toBytes());
+                }
+            }
+            for (byte[] k : keys) {
+                try {
+                    support().notify(k, List.of(n));
+                } catch (MapiException e) {
+                    return; // the support object is gone (logoff in progress): nobody can listen any more
+                }
             }
         }
-        for (byte[] k : keys) {
-            try {
-                support().notify(k, List.of(n));
-            } catch (MapiException e) {
-                return; // the support object is gone (logoff in progress): nobody can listen any more
-            }
+    }
+
+    /** Notifications another process or session raised on this store: delivered like this logon's own. */
+    @Override
+    public void foreignEvents(List<Notification> events) {
+        if (ended.get()) {
+            throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "logged off");
         }
+        deliver(events);
     }
 
     private static List<Byte> boxed(byte[] b) {
@@ -496,6 +546,72 @@ final class SqliteMsgStore extends BaseMsgStore {
     }
 
     @Override
+    public List<PropProblem> copyTo(List<Class<? extends MapiObject>> excludeInterfaces, int[] excludeProps,
+                                    Class<? extends MapiObject> iface, MapiObject destination, int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMsgStore::CopyTo");
+            return copy(PropCopy.Selection.exclude(excludeInterfaces, excludeProps), dest, flags);
+        }
+    }
+
+    @Override
+    public List<PropProblem> copyProps(int[] includeProps, Class<? extends MapiObject> iface, MapiObject destination,
+                                       int flags) {
+        try (var pass = enter()) {
+            org.jmapi.prop.MapiProp dest = PropCopy.check(this, iface, destination, flags, "IMsgStore::CopyProps");
+            return copy(PropCopy.Selection.include(includeProps), dest, flags);
+        }
+    }
+
+    /** CopyTo / CopyProps of the store: its own settable properties (the folders are copied folder by folder). */
+    private List<PropProblem> copy(PropCopy.Selection sel, org.jmapi.prop.MapiProp dest, int flags) {
+        if (dest instanceof SqliteMsgStore other && other.file().path().equals(file.path())) {
+            throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyTo: the destination is this store");
+        }
+        if ((flags & Flags.MAPI_MOVE) != 0) {
+            checkWritable();
+        }
+        List<PropValue> values = new ArrayList<>();
+        values.add(PropValue.ofString(PR_DISPLAY_NAME, displayName()));
+        java.util.Set<Integer> layout = Rows.ids(StoreLayout.PR_LAYOUT_IDS);
+        for (PropValue v : storage().storeProperties()) {
+            if (!layout.contains(v.id()) && v.id() != PropTag.id(PR_DISPLAY_NAME)) {
+                values.add(v);
+            }
+        }
+        List<PropProblem> problems = new ArrayList<>();
+        List<Integer> copied = PropCopy.putItems(PropCopy.items(values, List.of(), List.of(), java.util.Set.of()),
+                PropCopy.Origin.of(this), dest, sel, flags, problems);
+        if ((flags & Flags.MAPI_MOVE) != 0 && !copied.isEmpty()) {
+            deleteProps(copied.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return problems;
+    }
+
+    @Override
+    public <T extends MapiObject> T openProperty(int tag, Class<T> iface, int interfaceOptions, int flags) {
+        try (var pass = enter()) {
+            PropertyOpen.Request r = PropertyOpen.check(tag, iface, interfaceOptions, flags);
+            SqliteStream.Owner owner = new SqliteStream.Owner() {
+                @Override
+                public void streamCommitted(int t, ValueBuffer buffer) {
+                    PropertyOpen.commitBySetProps(SqliteMsgStore.this, t, buffer);
+                }
+
+                @Override
+                public void streamGone(SqliteStream stream) {
+                }
+
+                @Override
+                public BaseMapiObject object() {
+                    return null; // streams do not keep the store alive: its last release ends the logon
+                }
+            };
+            return iface.cast(PropertyOpen.valueStream(this, owner, bag(), r));
+        }
+    }
+
+    @Override
     public int[] getIdsFromNames(List<NamedProperty> names, int flags) {
         try (var pass = enter()) {
             return idsFromNames(names, flags);
@@ -746,10 +862,7 @@ final class SqliteMsgStore extends BaseMsgStore {
         if (notification == null) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "NotifyNewMail: no notification");
         }
-        support().notify(storeKey(), List.of(notification));
-        if (notification.parentId() != null && ids().isOurs(notification.parentId())) {
-            support().notify(notification.parentId().toBytes(), List.of(notification));
-        }
+        raiseAll(List.of(notification));
     }
 
     @Override
@@ -792,6 +905,7 @@ final class SqliteMsgStore extends BaseMsgStore {
             }
         }
         locked.clear();
+        file.removeTarget(this);
         file.release();
         provider.storeClosed(this);
     }

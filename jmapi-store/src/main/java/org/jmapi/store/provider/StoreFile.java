@@ -29,6 +29,11 @@ import java.util.concurrent.TimeUnit;
  * change moves the "seen" counter forward only when no unseen foreign change preceded it, so a foreign change is
  * never swallowed by a local one.
  *
+ * <p><b>Object notifications across processes.</b> Notifications a logon raises ({@link #publish}) go into the
+ * store's event log; the same poll reads the entries other instances (processes, sessions) published since the last
+ * poll and hands them to one of this instance's logons ({@link EventTarget}), which delivers them to its session's
+ * sinks like its own (R-NTF-3..6). Entries this instance published are skipped: its sessions got them at once.
+ *
  * <p><b>Writers.</b> {@link #openedForWriting} / {@link #closedForWriting} count the messages open for writing
  * through this instance, so that DeleteMessages can refuse them (R-FM-2).
  *
@@ -50,6 +55,15 @@ final class StoreFile {
          */
         void changed(Change change);
     }
+
+    /** A logon that delivers notifications read from the event log to its session's sinks. */
+    interface EventTarget {
+        /** @param events notifications another instance raised, in order */
+        void foreignEvents(List<org.jmapi.Notification> events);
+    }
+
+    /** How many event-log entries one poll reads at most per query. */
+    static final int EVENTS_PER_READ = 500;
 
     /**
      * What a change touched.
@@ -114,6 +128,9 @@ final class StoreFile {
     private final Executor notifier;
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> writers = new ConcurrentHashMap<>();
+    private final List<EventTarget> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The last event-log entry read; guarded by {@code this}. */
+    private long eventSeq;
     /** Logons using the file; guarded by {@code this}. */
     private int users;
     /** The change counter as last reconciled; guarded by {@code this}. */
@@ -139,6 +156,7 @@ final class StoreFile {
         this.notifier = notifier;
         this.layout = StoreLayout.ensure(storage);
         this.seen = storage.changeCounter();
+        this.eventSeq = storage.lastEventSeq();
     }
 
     /** @return the configured path */
@@ -218,6 +236,84 @@ final class StoreFile {
         }
     }
 
+    /**
+     * Publishes notifications raised through this instance in the store's event log, for other processes and
+     * sessions (see {@link Storage#publishEvents}). A failure to publish never fails the change that was made.
+     *
+     * @param events the notifications
+     */
+    void publish(List<org.jmapi.Notification> events) {
+        List<byte[]> payloads = new java.util.ArrayList<>(events.size());
+        for (org.jmapi.Notification n : events) {
+            byte[] b = EventCodec.encode(n);
+            if (b != null) {
+                payloads.add(b);
+            }
+        }
+        if (payloads.isEmpty()) {
+            return;
+        }
+        try {
+            storage.publishEvents(payloads);
+        } catch (MapiException e) {
+            System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING, "notifications of " + path
+                    + " could not be published for other processes: " + e.getMessage());
+        }
+    }
+
+    /** @param t a logon that can deliver other instances' notifications, until {@link #removeTarget} */
+    void addTarget(EventTarget t) {
+        targets.add(t);
+    }
+
+    /** @param t a logon that was logged off */
+    void removeTarget(EventTarget t) {
+        targets.remove(t);
+    }
+
+    /** Reads the event log after the last entry read; hands other instances' notifications to a logon. */
+    private void pollEvents() {
+        long after;
+        synchronized (this) {
+            after = eventSeq;
+        }
+        List<org.jmapi.Notification> foreign = new java.util.ArrayList<>();
+        String self = storage.ownerId();
+        while (true) {
+            List<org.jmapi.store.StoreEvent> batch = storage.eventsAfter(after, EVENTS_PER_READ);
+            for (org.jmapi.store.StoreEvent e : batch) {
+                after = e.seq();
+                if (!self.equals(e.origin())) {
+                    try {
+                        foreign.add(EventCodec.decode(e.payload()));
+                    } catch (MapiException bad) {
+                        System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING,
+                                "skipping event log entry " + e.seq() + " of " + path + ": " + bad.getMessage());
+                    }
+                }
+            }
+            if (batch.size() < EVENTS_PER_READ) {
+                break;
+            }
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            eventSeq = after;
+        }
+        if (!foreign.isEmpty()) {
+            for (EventTarget t : targets) {
+                try {
+                    t.foreignEvents(List.copyOf(foreign));
+                    return; // one logon delivers to its session's sinks, which every logon of the session shares
+                } catch (RuntimeException e) {
+                    // logged off meanwhile: try the next one
+                }
+            }
+        }
+    }
+
     /** A logon starts using the file: the poller runs while there is one. */
     synchronized void acquire() {
         if (closed) {
@@ -246,8 +342,16 @@ final class StoreFile {
         return users == 0;
     }
 
-    /** One poll: a foreign change makes every table refresh. */
+    /**
+     * One poll: a foreign change makes every table refresh; notifications other instances published reach this
+     * instance's sinks.
+     */
     void pollOnce() {
+        try {
+            pollEvents();
+        } catch (MapiException e) {
+            return; // closed meanwhile
+        }
         long now;
         try {
             now = storage.changeCounter();

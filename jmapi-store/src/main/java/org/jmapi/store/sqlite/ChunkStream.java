@@ -22,13 +22,29 @@ final class ChunkStream extends InputStream {
     private int seq;
     private byte[] chunk = new byte[0];
     private int offset;
+    /** Bytes to drop from the front of the next chunk fetched (a stream opened at an offset inside a chunk). */
+    private int skipInChunk;
     private boolean closed;
 
     ChunkStream(Db db, long valueId, long size, int tag) {
+        this(db, valueId, size, tag, 0, 0, 0);
+    }
+
+    /**
+     * A stream starting inside the value.
+     *
+     * @param firstSeq    the chunk holding the first byte to read
+     * @param chunkStart  the value offset of that chunk's first byte
+     * @param skipInChunk how many bytes of that chunk come before the first byte to read
+     */
+    ChunkStream(Db db, long valueId, long size, int tag, int firstSeq, long chunkStart, int skipInChunk) {
         this.db = db;
         this.valueId = valueId;
         this.size = size;
         this.tag = tag;
+        this.seq = firstSeq;
+        this.position = chunkStart + skipInChunk;
+        this.skipInChunk = skipInChunk;
     }
 
     @Override
@@ -73,9 +89,14 @@ final class ChunkStream extends InputStream {
             throw new IOException("the value of " + PropTag.toString(tag) + " was replaced or its message deleted"
                     + " while it was being read (" + position + " of " + size + " bytes read)");
         }
+        if (skipInChunk >= next.length) {
+            throw new IOException("the value of " + PropTag.toString(tag) + " was replaced or its message deleted"
+                    + " while it was being read (chunk " + seq + " is shorter than before)");
+        }
         seq++;
         chunk = next;
-        offset = 0;
+        offset = skipInChunk;
+        skipInChunk = 0;
     }
 
     @Override

@@ -68,6 +68,8 @@ final class Db implements AutoCloseable {
     private final List<Connection> allReaders = new ArrayList<>();
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** Set when the writer could not be put back to synchronous=FULL: every later call fails. */
+    private volatile boolean broken;
 
     Db(Path path, SqliteStorage.Options options) {
         this.path = path;
@@ -111,12 +113,32 @@ final class Db implements AutoCloseable {
      * @return its result
      */
     <T> T write(String what, boolean changes, Work<T> work) {
+        return write(what, changes, true, work);
+    }
+
+    /**
+     * Runs {@code work} in a write transaction, optionally without the commit's fsync.
+     *
+     * @param what    what the call does, for error messages
+     * @param changes whether the work changes what other processes should notice: bumps the change counter
+     * @param durable false for data that need not survive power loss (the event log): the commit runs with
+     *                {@code synchronous=NORMAL}, which in WAL mode skips the fsync but keeps the file consistent and
+     *                the commit safe from a process crash; the connection is back at FULL before this returns
+     * @param work    the work
+     * @return its result
+     */
+    <T> T write(String what, boolean changes, boolean durable, Work<T> work) {
         life.readLock().lock();
         try {
             checkOpen();
             writeLock.lock();
             StatementCache outer = writerStatements.enter();
+            boolean relaxed = false;
             try {
+                if (!durable) {
+                    exec(writer, "PRAGMA synchronous=NORMAL");
+                    relaxed = true;
+                }
                 Sql.update(writer, "BEGIN IMMEDIATE");
                 try {
                     T result = work.run(writer);
@@ -130,6 +152,9 @@ final class Db implements AutoCloseable {
                     throw t;
                 }
             } finally {
+                if (relaxed) {
+                    restoreFullSync();
+                }
                 StatementCache.exit(outer);
                 writeLock.unlock();
             }
@@ -199,6 +224,20 @@ final class Db implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Puts the writer back to {@code synchronous=FULL} after a non-durable write. If even that fails the connection
+     * cannot keep the durability promise, so every later call fails (close and reopen the storage).
+     */
+    private void restoreFullSync() {
+        try {
+            exec(writer, "PRAGMA synchronous=FULL");
+        } catch (SQLException e) {
+            broken = true;
+            throw translate(e, "restoring synchronous=FULL (every later call fails: its commits would no longer"
+                    + " be durable)");
+        }
+    }
+
     private static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
@@ -216,6 +255,10 @@ final class Db implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "the storage of " + path + " is closed");
+        }
+        if (broken) {
+            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "the storage of " + path + " can no longer promise"
+                    + " durable commits (synchronous=FULL could not be restored); close and reopen it");
         }
     }
 

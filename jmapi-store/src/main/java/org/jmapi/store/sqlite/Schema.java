@@ -28,7 +28,11 @@ import java.util.List;
  *   <li>{@code storage_owner} / {@code activity} — the open instances that hold spooler locks or record activity,
  *       with their process identity and lease; the live activity records.</li>
  * </ul>
- * Ids use AUTOINCREMENT, so an id is never handed out twice, not even after the row with the highest id was deleted
+ * Migration 2 adds {@code store_event}: the event log through which instances in other processes see each other's
+ * store and folder notifications ({@code Storage.publishEvents}); sequence, origin (the publishing instance's owner
+ * id), time and an opaque payload; only the newest {@value SqliteStorage#EVENTS_KEPT} entries are kept.
+ *
+ * <p>Ids use AUTOINCREMENT, so an id is never handed out twice, not even after the row with the highest id was deleted
  * (R-UID-9). Every foreign key that ties a part to its owner cascades deletes.
  */
 final class Schema {
@@ -38,7 +42,7 @@ final class Schema {
     static final int APPLICATION_ID = 0x4A4D4150;
 
     /** The migrations this version of jmapi knows, in order. */
-    static final List<Migration> MIGRATIONS = List.of(migration1());
+    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2());
 
     /** @return the newest schema version this version of jmapi knows */
     static int latest(List<Migration> migrations) {
@@ -147,5 +151,13 @@ final class Schema {
                 + " lease_expires INTEGER NOT NULL)");
         s.add("CREATE INDEX activity_by_owner ON activity (owner_id)");
         return new Migration(1, "create the jmapi store schema", s);
+    }
+
+    private static Migration migration2() {
+        return new Migration(2, "add the event log", List.of("CREATE TABLE store_event ("
+                + " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " origin TEXT NOT NULL,"
+                + " created_at INTEGER NOT NULL,"
+                + " payload BLOB NOT NULL)"));
     }
 }

@@ -199,6 +199,49 @@ final class SqliteFolders {
         });
     }
 
+    /**
+     * Copies a folder in one transaction: its row (new id, same type, comment and properties), copies of its messages
+     * and associated messages and, with {@code subfolders}, of its subtree as it is now.
+     */
+    FolderRecord copy(long id, long newParentId, String newName, boolean subfolders) {
+        String name = newName == null ? null : ImageRules.checkFolderName(newName);
+        return db().write("copying folder " + id + " to folder " + newParentId, true, c -> {
+            FolderRecord f = get(c, id);
+            refuseRoot(f, "copied");
+            requireFolder(c, newParentId);
+            if (subfolders && Sql.longValue(c, "WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT f.parent_id "
+                    + "FROM folder f JOIN up ON f.id = up.id WHERE f.parent_id IS NOT NULL) "
+                    + "SELECT count(*) FROM up WHERE id = ?", newParentId, id) > 0) {
+                throw new MapiException(HResult.MAPI_E_FOLDER_CYCLE, "folder " + id + " cannot be copied with its"
+                        + " subfolders into " + (newParentId == id ? "itself" : "its own subfolder " + newParentId));
+            }
+            String target = name != null ? name : f.displayName();
+            checkCollision(c, newParentId, target, 0);
+            return get(c, copyTree(c, f, newParentId, target, subfolders));
+        });
+    }
+
+    private long copyTree(Connection c, FolderRecord f, long newParentId, String name, boolean subfolders)
+            throws SQLException {
+        List<FolderRecord> children = subfolders ? Sql.list(c, "SELECT " + COLUMNS
+                + " FROM folder WHERE parent_id = ? ORDER BY id", SqliteFolders::map, f.id()) : List.of();
+        List<Long> messages = Sql.list(c, "SELECT id FROM message WHERE folder_id = ? ORDER BY id",
+                rs -> rs.getLong(1), f.id());
+        long now = storage.now();
+        long copy = Sql.insert(c, "INSERT INTO folder (parent_id, display_name, name_key, folder_type, comment, "
+                        + "props, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", newParentId, name,
+                ImageRules.folderNameKey(name), f.folderType(), f.comment(), PropCodec.encode(f.properties()), now, now);
+        Sql.update(c, "UPDATE folder SET child_count = child_count + 1 WHERE id = ?", newParentId);
+        SqliteMessages m = storage.messagesComponent();
+        for (long mid : messages) {
+            m.copyInTx(c, m.requireHead(c, mid), copy);
+        }
+        for (FolderRecord child : children) {
+            copyTree(c, child, copy, child.displayName(), true);
+        }
+        return copy;
+    }
+
     /** Adjusts a folder's maintained message counts inside the caller's transaction. */
     static void adjustCounts(Connection c, long folderId, int content, int unread, int associated)
             throws SQLException {

@@ -656,6 +656,48 @@ final class SqliteMessages {
         });
     }
 
+    /**
+     * Opens an out-of-line value at a byte offset: finds the chunk holding that byte from the chunk lengths (which
+     * SQLite reads without the chunks' data) and starts there.
+     */
+    InputStream openStream(LargeValue v, long offset) {
+        Objects.requireNonNull(v, "value");
+        if (offset < 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "negative stream offset " + offset);
+        }
+        return db().read("opening out-of-line value " + v.handle() + " at offset " + offset, c -> {
+            long[] row = Sql.one(c, "SELECT size, prop_tag FROM large_value WHERE id = ?",
+                    rs -> new long[] {rs.getLong(1), rs.getInt(2)}, v.handle()).orElseThrow(() -> new MapiException(
+                    HResult.MAPI_E_OBJECT_DELETED, "the out-of-line value " + PropTag.toString(v.tag()) + " (handle "
+                    + v.handle() + ") no longer exists: its message was changed or deleted"));
+            long size = row[0];
+            int tag = (int) row[1];
+            if (offset == 0) {
+                return new ChunkStream(db(), v.handle(), size, tag);
+            }
+            if (offset >= size) {
+                return new ChunkStream(db(), v.handle(), size, tag, Integer.MAX_VALUE, size, 0);
+            }
+            long start = 0;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, length(data) FROM large_chunk WHERE value_id = ? ORDER BY seq")) {
+                ps.setLong(1, v.handle());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long len = rs.getLong(2);
+                        if (start + len > offset) {
+                            return new ChunkStream(db(), v.handle(), size, tag, rs.getInt(1), start,
+                                    (int) (offset - start));
+                        }
+                        start += len;
+                    }
+                }
+            }
+            throw new MapiException(HResult.MAPI_E_CORRUPT_DATA, "the out-of-line value " + PropTag.toString(tag)
+                    + " (handle " + v.handle() + ") has " + start + " bytes in its chunks, not " + size);
+        });
+    }
+
     /** Reads a whole out-of-line value into memory, as a value (for Java restriction evaluation). */
     static PropValue materialize(Connection c, LargeValue v) throws SQLException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(v.size(), 1 << 20));
@@ -739,34 +781,44 @@ final class SqliteMessages {
 
     MessageInfo copy(long id, long target) {
         return db().write("copying message " + id + " to folder " + target, true, c -> {
-            Head h = requireHead(c, id);
             storage.foldersComponent().requireFolder(c, target);
-            long now = storage.now();
-            long copy = Sql.insert(c, "INSERT INTO message (folder_id, associated, version, created_at, modified_at, "
-                    + "props) VALUES (?, ?, 1, ?, ?, ?)", target, h.associated(), now, now, new byte[0]);
-            List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
-                    h.size());
-            writeRoot(c, copy, props, 1, now, false, null, 0);
-            Map<Long, Long> objects = new HashMap<>();
-            objects.put(0L, 0L);
-            for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
-                    + "ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
-                    rs.getBytes(5)), id)) {
-                long nid = Sql.insert(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) "
-                        + "VALUES (?, ?, ?, ?, ?)", copy, objects.get(s.parent()), s.kind(), s.num(), s.props());
-                objects.put(s.id(), nid);
-            }
-            for (long[] v : Sql.list(c, "SELECT id, object_id, prop_tag, size FROM large_value WHERE message_id = ?",
-                    rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4)}, id)) {
-                long nv = Sql.insert(c, "INSERT INTO large_value (message_id, object_id, prop_tag, size) "
-                        + "VALUES (?, ?, ?, ?)", copy, objects.get(v[1]), (int) v[2], v[3]);
-                Sql.update(c, "INSERT INTO large_chunk (value_id, seq, data) SELECT ?, seq, data FROM large_chunk "
-                        + "WHERE value_id = ?", nv, v[0]);
-            }
-            boolean unread = !h.associated() && (flagsOf(props) & Flags.MSGFLAG_READ) == 0;
-            SqliteFolders.adjustCounts(c, target, h.associated() ? 0 : 1, unread ? 1 : 0, h.associated() ? 1 : 0);
-            return info(c, copy);
+            return info(c, copyInTx(c, requireHead(c, id), target));
         });
+    }
+
+    /**
+     * Copies a message (image, subobjects, large values) into a folder inside the caller's transaction; the copy is
+     * not queued.
+     *
+     * @return the copy's id
+     */
+    long copyInTx(Connection c, Head h, long target) throws SQLException {
+        long id = h.id();
+        long now = storage.now();
+        long copy = Sql.insert(c, "INSERT INTO message (folder_id, associated, version, created_at, modified_at, "
+                + "props) VALUES (?, ?, 1, ?, ?, ?)", target, h.associated(), now, now, new byte[0]);
+        List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
+                h.size());
+        writeRoot(c, copy, props, 1, now, false, null, 0);
+        Map<Long, Long> objects = new HashMap<>();
+        objects.put(0L, 0L);
+        for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
+                + "ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
+                rs.getBytes(5)), id)) {
+            long nid = Sql.insert(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) "
+                    + "VALUES (?, ?, ?, ?, ?)", copy, objects.get(s.parent()), s.kind(), s.num(), s.props());
+            objects.put(s.id(), nid);
+        }
+        for (long[] v : Sql.list(c, "SELECT id, object_id, prop_tag, size FROM large_value WHERE message_id = ?",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getLong(4)}, id)) {
+            long nv = Sql.insert(c, "INSERT INTO large_value (message_id, object_id, prop_tag, size) "
+                    + "VALUES (?, ?, ?, ?)", copy, objects.get(v[1]), (int) v[2], v[3]);
+            Sql.update(c, "INSERT INTO large_chunk (value_id, seq, data) SELECT ?, seq, data FROM large_chunk "
+                    + "WHERE value_id = ?", nv, v[0]);
+        }
+        boolean unread = !h.associated() && (flagsOf(props) & Flags.MSGFLAG_READ) == 0;
+        SqliteFolders.adjustCounts(c, target, h.associated() ? 0 : 1, unread ? 1 : 0, h.associated() ? 1 : 0);
+        return copy;
     }
 
     // ---- contents tables (delegated) -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import org.jmapi.store.MessageRow;
 import org.jmapi.store.ReceiveFolder;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.Storage;
+import org.jmapi.store.StoreEvent;
 import org.jmapi.store.StoreIdentity;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.engine.ImageRules;
@@ -580,6 +581,11 @@ public final class SqliteStorage implements Storage {
         return folders.move(folderId, newParentId, newName);
     }
 
+    @Override
+    public FolderRecord copyFolder(long folderId, long newParentId, String newName, boolean subfolders) {
+        return folders.copy(folderId, newParentId, newName, subfolders);
+    }
+
     // ---- messages --------------------------------------------------------------------------------------------
 
     @Override
@@ -615,6 +621,11 @@ public final class SqliteStorage implements Storage {
     @Override
     public InputStream openValueStream(LargeValue value) {
         return messages.openStream(value);
+    }
+
+    @Override
+    public InputStream openValueStream(LargeValue value, long offset) {
+        return messages.openStream(value, offset);
     }
 
     @Override
@@ -833,6 +844,63 @@ public final class SqliteStorage implements Storage {
     @Override
     public ActivitySummary activitySummary() {
         return queue.summary();
+    }
+
+    // ---- event log -------------------------------------------------------------------------------------------
+
+    /** How many entries the event log keeps; older ones are deleted as new ones are published. */
+    static final int EVENTS_KEPT = 10_000;
+    /** The log is trimmed each time its sequence crosses a multiple of this (so it holds at most this many more). */
+    static final int TRIM_EVERY = 256;
+
+    /**
+     * Appends the payloads in one transaction committed without fsync ({@code synchronous=NORMAL}: safe from a
+     * process crash, may lose the last events on power loss; the event log is not part of the durability promise),
+     * and trims the log to the newest {@value #EVENTS_KEPT} entries every {@value #TRIM_EVERY} entries. Does not move
+     * the change counter.
+     */
+    @Override
+    public void publishEvents(List<byte[]> payloads) {
+        Objects.requireNonNull(payloads, "payloads");
+        if (payloads.isEmpty()) {
+            return;
+        }
+        for (byte[] p : payloads) {
+            Objects.requireNonNull(p, "null event payload");
+        }
+        db.write("publishing " + payloads.size() + " events", false, false, c -> {
+            long now = now();
+            long last = 0;
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO store_event (origin, created_at, payload) VALUES (?, ?, ?)")) {
+                for (byte[] p : payloads) {
+                    ps.setString(1, ownerId);
+                    ps.setLong(2, now);
+                    ps.setBytes(3, p);
+                    ps.executeUpdate();
+                }
+            }
+            last = Sql.longValue(c, "SELECT last_insert_rowid()");
+            if (last / TRIM_EVERY != (last - payloads.size()) / TRIM_EVERY) {
+                Sql.update(c, "DELETE FROM store_event WHERE seq <= ?", last - EVENTS_KEPT);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public long lastEventSeq() {
+        return db.read("reading the event log", c -> Sql.longValue(c, "SELECT coalesce(max(seq), 0) FROM store_event"));
+    }
+
+    @Override
+    public List<StoreEvent> eventsAfter(long afterSeq, int limit) {
+        if (limit <= 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "eventsAfter: the limit must be positive");
+        }
+        return db.read("reading the event log", c -> Sql.list(c, "SELECT seq, origin, payload FROM store_event "
+                + "WHERE seq > ? ORDER BY seq LIMIT ?", rs -> new StoreEvent(rs.getLong(1), rs.getString(2),
+                rs.getBytes(3)), afterSeq, limit));
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------

@@ -193,6 +193,27 @@ class ProviderLogonTest {
             try (Message m = (Message) store.openEntry(saved, Flags.MAPI_BEST_ACCESS)) {
                 assertCode(HResult.MAPI_E_NO_ACCESS,
                         () -> m.setProps(List.of(PropValue.ofString(PropTags.PR_SUBJECT, "changed"))));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> m.openProperty(PropTags.PR_BODY, Flags.STGM_READWRITE,
+                        Flags.MAPI_CREATE | Flags.MAPI_MODIFY));
+            }
+            // OpenProperty with MAPI_MODIFY, CopyMessages / CopyFolder / CopyTo into the read-only store all fail
+            try (MapiFolder inbox = (MapiFolder) store.openEntry(inboxId, 0);
+                 MapiFolder spoolerInbox = (MapiFolder) d.spoolerStore().openEntry(inboxId, Flags.MAPI_MODIFY);
+                 MapiFolder spoolerSub = spoolerInbox.createFolder(MapiFolder.FOLDER_GENERIC, "sub", null, 0);
+                 Message m = (Message) d.spoolerStore().openEntry(saved, 0)) {
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> inbox.openProperty(PropTags.PR_COMMENT,
+                        Flags.STGM_READWRITE, Flags.MAPI_CREATE | Flags.MAPI_MODIFY));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> store.openProperty(PropTags.PR_DISPLAY_NAME,
+                        Flags.STGM_READWRITE, Flags.MAPI_MODIFY));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> spoolerInbox.copyMessages(List.of(saved), inbox, 0));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> spoolerInbox.copyFolder(entryId(spoolerSub,
+                        PropTags.PR_ENTRYID), inbox, "copy", 0));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> spoolerSub.copyTo(null, null, MapiFolder.class, inbox, 0));
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> inbox.copyMessages(List.of(saved), spoolerSub,
+                        Flags.MESSAGE_MOVE));
+                assertThat(integer(spoolerSub, PropTags.PR_CONTENT_COUNT)).isZero();
+                assertThat(integer(inbox, PropTags.PR_CONTENT_COUNT)).isEqualTo(1);
+                assertThat(m.getProp(PropTags.PR_SUBJECT).orElseThrow().asString()).isEqualTo("delivered");
             }
         }
     }

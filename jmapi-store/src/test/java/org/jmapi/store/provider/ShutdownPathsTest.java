@@ -10,6 +10,7 @@ import org.jmapi.MapiObject;
 import org.jmapi.Notification;
 import org.jmapi.client.Attach;
 import org.jmapi.client.MapiFolder;
+import org.jmapi.client.MapiStream;
 import org.jmapi.client.MapiSession;
 import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
@@ -391,6 +392,12 @@ class ShutdownPathsTest {
         MapiTable hierarchy = root.getHierarchyTable(0);
         MapiTable recipients = msg.getRecipientTable(0);
         MapiTable attachments = msg.getAttachmentTable(0);
+        MapiStream body = msg.openProperty(PropTags.PR_BODY, Flags.STGM_READWRITE, Flags.MAPI_CREATE | Flags.MAPI_MODIFY);
+        MapiStream data = att.openProperty(PropTags.PR_ATTACH_DATA_BIN, Flags.STGM_READWRITE,
+                Flags.MAPI_CREATE | Flags.MAPI_MODIFY);
+        MapiStream folderName = outbox.openProperty(PropTags.PR_DISPLAY_NAME, 0, 0);
+        MapiStream storeName = store.openProperty(PropTags.PR_DISPLAY_NAME, 0, 0);
+        body.write(new byte[] {65, 0}, 0, 2);
         v.add("folder", outbox, () -> outbox.getProps(null, 0));
         v.add("root folder", root, () -> root.getHierarchyTable(0));
         v.add("message", msg, () -> msg.getProps(null, 0));
@@ -399,6 +406,10 @@ class ShutdownPathsTest {
         v.add("hierarchy table", hierarchy, () -> hierarchy.getRowCount(0));
         v.add("recipient table", recipients, () -> recipients.getRowCount(0));
         v.add("attachment table", attachments, () -> attachments.getRowCount(0));
+        v.add("message stream", body, () -> body.commit(0));
+        v.add("attachment stream", data, () -> data.write(new byte[1], 0, 1));
+        v.add("folder stream", folderName, () -> folderName.read(new byte[2], 0, 2));
+        v.add("store stream", storeName, () -> storeName.stat());
         store.advise(null, Flags.fnevObjectCreated | Flags.fnevObjectModified, v.storeSink);
         store.advise(entryId(outbox, PropTags.PR_ENTRYID), Flags.fnevObjectCreated, v.folderSink);
         contents.advise(Flags.fnevTableModified, v.tableSink);
