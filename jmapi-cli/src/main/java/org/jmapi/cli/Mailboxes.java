@@ -178,20 +178,10 @@ final class Mailboxes {
             services.configureMsgService(store, 0, 0, List.of(
                     PropValue.ofString(SqliteStoreService.PR_STORE_PATH, storeFile(name).toString()),
                     PropValue.ofString(PropTags.PR_DISPLAY_NAME, name)));
-            MapiUid local;
-            try {
-                local = services.createMsgService(ServiceProps.LOCAL, "Local delivery", 0, 0);
-            } catch (MapiException e) {
-                if (e.hresult() != HResult.MAPI_E_NOT_FOUND) {
-                    throw e;
-                }
-                local = null; // INTERIM until the transport work is merged: jmapi.local is not installed yet
-            }
-            if (local != null) {
-                services.configureMsgService(local, 0, 0, List.of(
-                        PropValue.ofString(ServiceProps.PR_LOCAL_MAILDROP, maildrop().toString()),
-                        PropValue.ofString(ServiceProps.PR_LOCAL_ADDRESS, address(name))));
-            }
+            MapiUid local = services.createMsgService(ServiceProps.LOCAL, "Local delivery", 0, 0);
+            services.configureMsgService(local, 0, 0, List.of(
+                    PropValue.ofString(ServiceProps.PR_LOCAL_MAILDROP, maildrop().toString()),
+                    PropValue.ofString(ServiceProps.PR_LOCAL_ADDRESS, address(name))));
             writeIdentity(services, name, address(name));
         }
     }

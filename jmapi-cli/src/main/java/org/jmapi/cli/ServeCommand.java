@@ -206,7 +206,7 @@ final class ServeCommand extends BaseCommand {
                 received++;
                 String[] about = describe(e.store().store, n.entryId());
                 emit("received", who, Map.of("subject", about[0], "from", about[1]),
-                        "received \"" + about[0] + "\" from " + about[1]);
+                        "received \"" + about[0] + "\"" + (about[1].isEmpty() ? "" : " from " + about[1]));
             }
             case "outbox" -> {
                 Notification.Table t = (Notification.Table) e.notification();

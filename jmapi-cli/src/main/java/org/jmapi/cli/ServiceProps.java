@@ -2,6 +2,7 @@ package org.jmapi.cli;
 
 import org.jmapi.store.provider.SqliteStoreService;
 import org.jmapi.transport.ServerProps;
+import org.jmapi.transport.local.LocalTransportService;
 
 /**
  * The message services the CLI configures and the profile-section properties it writes for them (the tags are
@@ -13,7 +14,7 @@ final class ServiceProps {
     /** The SQLite message store service. */
     static final String STORE = SqliteStoreService.NAME;
     /** Local delivery between the mailboxes of one home (Maildir per address under the maildrop). */
-    static final String LOCAL = "jmapi.local";
+    static final String LOCAL = LocalTransportService.NAME;
     /** SMTP submission. */
     static final String SMTP = "jmapi.smtp";
     /** POP3 retrieval. */

@@ -37,6 +37,15 @@ class CommandsTest {
         return p;
     }
 
+    /**
+     * Makes a default profile "bare" with no transport, sender alice@localhost: what it submits stays in the
+     * outgoing queue, so a test can look at the queued message (a mailbox's local transport would send it at once).
+     */
+    static void bare(Path home) {
+        Cli.ok(home, "profile", "create", "bare", "--no-local", "--address", "alice@localhost", "--display-name",
+                "alice", "--default");
+    }
+
     // ---- first run, profiles -------------------------------------------------------------------------------
 
     @Test
@@ -67,8 +76,14 @@ class CommandsTest {
         assertThat(r.err()).contains("created mailbox bob (bob@localhost)");
         assertThat(home.resolve("mailboxes/bob.jmapi")).isRegularFile();
         Cli.ok(home, "send", "--mailbox", "bob", "--to", "carol@localhost", "-s", "from bob");
-        JsonNode outbox = json(Cli.ok(home, "--json", "ls", "-m", "bob", "Outbox", "-c", "subject,from-address"));
-        assertThat(outbox.get("messages").get(0).get("from-address").asText()).isEqualTo("bob@localhost");
+        // Still queued, or already sent by the session's spooler through local delivery: one of the two.
+        List<JsonNode> found = new java.util.ArrayList<>();
+        for (String folder : List.of("Outbox", "Sent Items")) {
+            json(Cli.ok(home, "--json", "ls", "-m", "bob", folder, "-c", "subject,from-address")).get("messages")
+                    .forEach(found::add);
+        }
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).get("from-address").asText()).isEqualTo("bob@localhost");
         assertThat(Cli.run(home, "ls", "--mailbox", "Not/A/Name").err())
                 .contains("'Not/A/Name' cannot name a mailbox");
     }
@@ -120,6 +135,7 @@ class CommandsTest {
 
     @Test
     void send_composesAndQueues_senderRecipientsAttachments(@TempDir Path home, @TempDir Path files) throws IOException {
+        bare(home);
         Path report = files.resolve("report.txt");
         Files.writeString(report, "numbers");
         Cli.Result sent = Cli.ok(home, "send", "--to", "bob@localhost,Carol C <carol@example.org>",
@@ -157,6 +173,7 @@ class CommandsTest {
 
     @Test
     void send_bodyFromFileAndStdin(@TempDir Path home, @TempDir Path files) throws IOException {
+        bare(home);
         Path body = files.resolve("body.txt");
         Files.writeString(body, "from a file\n");
         Cli.ok(home, "send", "--to", "bob@localhost", "-s", "one", "--body-file", body.toString());
@@ -320,7 +337,7 @@ class CommandsTest {
 
     @Test
     void logoff_eachFlag_printsStoreLogoffsOutput(@TempDir Path home) throws IOException {
-        Cli.ok(home, "profile", "create", "bare", "--no-local", "--default");
+        bare(home);
         for (String flag : List.of("NO_WAIT", "orderly", "LOGOFF_PURGE", "abort", "quiet")) {
             JsonNode r = json(Cli.ok(home, "--json", "logoff", "--flag", flag));
             assertThat(r.get("complete").asBoolean()).as(flag).isTrue();
@@ -335,7 +352,7 @@ class CommandsTest {
     void logoff_quietWithQueuedMail_isRefused_abortToo_noWaitCompletesWithTheQueueBit(@TempDir Path home)
             throws IOException {
         // A profile without transports: a submitted message stays queued, so the spooler reports it (R-SLT-5/6/7).
-        Cli.ok(home, "profile", "create", "bare", "--no-local", "--default");
+        bare(home);
         Cli.ok(home, "send", "--to", "bob@localhost", "-s", "waiting");
         JsonNode quiet = json(Cli.ok(home, "--json", "logoff", "--flag", "QUIET"));
         assertThat(quiet.get("complete").asBoolean()).isFalse();
@@ -352,11 +369,37 @@ class CommandsTest {
 
     @Test
     void flush_withNothingToSendThrough_reportsWhatStaysQueued(@TempDir Path home) throws IOException {
-        Cli.ok(home, "profile", "create", "bare", "--no-local", "--default");
+        bare(home);
         Cli.ok(home, "send", "--to", "bob@localhost", "-s", "stuck");
         Cli.Result r = Cli.run(home, "flush", "--timeout", "1", "--json");
         assertThat(r.code()).as(r.toString()).isEqualTo(Jmapi.EXIT_FAILURE);
         assertThat(json(r).toString()).isEqualTo("{\"sent\":0,\"queued\":1,\"received\":0}");
+    }
+
+    @Test
+    void flush_sendsThroughLocalDelivery_andTheRecipientsFlushReceivesIt(@TempDir Path home) throws IOException {
+        Cli.ok(home, "ls"); // alice, with local delivery
+        Cli.ok(home, "send", "--to", "bob@localhost", "--subject", "via flush", "--body", "x");
+        JsonNode sent = json(Cli.ok(home, "--json", "flush"));
+        assertThat(sent.get("queued").asInt()).isZero();
+        try (Stream<Path> s = Files.list(home.resolve("maildrop/bob/new"))) {
+            assertThat(s.count()).isBetween(1L, 2L); // at least once: send's own spooler may have delivered it too
+        }
+        assertThat(json(Cli.ok(home, "--json", "ls", "Outbox")).get("total").asInt()).isZero();
+        // never bounced because the sending session logged off while its spooler worked (R-MAIL-1)
+        assertThat(json(Cli.ok(home, "--json", "ls", "Inbox")).get("total").asInt()).isZero();
+        assertThat(json(Cli.ok(home, "--json", "ls", "Sent Items", "-c", "subject")).get("messages")
+                .findValuesAsText("subject")).containsExactly("via flush");
+
+        JsonNode received = json(Cli.ok(home, "--json", "flush", "--mailbox", "bob"));
+        assertThat(received.get("received").asInt()).isEqualTo(1); // a second copy has the same Message-ID
+        JsonNode inbox = json(Cli.ok(home, "--json", "ls", "--mailbox", "bob", "Inbox", "-c", "subject,from-address"));
+        assertThat(inbox.get("messages")).hasSize(1);
+        assertThat(inbox.get("messages").get(0).get("subject").asText()).isEqualTo("via flush");
+        assertThat(inbox.get("messages").get(0).get("from-address").asText()).isEqualTo("alice@localhost");
+        try (Stream<Path> s = Files.list(home.resolve("maildrop/bob/new"))) {
+            assertThat(s.count()).isZero(); // taken from the maildrop once the store committed it
+        }
     }
 
     // ---- errors --------------------------------------------------------------------------------------------

@@ -96,14 +96,30 @@ class ServeProcessTest {
     }
 
     @Test
-    void serve_printsWhatAnotherProcessQueues_andProvisionsNewMaildropMailboxes(@TempDir Path home) throws Exception {
+    void serve_printsWhatAnotherProcessQueues(@TempDir Path home) throws Exception {
+        CommandsTest.bare(home); // no transport: the message stays queued, so its row stays in the Outbox
         Serve s = start(home);
         Cli.ok(home, "send", "--to", "bob@example.org", "-s", "watched");
-        Files.createDirectories(home.resolve("maildrop/dora"));
-        Cli.await(Duration.ofSeconds(30), () -> read(s.out()).contains("alice: queued \"watched\" to bob@example.org")
-                && read(s.out()).contains("dora: new mailbox dora (dora@localhost)"), () -> "serve output:\n" + read(s.out()));
+        Cli.await(Duration.ofSeconds(30), () -> read(s.out()).contains("bare: queued \"watched\" to bob@example.org"),
+                () -> "serve output:\n" + read(s.out()));
         assertThat(stop(s, "TERM")).isZero();
-        assertThat(s.output()).contains("stopped after").contains(": 2 mailboxes,");
+        assertThat(s.output()).contains("still queued 1");
+    }
+
+    @Test
+    void serve_deliversLocally_andProvisionsTheRecipientsMailbox(@TempDir Path home) throws Exception {
+        Serve s = start(home);
+        Cli.ok(home, "send", "--to", "bob@localhost", "-s", "hi", "-b", "hello");
+        Files.createDirectories(home.resolve("maildrop/dora"));
+        Cli.await(Duration.ofSeconds(60), () -> read(s.out()).contains("bob: received \"hi\" from alice@localhost")
+                && read(s.out()).contains("dora: new mailbox dora (dora@localhost)"),
+                () -> "serve output:\n" + read(s.out()) + read(s.err()));
+        assertThat(s.output()).contains("bob: new mailbox bob (bob@localhost)");
+        Cli.Result ls = Cli.ok(home, "ls", "--mailbox", "bob", "Inbox");
+        assertThat(ls.lines()).hasSize(2);
+        assertThat(ls.lines().get(1)).contains("alice", "hi");
+        assertThat(stop(s, "TERM")).isZero();
+        assertThat(s.output()).contains("stopped after").contains(": 3 mailboxes,").contains("received 1");
         assertThat(home.resolve("mailboxes/dora.jmapi")).isRegularFile();
     }
 }
