@@ -131,6 +131,16 @@ class CommandsTest {
         assertThat(json(Cli.ok(home, "--json", "profile", "list")).get("profiles")).isEmpty();
     }
 
+    @Test
+    void profileCreate_aServiceRefusesItsConfiguration_theProfileIsRemovedAgain(@TempDir Path home) throws IOException {
+        Path dir = Files.createDirectories(home.resolve("a-directory"));
+        Cli.Result r = Cli.run(home, "profile", "create", "broken", "--store", dir.toString());
+        assertThat(r.code()).isEqualTo(Jmapi.EXIT_FAILURE);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("is a directory").contains("(MAPI_E_UNCONFIGURED)");
+        assertThat(json(Cli.ok(home, "--json", "profile", "list")).get("profiles")).isEmpty();
+    }
+
     // ---- send, ls, show ------------------------------------------------------------------------------------
 
     @Test
