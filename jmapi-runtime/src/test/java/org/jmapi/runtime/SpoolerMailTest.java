@@ -199,7 +199,7 @@ class SpoolerMailTest {
             Opened a = Opened.of(f.logon());
             long mark = f.mark();
             submit(a.store, "retried", List.of(memxp("bob@example.org")));
-            await(() -> sentSubjects().contains("retried"), "the retry to send it");
+            await(() -> sentSubjects().contains("retried") && a.data.queuedCount() == 0, "the retry to send it");
             List<TraceEvent> events = f.trace.since(mark);
             List<String> brief = events.stream().filter(e -> e.call().startsWith("IXPLogon::SubmitMessage")
                     || e.call().startsWith("IXPLogon::EndMessage")).map(e -> e.call() + " " + (e.phase() == TraceEvent.Phase.CALL
@@ -222,7 +222,7 @@ class SpoolerMailTest {
             Opened a = Opened.of(f.logon());
             long mark = f.mark();
             submit(a.store, "later", List.of(memxp("bob@example.org")));
-            await(() -> sentSubjects().contains("later"), "the later attempt");
+            await(() -> sentSubjects().contains("later") && a.data.queuedCount() == 0, "the later attempt");
             assertThat(calls(f, mark, "IXPLogon::EndMessage")).hasSize(2);
             assertThat(calls(f, mark, "IMsgStore::FinishedMsg")).hasSize(1);
             end(a);
