@@ -15,7 +15,9 @@ import org.jmapi.table.Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,6 +48,7 @@ final class FlushCommand extends BaseCommand {
         int before;
         int after;
         int received;
+        String why = "";
         try (MapiClient client = start()) {
             MapiSession session = client.logon(true);
             MsgStore s = client.openStore(store, true, Flags.LOGOFF_PURGE).store;
@@ -75,6 +78,9 @@ final class FlushCommand extends BaseCommand {
                 after = queued(s);
                 bar.stepTo(Math.max(0, before - after));
             }
+            if (after > 0) {
+                why = transportTrouble(session);
+            }
             received = Math.max(0, inboxCount(s) - inbox0);
         }
         Output o = output();
@@ -88,7 +94,39 @@ final class FlushCommand extends BaseCommand {
         } else {
             o.line("sent " + sent + ", still queued " + after + ", received " + received);
         }
+        if (after > 0) {
+            err().println("jmapi: " + after + " message" + (after == 1 ? "" : "s") + " still queued after "
+                    + timeout + " s" + (why.isEmpty() ? " ('jmapi status' shows the transports)" : ": " + why));
+            err().flush();
+        }
         return after == 0 ? 0 : Jmapi.EXIT_FAILURE;
+    }
+
+    /**
+     * @param session a session
+     * @return what the transports' status rows say when something is wrong (a failure or offline bit, or a status
+     *         string other than "Available"), e.g. the server that cannot be reached; "" when nothing is
+     */
+    static String transportTrouble(MapiSession session) {
+        List<String> out = new ArrayList<>();
+        try (MapiTable t = session.getStatusTable(0)) {
+            t.setColumns(new int[] {PropTags.PR_DISPLAY_NAME, PropTags.PR_RESOURCE_TYPE, PropTags.PR_STATUS_CODE,
+                PropTags.PR_STATUS_STRING}, 0);
+            for (Row r : Tables.all(t)) {
+                if (r.find(PropTags.PR_RESOURCE_TYPE).map(PropValue::asInt).orElse(0) != Flags.MAPI_TRANSPORT_PROVIDER) {
+                    continue;
+                }
+                int code = r.find(PropTags.PR_STATUS_CODE).map(PropValue::asInt).orElse(0);
+                String text = r.find(PropTags.PR_STATUS_STRING).map(PropValue::asString).orElse("");
+                boolean bad = (code & (Flags.STATUS_FAILURE | Flags.STATUS_OFFLINE)) != 0
+                        || !(text.isEmpty() || text.equals("Available"));
+                if (bad) {
+                    out.add(r.find(PropTags.PR_DISPLAY_NAME).map(PropValue::asString).orElse("a transport") + ": "
+                            + (text.isEmpty() ? PropText.statusBits(code) : text));
+                }
+            }
+        }
+        return String.join("; ", out);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.jmapi.cli;
 import org.jmapi.store.provider.SqliteStoreService;
 import org.jmapi.transport.ServerProps;
 import org.jmapi.transport.local.LocalTransportService;
+import org.jmapi.transport.smtp.SmtpTransportService;
 
 /**
  * The message services the CLI configures and the profile-section properties it writes for them (the tags are
@@ -16,7 +17,7 @@ final class ServiceProps {
     /** Local delivery between the mailboxes of one home (Maildir per address under the maildrop). */
     static final String LOCAL = LocalTransportService.NAME;
     /** SMTP submission. */
-    static final String SMTP = "jmapi.smtp";
+    static final String SMTP = SmtpTransportService.NAME;
     /** POP3 retrieval. */
     static final String POP3 = "jmapi.pop3";
     /** IMAP retrieval. */
