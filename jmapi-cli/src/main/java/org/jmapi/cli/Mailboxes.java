@@ -142,13 +142,15 @@ final class Mailboxes {
         }
         try (ProfileAdmin admin = org.jmapi.runtime.Mapi.adminProfiles(0)) {
             if (profileNames(admin).contains(name)) {
+                awaitConfigured(admin, name);
                 return false;
             }
             try {
                 admin.createProfile(name, null, 0, 0);
             } catch (MapiException e) {
                 if (e.hresult() == HResult.MAPI_E_NO_ACCESS) {
-                    return false; // another process created it a moment ago
+                    awaitConfigured(admin, name); // another process created it a moment ago
+                    return false;
                 }
                 throw e;
             }
@@ -163,6 +165,39 @@ final class Mailboxes {
                 throw e;
             }
             return true;
+        }
+    }
+
+    /** How long a profile another process is still setting up is waited for. */
+    private static final long CONFIGURE_WAIT_MS = 3_000;
+
+    /**
+     * Waits (a few seconds at most) until a profile has its sender identity, the last thing {@link #ensure} and
+     * {@code profile create} write: another process that just created the profile may still be adding its
+     * services. Returns when the identity is there or the time is up.
+     *
+     * @param admin the profile admin
+     * @param name  the profile
+     */
+    static void awaitConfigured(ProfileAdmin admin, String name) {
+        long deadline = System.nanoTime() + CONFIGURE_WAIT_MS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (MsgServiceAdmin services = admin.adminServices(name, 0)) {
+                if (identity(services).isPresent()) {
+                    return;
+                }
+            } catch (MapiException e) {
+                if (e.hresult() != HResult.MAPI_E_NOT_FOUND) {
+                    throw e;
+                }
+                return; // deleted meanwhile: the logon will say so
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

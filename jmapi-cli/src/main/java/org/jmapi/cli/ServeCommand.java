@@ -28,11 +28,9 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,7 +68,14 @@ final class ServeCommand extends BaseCommand {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Map<String, Hosted> hosted = new LinkedHashMap<>();
-    private final Set<String> failed = new HashSet<>();
+    /** Profiles (or mailboxes) that could not be hosted: the error last printed and when to try again. */
+    private final Map<String, Failure> failed = new HashMap<>();
+
+    /** A profile that failed to log on or be created: tried again after {@link #RETRY}, its error printed once. */
+    record Failure(String error, long retryAt) {}
+
+    /** How long a profile that failed waits before the next attempt (another process may still be making it). */
+    private static final long RETRY = TimeUnit.SECONDS.toNanos(5);
     private int sent;
     private int received;
     private Output out;
@@ -154,16 +159,14 @@ final class ServeCommand extends BaseCommand {
             try (Stream<Path> dirs = Files.list(drop)) {
                 for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
                     String name = d.getFileName().toString();
-                    if (!profiles.contains(name) && Mailboxes.isValidName(name) && !failed.contains(name)) {
+                    if (!profiles.contains(name) && Mailboxes.isValidName(name) && due(name)) {
                         try {
                             if (client.mailboxes().ensure(name)) {
                                 emit("mailbox", name, Map.of("address", Mailboxes.address(name)),
                                         "new mailbox " + name + " (" + Mailboxes.address(name) + ")");
                             }
                         } catch (MapiException | CommandFailure ex) {
-                            failed.add(name);
-                            emit("error", name, Map.of("error", Jmapi.describe(ex)), "cannot create mailbox " + name
-                                    + ": " + Jmapi.describe(ex));
+                            fail(name, "cannot create mailbox " + name + ": ", ex);
                         }
                     }
                 }
@@ -175,14 +178,33 @@ final class ServeCommand extends BaseCommand {
             }
         }
         for (String p : profiles) {
-            if (!hosted.containsKey(p) && !failed.contains(p)) {
+            if (!hosted.containsKey(p) && due(p)) {
+                try (ProfileAdmin admin = Mapi.adminProfiles(0)) {
+                    Mailboxes.awaitConfigured(admin, p); // a profile another process is still making
+                }
                 try {
                     host(p);
+                    failed.remove(p);
                 } catch (MapiException | CommandFailure ex) {
-                    failed.add(p);
-                    emit("error", p, Map.of("error", Jmapi.describe(ex)), "cannot serve " + p + ": " + Jmapi.describe(ex));
+                    fail(p, "cannot serve " + p + ": ", ex);
                 }
             }
+        }
+    }
+
+    /** @return whether a profile may be tried (never failed, or its retry time has come) */
+    private boolean due(String name) {
+        Failure f = failed.get(name);
+        return f == null || System.nanoTime() - f.retryAt() >= 0;
+    }
+
+    /** Records a failure; prints it unless it is the same error as last time (it is retried every few seconds). */
+    private void fail(String name, String what, RuntimeException ex) {
+        String error = Jmapi.describe(ex);
+        Failure before = failed.put(name, new Failure(error, System.nanoTime() + RETRY));
+        if (before == null || !before.error().equals(error)) {
+            emit("error", name, Map.of("error", error), what + error + " (trying again every "
+                    + TimeUnit.NANOSECONDS.toSeconds(RETRY) + " s)");
         }
     }
 
