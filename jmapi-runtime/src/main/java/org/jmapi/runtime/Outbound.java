@@ -227,6 +227,11 @@ final class Outbound {
                 List<Row> unroutable = new ArrayList<>();
                 route(recipients, refused, plan, unroutable);
                 if (!unroutable.isEmpty() && !unroutableReported) {
+                    if (spooler.stopping()) {
+                        // The session is logging off and its transports are going away under this pass: that is
+                        // no reason to bounce the mail. It stays queued for the next spooler (R-MAIL-1).
+                        return later(store, msg, k, BUSY_RETRY);
+                    }
                     reportUnroutable(store, msg, unroutable);
                     unroutableReported = true;
                     continue;
