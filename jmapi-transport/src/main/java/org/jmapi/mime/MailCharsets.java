@@ -92,15 +92,25 @@ final class MailCharsets {
      * @return the text
      */
     static String decode(byte[] bytes, String label, Defects defects) {
+        Charset cs = declared(label, defects);
+        return cs == null ? guess(bytes) : new String(bytes, cs);
+    }
+
+    /**
+     * The first half of {@link #decode}, for text read in pieces: the charset a label decides.
+     *
+     * @param label   the declared charset label, or null
+     * @param defects told about an unknown label
+     * @return the declared charset when it is known and not US-ASCII; ISO-8859-1 for an unknown label; null when the
+     *         bytes decide ({@link #guess}: UTF-8 when they are valid UTF-8, else ISO-8859-1)
+     */
+    static Charset declared(String label, Defects defects) {
         Charset cs = lookup(label);
         if (cs == null && label != null && !label.isBlank()) {
             defects.add("unknown charset \"" + label.trim() + "\", decoded as ISO-8859-1");
-            return new String(bytes, StandardCharsets.ISO_8859_1);
+            return StandardCharsets.ISO_8859_1;
         }
-        if (cs == null || cs.equals(StandardCharsets.US_ASCII)) {
-            return guess(bytes);
-        }
-        return new String(bytes, cs);
+        return cs == null || cs.equals(StandardCharsets.US_ASCII) ? null : cs;
     }
 
     /**

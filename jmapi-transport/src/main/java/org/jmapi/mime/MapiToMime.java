@@ -13,22 +13,32 @@ import org.jmapi.prop.PropValue;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
  * One MAPI-to-MIME conversion; see {@link MimeWriter} for the mapping. Attachment contents are fetched one at a time
- * while they are written. Not thread-safe; used once.
+ * while they are written. Content is read through OpenProperty streams where the object offers them (attachment
+ * data always, bodies when too large to read inline) and encoded piece by piece: a content whose encoding depends on
+ * its bytes is read twice (a {@link ContentScan}, then the encoding pass), never held whole. Objects without
+ * OpenProperty (MAPI_E_NO_SUPPORT) are read with GetProps. Not thread-safe; used once.
  */
 final class MapiToMime {
     /** CRLF. */
@@ -49,6 +59,11 @@ final class MapiToMime {
     private static final int[] ATTACH_META_TAGS = {PropTags.PR_ATTACH_METHOD, PropTags.PR_ATTACH_MIME_TAG,
         PropTags.PR_ATTACH_LONG_FILENAME, PropTags.PR_ATTACH_FILENAME, PropTags.PR_DISPLAY_NAME,
         PropTags.PR_ATTACH_CONTENT_ID, MimeProps.PR_ATTACH_CONTENT_LOCATION, MimeProps.PR_ATTACHMENT_HIDDEN};
+    /** The message properties read through a stream, not whole, when GetProps finds them too large. */
+    private static final Set<Integer> STREAMED = Set.of(PropTag.id(PropTags.PR_BODY),
+            PropTag.id(MimeProps.PR_HTML_ANY));
+    /** How many bytes of an HTML body are searched for a {@code <meta>} charset declaration. */
+    private static final int SNIFF = 2048;
     /** A MIME type as the writer accepts it from PR_ATTACH_MIME_TAG. */
     private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+");
     /** A Content-ID as the writer accepts it (without its angle brackets): printable ASCII, no brackets. */
@@ -87,7 +102,26 @@ final class MapiToMime {
      * @throws IOException when writing fails
      */
     MimeWriter.Result write(OutputStream out) throws IOException {
-        Map<Integer, PropValue> p = fetch(source, MESSAGE_TAGS);
+        Map<Integer, PropStreams.Opened> streams = new LinkedHashMap<>();
+        try {
+            return write(out, streams);
+        } finally {
+            for (PropStreams.Opened o : streams.values()) {
+                o.stream().release();
+            }
+        }
+    }
+
+    /**
+     * Writes the message.
+     *
+     * @param out     where the RFC 5322 bytes go; not closed
+     * @param streams receives the body streams opened (released by the caller)
+     * @return the result
+     * @throws IOException when writing fails
+     */
+    private MimeWriter.Result write(OutputStream out, Map<Integer, PropStreams.Opened> streams) throws IOException {
+        Map<Integer, PropValue> p = fetch(source, MESSAGE_TAGS, streams);
         List<MimeWriter.Recipient> to = new ArrayList<>();
         List<MimeWriter.Recipient> cc = new ArrayList<>();
         readRecipients(to, cc);
@@ -146,7 +180,7 @@ final class MapiToMime {
         }
         h.add("MIME-Version", "1.0");
 
-        writeNode(structure(p, attachments), h, out);
+        writeNode(structure(p, streams, attachments), h, out);
         out.flush();
         return new MimeWriter.Result(messageId, recipients, attachmentCount, omitted);
     }
@@ -157,24 +191,28 @@ final class MapiToMime {
      * attachments it references.
      *
      * @param p           the message properties
+     * @param streams     the bodies too large to read inline, opened as streams
      * @param attachments the attachments
      * @return the root node
+     * @throws IOException when reading a body stream fails
      */
-    private Node structure(Map<Integer, PropValue> p, List<Attachment> attachments) {
+    private Node structure(Map<Integer, PropValue> p, Map<Integer, PropStreams.Opened> streams,
+                           List<Attachment> attachments) throws IOException {
         Leaf plain = null;
+        PropStreams.Opened bodyStream = streams.get(id(PropTags.PR_BODY));
         String body = string(p, PropTags.PR_BODY);
-        if (body != null) {
-            byte[] bytes = crlf(body).getBytes(StandardCharsets.UTF_8);
-            plain = Leaf.text("text/plain", bytes, ascii(bytes) ? "us-ascii" : "utf-8");
+        if (bodyStream != null) {
+            plain = Leaf.text("text/plain", Content.text(bodyStream), null);
+        } else if (body != null) {
+            plain = Leaf.text("text/plain", Content.of(crlf(body).getBytes(StandardCharsets.UTF_8)), null);
         }
-        Leaf html = htmlLeaf(p);
-        String htmlText = html == null ? ""
-                : new String(html.data, Charset.forName(html.charset)).toLowerCase(Locale.ROOT);
+        Leaf html = htmlLeaf(p, streams.get(id(MimeProps.PR_HTML_ANY)));
+        Set<String> referenced = html == null ? Set.of() : referenced(html, attachments);
         List<Node> inline = new ArrayList<>();
         List<Node> regular = new ArrayList<>();
         for (Attachment a : attachments) {
             boolean related = html != null && a.contentId != null
-                    && (a.hidden || htmlText.contains("cid:" + a.contentId.toLowerCase(Locale.ROOT)));
+                    && (a.hidden || referenced.contains(reference(a.contentId)));
             (related ? inline : regular).add(Leaf.attachment(a, related));
         }
         Node htmlNode = html == null ? null : inline.isEmpty() ? html : new Multi("related", prepend(html, inline));
@@ -182,11 +220,11 @@ final class MapiToMime {
                 : plain != null ? plain : htmlNode;
         String report = reportType(string(p, PropTags.PR_MESSAGE_CLASS), attachments);
         if (report != null) {
-            Node text = content != null ? content : Leaf.text("text/plain", new byte[0], "us-ascii");
+            Node text = content != null ? content : Leaf.text("text/plain", Content.of(new byte[0]), "us-ascii");
             return new Multi("report; report-type=" + report, prepend(text, regular));
         }
         if (regular.isEmpty()) {
-            return content != null ? content : Leaf.text("text/plain", new byte[0], "us-ascii");
+            return content != null ? content : Leaf.text("text/plain", Content.of(new byte[0]), "us-ascii");
         }
         return new Multi("mixed", content == null ? regular : prepend(content, regular));
     }
@@ -214,36 +252,100 @@ final class MapiToMime {
     }
 
     /**
-     * @param p the message properties
+     * @param p      the message properties
+     * @param stream PR_HTML / PR_BODY_HTML opened as a stream because it is too large to read inline, or null
      * @return the HTML body leaf (PR_HTML bytes in the charset PR_INTERNET_CPID, a {@code <meta>} tag or UTF-8
      *         validity suggests; or PR_BODY_HTML as UTF-8), or null
+     * @throws IOException when reading the stream fails
      */
-    private static Leaf htmlLeaf(Map<Integer, PropValue> p) {
-        PropValue v = p.get(id(MimeProps.PR_HTML_ANY));
-        if (v == null) {
-            return null;
+    private static Leaf htmlLeaf(Map<Integer, PropValue> p, PropStreams.Opened stream) throws IOException {
+        Content content;
+        if (stream != null) {
+            if (stream.type() != PropType.PT_BINARY) {
+                return Leaf.text("text/html", Content.text(stream), "utf-8");
+            }
+            content = Content.raw(stream);
+        } else {
+            PropValue v = p.get(id(MimeProps.PR_HTML_ANY));
+            if (v == null) {
+                return null;
+            }
+            if (v.type() == PropType.PT_UNICODE || v.type() == PropType.PT_STRING8) {
+                byte[] bytes = crlf(v.asString()).getBytes(StandardCharsets.UTF_8);
+                return Leaf.text("text/html", Content.of(bytes), "utf-8");
+            }
+            if (v.type() != PropType.PT_BINARY) {
+                return null;
+            }
+            content = Content.of(v.asBinary());
         }
-        if (v.type() == PropType.PT_UNICODE || v.type() == PropType.PT_STRING8) {
-            byte[] bytes = crlf(v.asString()).getBytes(StandardCharsets.UTF_8);
-            return Leaf.text("text/html", bytes, "utf-8");
-        }
-        if (v.type() != PropType.PT_BINARY) {
-            return null;
-        }
-        byte[] bytes = v.asBinary();
         Charset cs = null;
         PropValue cpid = p.get(id(MimeProps.PR_INTERNET_CPID));
         if (cpid != null && cpid.type() == PropType.PT_LONG) {
             cs = MailCharsets.forCodePage(cpid.asInt());
         }
         if (cs == null) {
-            cs = MailCharsets.lookup(MailCharsets.sniffHtml(bytes));
+            try (InputStream in = content.open()) {
+                cs = MailCharsets.lookup(MailCharsets.sniffHtml(in.readNBytes(SNIFF)));
+            }
         }
         if (cs == null) {
-            cs = MailCharsets.strictUtf8(bytes, 0, bytes.length) != null ? StandardCharsets.UTF_8
-                    : Charset.forName("windows-1252");
+            boolean utf8;
+            try (InputStream in = content.open()) {
+                utf8 = ContentScan.of(in).utf8();
+            }
+            cs = utf8 ? StandardCharsets.UTF_8 : Charset.forName("windows-1252");
         }
-        return Leaf.text("text/html", bytes, cs.name().toLowerCase(Locale.ROOT));
+        return Leaf.text("text/html", content, cs.name().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * @param contentId a Content-ID
+     * @return how the lower-cased HTML refers to it
+     */
+    private static String reference(String contentId) {
+        return "cid:" + contentId.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Which attachments' Content-IDs the HTML body references: the text (decoded in its charset, lower-cased)
+     * contains {@code cid:} and the id. Read in pieces that overlap by the longest reference less one character.
+     *
+     * @param html        the HTML body
+     * @param attachments the attachments
+     * @return the {@link #reference}s found
+     * @throws IOException when reading the body fails
+     */
+    private static Set<String> referenced(Leaf html, List<Attachment> attachments) throws IOException {
+        Set<String> open = new HashSet<>();
+        int longest = 0;
+        for (Attachment a : attachments) {
+            if (a.contentId != null) {
+                String ref = reference(a.contentId);
+                open.add(ref);
+                longest = Math.max(longest, ref.length());
+            }
+        }
+        Set<String> found = new HashSet<>();
+        if (open.isEmpty()) {
+            return found;
+        }
+        try (Reader r = new InputStreamReader(html.content.open(), Charset.forName(html.charset))) {
+            char[] buf = new char[32 * 1024];
+            String tail = "";
+            for (int n; !open.isEmpty() && (n = r.read(buf)) > 0; ) {
+                String window = tail + new String(buf, 0, n).toLowerCase(Locale.ROOT);
+                for (var it = open.iterator(); it.hasNext(); ) {
+                    String ref = it.next();
+                    if (window.contains(ref)) {
+                        found.add(ref);
+                        it.remove();
+                    }
+                }
+                tail = window.substring(Math.max(0, window.length() - (longest - 1)));
+            }
+        }
+        return found;
     }
 
     /**
@@ -269,11 +371,18 @@ final class MapiToMime {
         } else {
             Leaf leaf = (Leaf) node;
             if (leaf.attachment == null) {
-                TransferEncoding te = TransferEncoding.forText(leaf.data);
-                h.add("Content-Type", leaf.mimeType + "; charset=" + leaf.charset);
+                ContentScan scan;
+                try (InputStream in = leaf.content.open()) {
+                    scan = ContentScan.of(in);
+                }
+                TransferEncoding te = TransferEncoding.forText(scan);
+                String charset = leaf.charset != null ? leaf.charset : scan.ascii() ? "us-ascii" : "utf-8";
+                h.add("Content-Type", leaf.mimeType + "; charset=" + charset);
                 h.add("Content-Transfer-Encoding", te.token());
                 h.writeTo(out);
-                te.write(leaf.data, out);
+                try (InputStream in = leaf.content.open()) {
+                    te.write(in, out);
+                }
             } else {
                 writeAttachment(leaf.attachment, leaf.inline, h, out);
             }
@@ -290,25 +399,57 @@ final class MapiToMime {
      * @throws IOException when writing fails
      */
     private void writeAttachment(Attachment a, boolean inline, HeaderLines h, OutputStream out) throws IOException {
-        byte[] data;
         Attach attach = source.openAttach(a.number, 0);
+        PropStreams.Opened stream = null;
         try {
-            PropValue v = fetch(attach, new int[] {PropTags.PR_ATTACH_DATA_BIN}).get(id(PropTags.PR_ATTACH_DATA_BIN));
-            data = v == null || v.type() != PropType.PT_BINARY ? new byte[0] : v.asBinary();
+            try {
+                stream = PropStreams.openRead(attach, PropTags.PR_ATTACH_DATA_BIN, PropType.PT_BINARY);
+            } catch (MapiException e) {
+                if (!PropStreams.unsupported(e)) {
+                    throw e;
+                }
+            }
+            Content data;
+            if (stream != null) {
+                data = Content.raw(stream);
+            } else {
+                PropValue v = fetch(attach, new int[] {PropTags.PR_ATTACH_DATA_BIN}, null)
+                        .get(id(PropTags.PR_ATTACH_DATA_BIN));
+                data = Content.of(v == null || v.type() != PropType.PT_BINARY ? new byte[0] : v.asBinary());
+            }
+            writeAttachment(a, data, inline, h, out);
         } finally {
+            if (stream != null) {
+                stream.stream().release();
+            }
             attach.release();
         }
+    }
+
+    /**
+     * Writes one attachment part.
+     *
+     * @param a      the attachment
+     * @param data   its content
+     * @param inline whether it is an inline part of a multipart/related
+     * @param h      header fields to write first
+     * @param out    where it goes
+     * @throws IOException when reading the content or writing fails
+     */
+    private void writeAttachment(Attachment a, Content data, boolean inline, HeaderLines h, OutputStream out)
+            throws IOException {
         TransferEncoding te;
         if (a.embedded) {
-            te = TransferEncoding.forMessage(data);
+            te = TransferEncoding.forMessage(scan(data));
             h.add("Content-Type", MimeProps.MIME_MESSAGE_RFC822);
         } else {
             String type = a.mimeType;
             boolean text = type.startsWith("text/");
-            te = text ? TransferEncoding.forText(data) : TransferEncoding.BASE64;
+            ContentScan scan = text ? scan(data) : null;
+            te = text ? TransferEncoding.forText(scan) : TransferEncoding.BASE64;
             List<String> params = new ArrayList<>();
             params.add(type);
-            if (text && !ascii(data) && MailCharsets.strictUtf8(data, 0, data.length) != null) {
+            if (text && !scan.ascii() && scan.utf8()) {
                 params.add("charset=utf-8");
             }
             if (a.filename != null) {
@@ -330,8 +471,21 @@ final class MapiToMime {
             h.add("Content-Location", a.contentLocation);
         }
         h.writeTo(out);
-        te.write(data, out);
+        try (InputStream in = data.open()) {
+            te.write(in, out);
+        }
         attachmentCount++;
+    }
+
+    /**
+     * @param c a content
+     * @return its scan
+     * @throws IOException when reading fails
+     */
+    private static ContentScan scan(Content c) throws IOException {
+        try (InputStream in = c.open()) {
+            return ContentScan.of(in);
+        }
     }
 
     /**
@@ -379,8 +533,9 @@ final class MapiToMime {
      * Reads the attachment table and each attachment's descriptive properties (not its content).
      *
      * @return the attachments to write, in table order
+     * @throws IOException when reading a value through a stream fails
      */
-    private List<Attachment> readAttachments() {
+    private List<Attachment> readAttachments() throws IOException {
         List<Attachment> out = new ArrayList<>();
         for (Row row : rows(source.getAttachmentTable(0), new int[] {PropTags.PR_ATTACH_NUM})) {
             PropValue num = row.find(PropTags.PR_ATTACH_NUM).orElse(null);
@@ -390,7 +545,7 @@ final class MapiToMime {
             Map<Integer, PropValue> a;
             Attach attach = source.openAttach(num.asInt(), 0);
             try {
-                a = fetch(attach, ATTACH_META_TAGS);
+                a = fetch(attach, ATTACH_META_TAGS, null);
             } finally {
                 attach.release();
             }
@@ -550,35 +705,109 @@ final class MapiToMime {
     }
 
     /**
-     * Reads properties; a value too large for an explicit request (MAPI_E_NOT_ENOUGH_MEMORY) is taken from a
-     * request for all properties.
+     * Reads properties. A value too large for GetProps (PT_ERROR MAPI_E_NOT_ENOUGH_MEMORY) is read through
+     * OpenProperty: a body named in {@link #STREAMED} is left open as a stream in {@code streams} (when that is given),
+     * anything else is read whole from its stream. An object without OpenProperty (MAPI_E_NO_SUPPORT) is asked for
+     * all its properties instead, which a store with an inline limit for explicit requests may answer.
      *
-     * @param obj  the object
-     * @param tags the wanted tags
-     * @return the non-error values by property id
+     * @param obj     the object
+     * @param tags    the wanted tags
+     * @param streams where the bodies opened as streams go (the caller releases them), or null to read every value
+     *                whole
+     * @return the non-error values by property id (without those put into {@code streams})
+     * @throws IOException  when reading a stream fails
+     * @throws MapiException MAPI_E_NOT_ENOUGH_MEMORY when a value is too large and the object offers no other way to
+     *                      read it; errors of OpenProperty and of the stream
      */
-    private static Map<Integer, PropValue> fetch(MapiProp obj, int[] tags) {
+    private static Map<Integer, PropValue> fetch(MapiProp obj, int[] tags, Map<Integer, PropStreams.Opened> streams)
+            throws IOException {
         List<PropValue> values = obj.getProps(tags, 0).values();
-        boolean tooBig = values.stream()
-                .anyMatch(v -> v.isError() && v.errorCode() == HResult.MAPI_E_NOT_ENOUGH_MEMORY);
         Map<Integer, PropValue> out = byId(values);
-        if (tooBig) {
-            Map<Integer, PropValue> all = byId(obj.getProps(null, 0).values());
-            for (int tag : tags) {
-                PropValue v = all.get(PropTag.id(tag));
-                if (v != null && !out.containsKey(PropTag.id(tag))) {
-                    out.put(PropTag.id(tag), v);
-                }
+        Map<Integer, PropValue> all = null;
+        for (PropValue v : values) {
+            if (!v.isError() || v.errorCode() != HResult.MAPI_E_NOT_ENOUGH_MEMORY || out.containsKey(v.id())
+                    || streams != null && streams.containsKey(v.id())) {
+                continue;
             }
-            for (int tag : tags) {
-                if (!out.containsKey(PropTag.id(tag)) && values.stream().anyMatch(v -> v.id() == PropTag.id(tag)
-                        && v.isError() && v.errorCode() == HResult.MAPI_E_NOT_ENOUGH_MEMORY)) {
+            int tag = tagOf(tags, v.id());
+            PropStreams.Opened o;
+            try {
+                o = PropStreams.openRead(obj, tag, streamTypes(tag));
+            } catch (MapiException e) {
+                if (!PropStreams.unsupported(e)) {
+                    throw e;
+                }
+                if (all == null) {
+                    all = byId(obj.getProps(null, 0).values());
+                }
+                PropValue whole = all.get(v.id());
+                if (whole == null) {
                     throw new MapiException(HResult.MAPI_E_NOT_ENOUGH_MEMORY, PropTag.toString(tag)
                             + " is too large to read inline and the object offers no other way to read it");
                 }
+                out.put(v.id(), whole);
+                continue;
+            }
+            if (o == null) {
+                continue; // deleted since GetProps: absent
+            }
+            if (streams != null && STREAMED.contains(v.id())) {
+                streams.put(v.id(), o);
+                continue;
+            }
+            try {
+                out.put(v.id(), whole(o));
+            } finally {
+                o.stream().release();
             }
         }
         return out;
+    }
+
+    /**
+     * @param tags tags
+     * @param id   a property id
+     * @return the first of {@code tags} with that id
+     */
+    private static int tagOf(int[] tags, int id) {
+        for (int t : tags) {
+            if (PropTag.id(t) == id) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("GetProps answered an id that was not asked for: " + HResult.hex(id));
+    }
+
+    /**
+     * @param tag a requested tag
+     * @return the types to open it as a stream in: its own; both string types for a string; binary, then the string
+     *         types for PT_UNSPECIFIED
+     */
+    private static int[] streamTypes(int tag) {
+        int type = PropTag.type(tag);
+        if (type == PropType.PT_UNSPECIFIED) {
+            return new int[] {PropType.PT_BINARY, PropType.PT_UNICODE, PropType.PT_STRING8};
+        }
+        if (type == PropType.PT_UNICODE || type == PropType.PT_STRING8) {
+            return new int[] {type, type == PropType.PT_UNICODE ? PropType.PT_STRING8 : PropType.PT_UNICODE};
+        }
+        return new int[] {type};
+    }
+
+    /**
+     * Reads an opened property stream whole.
+     *
+     * @param o the stream, at its start
+     * @return the value in the stream's type
+     * @throws IOException never in practice (MapiExceptions pass unchanged)
+     */
+    private static PropValue whole(PropStreams.Opened o) throws IOException {
+        byte[] bytes = PropStreams.input(o.stream()).readAllBytes();
+        return switch (o.type()) {
+            case PropType.PT_UNICODE -> PropValue.ofString(o.tag(), new String(bytes, StandardCharsets.UTF_16LE));
+            case PropType.PT_STRING8 -> PropValue.ofString(o.tag(), new String(bytes, StandardCharsets.UTF_8));
+            default -> PropValue.ofBinary(o.tag(), bytes);
+        };
     }
 
     /**
@@ -622,19 +851,6 @@ final class MapiToMime {
     }
 
     /**
-     * @param b bytes
-     * @return whether they are all 7-bit
-     */
-    private static boolean ascii(byte[] b) {
-        for (byte x : b) {
-            if (x < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * @param first a node
      * @param rest  more nodes
      * @return a new list of {@code first} then {@code rest}
@@ -658,24 +874,24 @@ final class MapiToMime {
     private record Multi(String subtype, List<Node> parts) implements Node {}
 
     /**
-     * A leaf: a text body (data set) or an attachment (content fetched when written).
+     * A leaf: a text body (content set) or an attachment (content fetched when written).
      *
      * @param mimeType   the body's type
-     * @param data       the body's bytes
-     * @param charset    the body's charset label
+     * @param content    the body's bytes
+     * @param charset    the body's charset label; null for us-ascii or utf-8 as the bytes are
      * @param attachment the attachment, or null for a body
      * @param inline     whether the attachment is an inline part of a multipart/related
      */
-    private record Leaf(String mimeType, byte[] data, String charset, Attachment attachment, boolean inline)
+    private record Leaf(String mimeType, Content content, String charset, Attachment attachment, boolean inline)
             implements Node {
         /**
          * @param type    text/plain or text/html
-         * @param data    the bytes
-         * @param charset their charset label
+         * @param content the bytes
+         * @param charset their charset label, or null for us-ascii or utf-8 as the bytes are
          * @return a body leaf
          */
-        static Leaf text(String type, byte[] data, String charset) {
-            return new Leaf(type, data, charset, null, false);
+        static Leaf text(String type, Content content, String charset) {
+            return new Leaf(type, content, charset, null, false);
         }
 
         /**
@@ -685,6 +901,48 @@ final class MapiToMime {
          */
         static Leaf attachment(Attachment a, boolean inline) {
             return new Leaf(null, null, null, a, inline);
+        }
+    }
+
+    /**
+     * The bytes of a part, readable more than once from the start: held in memory (a value GetProps returned) or an
+     * open property stream, read from its start each time (its owner releases it).
+     */
+    private interface Content {
+        /**
+         * @return a new stream over the whole content; MapiExceptions of a property stream come out unchanged
+         * @throws IOException when the content cannot be read
+         */
+        InputStream open() throws IOException;
+
+        /**
+         * @param bytes the content
+         * @return it as a content
+         */
+        static Content of(byte[] bytes) {
+            return () -> new ByteArrayInputStream(bytes);
+        }
+
+        /**
+         * @param o a property stream
+         * @return its bytes as they are
+         */
+        static Content raw(PropStreams.Opened o) {
+            return () -> {
+                o.stream().seek(0, Flags.STREAM_SEEK_SET);
+                return PropStreams.input(o.stream());
+            };
+        }
+
+        /**
+         * @param o a PT_UNICODE or PT_STRING8 property stream
+         * @return the string as UTF-8 with CRLF line breaks, as a body is written
+         */
+        static Content text(PropStreams.Opened o) {
+            return () -> {
+                o.stream().seek(0, Flags.STREAM_SEEK_SET);
+                return new CrlfUtf8Input(PropStreams.input(o.stream()), o.type() == PropType.PT_UNICODE);
+            };
         }
     }
 

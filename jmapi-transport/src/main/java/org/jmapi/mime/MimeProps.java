@@ -5,13 +5,12 @@ package org.jmapi.mime;
  * and values (MAPITags.h, MS-OXPROPS), and the message classes it writes. Constants only; thread-safe.
  *
  * <p><b>Embedded messages.</b> MAPI keeps an embedded message (ATTACH_EMBEDDED_MSG) as a message object behind
- * PR_ATTACH_DATA_OBJ, opened with {@code IAttach::OpenProperty}. jmapi-api has no OpenProperty yet, so this package
- * represents an embedded message in an API-neutral way: an attachment with {@link #ATTACH_EMBEDDED_MSG}, the
- * complete RFC 822 bytes of the message in PR_ATTACH_DATA_BIN and {@link #MIME_MESSAGE_RFC822} in
- * PR_ATTACH_MIME_TAG. {@link MimeReader} converts those bytes to a MAPI message on request (read them into any
- * {@link org.jmapi.client.Message}); {@link MimeWriter} writes them back as a {@code message/rfc822} part. When the
- * API gains OpenProperty, a store can turn such an attachment into a real embedded message object with the same
- * reader, and the writer can accept both forms.
+ * PR_ATTACH_DATA_OBJ, opened with {@code IAttach::OpenProperty}. This package represents an embedded message in an
+ * API-neutral way instead, which every object can hold: an attachment with {@link #ATTACH_EMBEDDED_MSG}, the complete
+ * RFC 822 bytes of the message in PR_ATTACH_DATA_BIN and {@link #MIME_MESSAGE_RFC822} in PR_ATTACH_MIME_TAG.
+ * {@link MimeReader} converts those bytes to a MAPI message on request (read them into any
+ * {@link org.jmapi.client.Message}); {@link MimeWriter} writes them back as a {@code message/rfc822} part. The writer
+ * does not open a PR_ATTACH_DATA_OBJ message object: such an attachment is written with what PR_ATTACH_DATA_BIN holds.
  */
 public final class MimeProps {
     /** Not instantiable. */

@@ -58,15 +58,22 @@ import java.util.Objects;
  *
  * <h2>Resources</h2>
  * The input is streamed once. Each attachment is written to the target (created, filled, saved, released) as soon
- * as its part has been read, so only one part's content is held at a time; since the API takes attachment content
- * as one PR_ATTACH_DATA_BIN value, that part is held whole.
+ * as its part has been read. A part (attachment, embedded message, text or HTML body) of up to 1 MiB is held whole
+ * and set with {@code setProps}; a larger one is written through {@code openProperty(..., MAPI_CREATE | MAPI_MODIFY)}
+ * and the stream's {@code write} / {@code commit} while it is decoded, so receiving a 50 MB attachment needs a
+ * constant amount of heap. A large text body whose charset the bytes decide (none declared, or US-ASCII) is copied
+ * to a temporary file first (deleted before {@code read} returns): whether it is UTF-8 depends on all of it. A target
+ * that opens no property as a stream (MAPI_E_NO_SUPPORT) gets every value through {@code setProps}, large parts held
+ * whole.
  *
  * <h2>The target</h2>
- * The reader calls {@code setProps}, {@code modifyRecipients(MODRECIP_ADD, ...)} and, per attachment,
- * {@code createAttach} / {@code setProps} / {@code saveChanges(0)} / {@code release}. It never calls
+ * The reader calls {@code setProps}, {@code modifyRecipients(MODRECIP_ADD, ...)}, {@code openProperty} with
+ * IStream for PR_BODY or PR_HTML when they are large and, per attachment, {@code createAttach} / ({@code openProperty}
+ * of PR_ATTACH_DATA_BIN) / {@code setProps} / {@code saveChanges(0)} / {@code release}. It never calls
  * {@code saveChanges} on the message: committing (or discarding) it is the caller's decision. Properties the target
  * refuses (a store that computes PR_HASATTACH, say) are listed as defects. A {@link org.jmapi.MapiException} from the
- * target propagates; the message is then partly written and should be discarded.
+ * target propagates (MAPI_E_DISK_ERROR when the temporary file fails); the message is then partly written and should
+ * be discarded.
  *
  * <p>Instances are immutable and thread-safe; {@code with*} methods return a changed copy.
  */

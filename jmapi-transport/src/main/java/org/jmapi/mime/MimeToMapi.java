@@ -13,6 +13,7 @@ import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
 import org.jmapi.client.Attach;
+import org.jmapi.client.MapiStream;
 import org.jmapi.client.Message;
 import org.jmapi.prop.PropProblem;
 import org.jmapi.prop.PropTag;
@@ -20,9 +21,20 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.SequenceInputStream;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -36,14 +48,25 @@ import java.util.regex.Pattern;
 
 /**
  * One MIME-to-MAPI conversion: walks mime4j's token stream and writes what it finds into the target message.
- * Attachments are written (and their bytes dropped) as soon as their part ends, so at most one part's content is
- * in memory at a time; everything else is written at the end. See {@link MimeReader} for the mapping.
+ * Attachments are written as their part is read. A part of at most {@link #INLINE_LIMIT} bytes is held whole and
+ * set with SetProps (bodies at the end, with the other message properties); a larger one is written through an
+ * OpenProperty stream (MAPI_CREATE | MAPI_MODIFY) piece by piece as it is decoded, and only when the target opens no
+ * streams (MAPI_E_NO_SUPPORT) is it held whole. A large text body of undeclared charset is first copied to a
+ * temporary file (deleted at once), since its charset depends on all its bytes. See {@link MimeReader} for the
+ * mapping.
  *
  * <p>Not thread-safe; used once.
  */
 final class MimeToMapi {
     /** The most header bytes kept for PR_TRANSPORT_MESSAGE_HEADERS. */
     static final int HEADER_LIMIT = 1 << 20;
+    /**
+     * The largest part held whole and set with SetProps; a larger one is written through a stream when the target
+     * opens one. The SQLite store's GetProps limit, so what a store hands out inline is also taken in inline.
+     */
+    static final int INLINE_LIMIT = 1 << 20;
+    /** The piece size of stream copies. */
+    private static final int PIECE = 64 * 1024;
     /** Longest line mime4j reads (header lines and boundaries; content is streamed regardless of line length). */
     private static final int MAX_LINE = 1 << 20;
     /** The deepest MIME nesting parsed; deeper entities are kept whole. */
@@ -75,6 +98,10 @@ final class MimeToMapi {
     private String body;
     /** PR_HTML (UTF-8) once found. */
     private byte[] html;
+    /** Whether PR_BODY was written through a stream (too large to hold). */
+    private boolean bodyStreamed;
+    /** Whether PR_HTML was written through a stream (too large to hold). */
+    private boolean htmlStreamed;
     /** Attachments written. */
     private int attachments;
     /** The top-level multipart/report's report-type, lower case, or null. */
@@ -188,14 +215,14 @@ final class MimeToMapi {
             }
             case T_PREAMBLE -> {
                 Entity e = stack.peek();
-                if (e != null && body == null && html == null) {
+                if (e != null && !hasBody() && !hasHtml()) {
                     e.preamble = tokens.getInputStream().readAllBytes();
                 }
             }
             case T_END_MULTIPART -> {
                 Entity e = stack.peek();
-                if (e != null && e.children == 0 && e.preamble != null && e.preamble.length > 0 && body == null
-                        && html == null) {
+                if (e != null && e.children == 0 && e.preamble != null && e.preamble.length > 0 && !hasBody()
+                        && !hasHtml()) {
                     body = MailCharsets.guess(e.preamble);
                     defects.add("multipart/" + e.multipart + " without a single delimiter line for its boundary; "
                             + "its text is kept as the body");
@@ -307,51 +334,141 @@ final class MimeToMapi {
         }
     }
 
+    /** @return whether PR_BODY was found */
+    private boolean hasBody() {
+        return body != null || bodyStreamed;
+    }
+
+    /** @return whether PR_HTML was found */
+    private boolean hasHtml() {
+        return html != null || htmlStreamed;
+    }
+
     /**
      * One non-multipart entity: body, HTML body, embedded message or attachment.
      *
      * @param e       the entity
      * @param bd      mime4j's descriptor (type with defaults applied, transfer encoding)
-     * @param content the transfer-decoded content
+     * @param content the transfer-decoded content; read to its end, not closed
      * @throws IOException when reading fails
      */
     private void leaf(Entity e, BodyDescriptor bd, InputStream content) throws IOException {
         String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
-        byte[] bytes = content.readAllBytes();
         boolean attachment = "attachment".equalsIgnoreCase(e.disposition.value()) || e.inRelatedNonRoot();
         if (mime.equals("message/rfc822") || mime.equals("message/global")) {
-            embedded(e, bytes);
-        } else if (mime.equals("text/plain") && !attachment && body == null) {
-            body = MailCharsets.decode(bytes, e.contentType.get("charset"), defects);
-        } else if (mime.equals("text/html") && !attachment && html == null) {
+            embedded(e, Head.read(content));
+        } else if (mime.equals("text/plain") && !attachment && !hasBody()) {
+            Head h = Head.read(content);
+            String label = e.contentType.get("charset");
+            if (h.complete()) {
+                body = MailCharsets.decode(h.bytes(), label, defects);
+            } else {
+                largeText(h, label, PropTags.PR_BODY);
+            }
+        } else if (mime.equals("text/html") && !attachment && !hasHtml()) {
+            Head h = Head.read(content);
             String label = e.contentType.get("charset");
             if (label == null) {
-                label = MailCharsets.sniffHtml(bytes);
+                label = MailCharsets.sniffHtml(h.bytes());
             }
-            html = MailCharsets.decode(bytes, label, defects).getBytes(StandardCharsets.UTF_8);
-        } else {
+            if (h.complete()) {
+                html = MailCharsets.decode(h.bytes(), label, defects).getBytes(StandardCharsets.UTF_8);
+            } else {
+                largeText(h, label, PropTags.PR_HTML);
+            }
+        } else if (mime.equals("message/delivery-status") || mime.equals("message/disposition-notification")) {
+            byte[] bytes = content.readAllBytes(); // a few lines of fields, read for the report's class
             if (mime.equals("message/delivery-status")) {
                 Matcher m = ACTION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
                 while (m.find()) {
                     actions.add(m.group(1).toLowerCase(Locale.ROOT));
                 }
-            } else if (mime.equals("message/disposition-notification") && disposition == null) {
+            } else if (disposition == null) {
                 Matcher m = DISPOSITION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
                 disposition = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "";
             }
-            byValue(e, mime, bytes);
+            byValue(e, mime, Head.of(bytes));
+        } else {
+            byValue(e, mime, Head.read(content));
         }
     }
 
     /**
-     * @param e     the entity
-     * @param mime  its MIME type
-     * @param bytes its decoded content
+     * A text body larger than {@link #INLINE_LIMIT}: decoded exactly as {@link MailCharsets#decode} decodes a small
+     * one and written through a stream of the target (PR_BODY as UTF-16LE, PR_HTML as UTF-8), never held whole; when
+     * the target opens no streams it is held after all and set at the end like a small one. Text whose charset the
+     * bytes decide (none declared, or US-ASCII) goes through a temporary file first, read once to check it is UTF-8.
+     *
+     * @param head the part's content
+     * @param label the declared charset, or null
+     * @param tag  PR_BODY or PR_HTML
+     * @throws IOException when reading the part fails
+     * @throws MapiException MAPI_E_DISK_ERROR when the temporary file cannot be written or read; the target's errors
      */
-    private void byValue(Entity e, String mime, byte[] bytes) {
+    private void largeText(Head head, String label, int tag) throws IOException {
+        Charset cs = MailCharsets.declared(label, defects);
+        Path spill = null;
+        try {
+            InputStream bytes;
+            if (cs == null) {
+                spill = temporaryFile();
+                Utf8Check utf8 = new Utf8Check();
+                try (OutputStream out = diskOutput(spill)) {
+                    InputStream in = head.stream();
+                    byte[] buf = new byte[PIECE];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        utf8.update(buf, 0, n);
+                        out.write(buf, 0, n);
+                    }
+                }
+                cs = utf8.valid() ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1;
+                bytes = diskInput(spill);
+            } else {
+                bytes = head.stream();
+            }
+            try (Reader text = new InputStreamReader(bytes, cs)) {
+                MapiStream stream = PropStreams.openWrite(target, tag);
+                if (stream == null) {
+                    StringWriter all = new StringWriter();
+                    text.transferTo(all);
+                    if (tag == PropTags.PR_BODY) {
+                        body = all.toString();
+                    } else {
+                        html = all.toString().getBytes(StandardCharsets.UTF_8);
+                    }
+                    return;
+                }
+                try {
+                    Writer w = new OutputStreamWriter(PropStreams.output(stream),
+                            tag == PropTags.PR_BODY ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_8);
+                    text.transferTo(w);
+                    w.flush();
+                    stream.commit(Flags.STGC_DEFAULT);
+                } finally {
+                    stream.release();
+                }
+                if (tag == PropTags.PR_BODY) {
+                    bodyStreamed = true;
+                } else {
+                    htmlStreamed = true;
+                }
+            }
+        } finally {
+            if (spill != null) {
+                Files.deleteIfExists(spill);
+            }
+        }
+    }
+
+    /**
+     * @param e    the entity
+     * @param mime its MIME type
+     * @param data its decoded content
+     * @throws IOException when reading the content fails
+     */
+    private void byValue(Entity e, String mime, Head data) throws IOException {
         List<PropValue> p = new ArrayList<>();
         p.add(PropValue.ofInt(PropTags.PR_ATTACH_METHOD, MimeProps.ATTACH_BY_VALUE));
-        p.add(PropValue.ofBinary(PropTags.PR_ATTACH_DATA_BIN, bytes));
         p.add(PropValue.ofString(PropTags.PR_ATTACH_MIME_TAG, mime));
         String filename = e.filename();
         if (filename != null) {
@@ -365,31 +482,28 @@ final class MimeToMapi {
         if (display != null) {
             p.add(PropValue.ofString(PropTags.PR_DISPLAY_NAME, display));
         }
-        common(e, p, bytes.length);
-        if (e.inRelatedNonRoot() && e.contentId() != null) {
-            p.add(PropValue.ofBoolean(MimeProps.PR_ATTACHMENT_HIDDEN, true));
-        }
-        writeAttachment(p);
+        List<PropValue> tail = e.inRelatedNonRoot() && e.contentId() != null
+                ? List.of(PropValue.ofBoolean(MimeProps.PR_ATTACHMENT_HIDDEN, true)) : List.of();
+        writeAttachment(e, p, data, tail);
     }
 
     /**
      * A message/rfc822 part: an ATTACH_EMBEDDED_MSG attachment holding the message's bytes (see {@link MimeProps}).
      *
-     * @param e     the entity
-     * @param bytes the embedded message
-     * @throws IOException never in practice (reads a byte array)
+     * @param e    the entity
+     * @param data the embedded message
+     * @throws IOException when reading the content fails
      */
-    private void embedded(Entity e, byte[] bytes) throws IOException {
+    private void embedded(Entity e, Head data) throws IOException {
         List<PropValue> p = new ArrayList<>();
         p.add(PropValue.ofInt(PropTags.PR_ATTACH_METHOD, MimeProps.ATTACH_EMBEDDED_MSG));
-        p.add(PropValue.ofBinary(PropTags.PR_ATTACH_DATA_BIN, bytes));
         p.add(PropValue.ofString(PropTags.PR_ATTACH_MIME_TAG, MimeProps.MIME_MESSAGE_RFC822));
         String filename = e.filename();
         if (filename != null) {
             p.add(PropValue.ofString(PropTags.PR_ATTACH_LONG_FILENAME, filename));
         }
         String subject = null;
-        byte[] header = HeaderBlock.read(new ByteArrayInputStream(bytes), HEADER_LIMIT).bytes();
+        byte[] header = HeaderBlock.read(new ByteArrayInputStream(data.bytes()), HEADER_LIMIT).bytes();
         for (HeaderField f : HeaderField.parseBlock(header)) {
             if (f.is("Subject")) {
                 subject = EncodedWords.decode(f.value());
@@ -401,8 +515,7 @@ final class MimeToMapi {
         if (display != null) {
             p.add(PropValue.ofString(PropTags.PR_DISPLAY_NAME, display));
         }
-        common(e, p, bytes.length);
-        writeAttachment(p);
+        writeAttachment(e, p, data, List.of());
     }
 
     /**
@@ -410,7 +523,7 @@ final class MimeToMapi {
      * @param p    the attachment's properties so far; Content-ID, Content-Location, size and position added
      * @param size the content size
      */
-    private void common(Entity e, List<PropValue> p, int size) {
+    private void common(Entity e, List<PropValue> p, long size) {
         if (e.contentId() != null) {
             p.add(PropValue.ofString(PropTags.PR_ATTACH_CONTENT_ID, e.contentId()));
         }
@@ -418,24 +531,163 @@ final class MimeToMapi {
         if (location != null && !location.isEmpty()) {
             p.add(PropValue.ofString(MimeProps.PR_ATTACH_CONTENT_LOCATION, location));
         }
-        p.add(PropValue.ofInt(PropTags.PR_ATTACH_SIZE, size));
+        p.add(PropValue.ofInt(PropTags.PR_ATTACH_SIZE, (int) Math.min(size, Integer.MAX_VALUE)));
         p.add(PropValue.ofInt(PropTags.PR_RENDERING_POSITION, -1));
     }
 
     /**
-     * Creates, fills, saves and releases one attachment.
+     * Creates, fills, saves and releases one attachment: the content first (held whole: PR_ATTACH_DATA_BIN goes
+     * second in the property list; larger: through a stream), then the properties with the size.
      *
-     * @param p its properties
+     * @param e    the entity
+     * @param p    the properties before Content-ID, Content-Location, size and position, PR_ATTACH_METHOD first
+     * @param data the content
+     * @param tail properties after those
+     * @throws IOException when reading the content fails; the attachment is then discarded
      */
-    private void writeAttachment(List<PropValue> p) {
+    private void writeAttachment(Entity e, List<PropValue> p, Head data, List<PropValue> tail) throws IOException {
         Attach a = target.createAttach(0);
         try {
+            long size = data.complete() ? -1 : stream(a, PropTags.PR_ATTACH_DATA_BIN, data);
+            if (size < 0) {
+                byte[] bytes = data.complete() ? data.bytes() : data.stream().readAllBytes();
+                p.add(1, PropValue.ofBinary(PropTags.PR_ATTACH_DATA_BIN, bytes));
+                size = bytes.length;
+            }
+            common(e, p, size);
+            p.addAll(tail);
             report("attachment", a.setProps(p));
             a.saveChanges(0);
         } finally {
             a.release();
         }
         attachments++;
+    }
+
+    /**
+     * Writes content through a new stream of {@code obj}'s property and commits it.
+     *
+     * @param obj  the object
+     * @param tag  the property
+     * @param data the content
+     * @return the bytes written, or -1 when the object opens no streams (nothing was read then)
+     * @throws IOException when reading the content fails; the stream is then released uncommitted
+     */
+    private static long stream(Attach obj, int tag, Head data) throws IOException {
+        MapiStream stream = PropStreams.openWrite(obj, tag);
+        if (stream == null) {
+            return -1;
+        }
+        try {
+            long n = 0;
+            InputStream in = data.stream();
+            byte[] buf = new byte[PIECE];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                stream.write(buf, 0, r);
+                n += r;
+            }
+            stream.commit(Flags.STGC_DEFAULT);
+            return n;
+        } finally {
+            stream.release();
+        }
+    }
+
+    /**
+     * @return a new temporary file for a part's bytes (readable by the owner only)
+     * @throws MapiException MAPI_E_DISK_ERROR when it cannot be created
+     */
+    private static Path temporaryFile() {
+        try {
+            return Files.createTempFile("jmapi-mime-", ".part");
+        } catch (IOException e) {
+            throw new MapiException(HResult.MAPI_E_DISK_ERROR, "cannot create a temporary file for a large text "
+                    + "part: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param file a temporary file
+     * @return a stream writing it; its I/O errors come out as MapiException MAPI_E_DISK_ERROR, so they are not taken
+     *         for errors of the input
+     */
+    private static OutputStream diskOutput(Path file) {
+        try {
+            OutputStream out = Files.newOutputStream(file);
+            return new OutputStream() {
+                @Override
+                public void write(int b) {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    try {
+                        out.write(b, off, len);
+                    } catch (IOException e) {
+                        throw diskError(file, e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        out.close();
+                    } catch (IOException e) {
+                        throw diskError(file, e);
+                    }
+                }
+            };
+        } catch (IOException e) {
+            throw diskError(file, e);
+        }
+    }
+
+    /**
+     * @param file a temporary file
+     * @return a stream reading it; its I/O errors come out as MapiException MAPI_E_DISK_ERROR
+     */
+    private static InputStream diskInput(Path file) {
+        try {
+            InputStream in = Files.newInputStream(file);
+            return new InputStream() {
+                @Override
+                public int read() {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    try {
+                        return in.read(b, off, len);
+                    } catch (IOException e) {
+                        throw diskError(file, e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        in.close();
+                    } catch (IOException e) {
+                        throw diskError(file, e);
+                    }
+                }
+            };
+        } catch (IOException e) {
+            throw diskError(file, e);
+        }
+    }
+
+    /**
+     * @param file a temporary file
+     * @param e    what went wrong with it
+     * @return the error to throw
+     */
+    private static MapiException diskError(Path file, IOException e) {
+        return new MapiException(HResult.MAPI_E_DISK_ERROR, "cannot use the temporary file " + file
+                + " for a large text part: " + e.getMessage(), e);
     }
 
     /**
@@ -451,6 +703,8 @@ final class MimeToMapi {
         }
         if (html != null) {
             props.add(PropValue.ofBinary(PropTags.PR_HTML, html));
+        }
+        if (hasHtml()) {
             props.add(PropValue.ofInt(MimeProps.PR_INTERNET_CPID, MimeProps.CP_UTF8));
         }
         props.add(PropValue.ofBoolean(PropTags.PR_HASATTACH, attachments > 0));
@@ -561,6 +815,53 @@ final class MimeToMapi {
      */
     static byte[] searchKey(String address) {
         return ("SMTP:" + address.toUpperCase(Locale.ROOT) + "\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A part's content: whole when it ended within {@link #INLINE_LIMIT} bytes, else its first bytes and the unread
+     * rest.
+     *
+     * @param bytes the whole content, or its first {@code INLINE_LIMIT + 1} bytes
+     * @param rest  the rest of the part's stream, or null when {@code bytes} is all of it
+     */
+    private record Head(byte[] bytes, InputStream rest) {
+        /**
+         * @param in a part's content
+         * @return its head
+         * @throws IOException when reading fails
+         */
+        static Head read(InputStream in) throws IOException {
+            byte[] b = in.readNBytes(INLINE_LIMIT + 1);
+            return new Head(b, b.length > INLINE_LIMIT ? in : null);
+        }
+
+        /**
+         * @param bytes a whole content
+         * @return it as a head
+         */
+        static Head of(byte[] bytes) {
+            return new Head(bytes, null);
+        }
+
+        /** @return whether {@link #bytes} is the whole content */
+        boolean complete() {
+            return rest == null;
+        }
+
+        /**
+         * @return the whole content, to be read once; closing it leaves the part's stream open (mime4j reads on
+         *         after it)
+         */
+        InputStream stream() {
+            InputStream first = new ByteArrayInputStream(bytes);
+            InputStream all = rest == null ? first : new SequenceInputStream(first, rest);
+            return new FilterInputStream(all) {
+                @Override
+                public void close() {
+                    // the part's stream belongs to the parser
+                }
+            };
+        }
     }
 
     /** A mime4j decode monitor that turns warnings into defects and never aborts. */

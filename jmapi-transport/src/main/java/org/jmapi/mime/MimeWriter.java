@@ -14,7 +14,7 @@ import java.util.Objects;
 /**
  * Converts a MAPI message into RFC 5322 / MIME bytes: the outbound half of a transport, and the export path for
  * {@code .eml} files. The message is only read (getProps, getRecipientTable + queryRows, getAttachmentTable +
- * openAttach); nothing is changed on it.
+ * openAttach, openProperty with IStream); nothing is changed on it.
  *
  * <h2>What is written</h2>
  * <ul>
@@ -48,13 +48,20 @@ import java.util.Objects;
  * </ul>
  *
  * <h2>Errors</h2>
- * A {@link org.jmapi.MapiException} from the message (invalid object, a property too large to read) and an
- * {@link IOException} from the stream propagate; the output is then incomplete and must be discarded. Missing or
- * unusable properties are not errors: they are left out and listed in {@link Result#omitted()}.
+ * A {@link org.jmapi.MapiException} from the message (invalid object; MAPI_E_NOT_ENOUGH_MEMORY for a property too
+ * large for getProps on an object that offers no openProperty either) and an {@link IOException} from the output
+ * stream propagate; the output is then incomplete and must be discarded. Missing or unusable properties are not
+ * errors: they are left out and listed in {@link Result#omitted()}.
  *
  * <h2>Resources</h2>
- * Bodies and attachment descriptions are read first; each attachment's content is read only while it is written
- * and dropped afterwards.
+ * Bodies and attachment descriptions are read first; each attachment's content is read only while it is written.
+ * Attachment content (PR_ATTACH_DATA_BIN) is read through {@code openProperty} as a {@code MapiStream}, and so is
+ * a body (PR_BODY, PR_HTML / PR_BODY_HTML) or any other value that getProps answers with PT_ERROR
+ * MAPI_E_NOT_ENOUGH_MEMORY (R-PROP-1): content is encoded while it streams to the output, never held whole, so a
+ * message of any size is written in a constant amount of heap (header values read that way are held, being header
+ * text). Content whose encoding depends on its bytes (text, embedded messages, an HTML body of undeclared charset)
+ * is read twice: once to choose, once to encode. Objects that open no property as a stream (MAPI_E_NO_SUPPORT) are
+ * read with getProps, a value too large for an explicit request from a request for all properties.
  *
  * <p>Instances are immutable and thread-safe; {@code with*} methods return a changed copy.
  */

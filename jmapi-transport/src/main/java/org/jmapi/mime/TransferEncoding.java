@@ -1,7 +1,9 @@
 package org.jmapi.mime;
 
+import java.io.ByteArrayInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Base64;
 
@@ -47,11 +49,20 @@ enum TransferEncoding {
      * @return the encoding
      */
     static TransferEncoding forText(byte[] data) {
-        Stats s = Stats.of(data);
-        if (s.special == 0 && s.bareLineBreaks == 0 && s.longestLine <= MAX_LINE) {
+        return forText(ContentScan.of(data));
+    }
+
+    /**
+     * {@link #forText(byte[])} for content scanned in pieces.
+     *
+     * @param s the finished scan of the content
+     * @return the encoding
+     */
+    static TransferEncoding forText(ContentScan s) {
+        if (s.special() == 0 && s.bareLineBreaks() == 0 && s.longestLine() <= MAX_LINE) {
             return SEVEN_BIT;
         }
-        return data.length - s.special > s.special ? QUOTED_PRINTABLE : BASE64;
+        return s.length() - s.special() > s.special() ? QUOTED_PRINTABLE : BASE64;
     }
 
     /**
@@ -61,11 +72,20 @@ enum TransferEncoding {
      * @return the encoding
      */
     static TransferEncoding forMessage(byte[] data) {
-        Stats s = Stats.of(data);
-        if (s.bareLineBreaks > 0 || s.longestLine > MAX_LINE || s.nul > 0) {
+        return forMessage(ContentScan.of(data));
+    }
+
+    /**
+     * {@link #forMessage(byte[])} for content scanned in pieces.
+     *
+     * @param s the finished scan of the embedded message
+     * @return the encoding
+     */
+    static TransferEncoding forMessage(ContentScan s) {
+        if (s.bareLineBreaks() > 0 || s.longestLine() > MAX_LINE || s.nul() > 0) {
             return BINARY;
         }
-        return s.eightBit > 0 ? EIGHT_BIT : SEVEN_BIT;
+        return s.eightBit() > 0 ? EIGHT_BIT : SEVEN_BIT;
     }
 
     /**
@@ -77,6 +97,18 @@ enum TransferEncoding {
      * @throws IOException when writing fails
      */
     void write(byte[] data, OutputStream out) throws IOException {
+        write(new ByteArrayInputStream(data), out);
+    }
+
+    /**
+     * Writes the content read from {@code in} (to its end; not closed) in this encoding, piece by piece: the content
+     * is never held whole. The output is the same as {@link #write(byte[], OutputStream)} gives for the same bytes.
+     *
+     * @param in  the content
+     * @param out where it goes; not closed
+     * @throws IOException when reading or writing fails
+     */
+    void write(InputStream in, OutputStream out) throws IOException {
         switch (this) {
             case BASE64 -> {
                 OutputStream b64 = Base64.getMimeEncoder().wrap(new FilterOutputStream(out) {
@@ -90,11 +122,19 @@ enum TransferEncoding {
                         flush();
                     }
                 });
-                b64.write(data);
+                byte[] buf = new byte[48 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    b64.write(buf, 0, n);
+                }
                 b64.close();
             }
-            case QUOTED_PRINTABLE -> writeQuotedPrintable(data, out);
-            default -> out.write(data);
+            case QUOTED_PRINTABLE -> writeQuotedPrintable(in, out);
+            default -> {
+                byte[] buf = new byte[64 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                }
+            }
         }
     }
 
@@ -102,25 +142,25 @@ enum TransferEncoding {
      * Quoted-printable per RFC 2045 &sect;6.7: CRLF is a hard line break, whitespace before one (or at the end) is
      * encoded, lines are at most 76 characters with soft breaks.
      *
-     * @param data the content
+     * @param data the content, read to its end
      * @param out  where it goes
-     * @throws IOException when writing fails
+     * @throws IOException when reading or writing fails
      */
-    private static void writeQuotedPrintable(byte[] data, OutputStream out) throws IOException {
+    private static void writeQuotedPrintable(InputStream data, OutputStream out) throws IOException {
+        Lookahead in = new Lookahead(data);
+        Output o = new Output(out);
         byte[] buf = new byte[3];
         int col = 0;
-        int n = data.length;
-        for (int i = 0; i < n; i++) {
-            int b = data[i] & 0xFF;
-            if (b == '\r' && i + 1 < n && data[i + 1] == '\n') {
-                out.write('\r');
-                out.write('\n');
+        for (int b; (b = in.next()) >= 0; ) {
+            if (b == '\r' && in.peek(0) == '\n') {
+                o.put('\r');
+                o.put('\n');
                 col = 0;
-                i++;
+                in.next();
                 continue;
             }
             int len;
-            boolean lineEnd = i + 1 == n || (data[i + 1] == '\r' && i + 2 < n && data[i + 2] == '\n');
+            boolean lineEnd = in.peek(0) < 0 || (in.peek(0) == '\r' && in.peek(1) == '\n');
             if ((b == ' ' || b == '\t') && !lineEnd || b >= 33 && b <= 126 && b != '=') {
                 buf[0] = (byte) b;
                 len = 1;
@@ -131,63 +171,111 @@ enum TransferEncoding {
                 len = 3;
             }
             if (col + len > 75) {
-                out.write('=');
-                out.write('\r');
-                out.write('\n');
+                o.put('=');
+                o.put('\r');
+                o.put('\n');
                 col = 0;
             }
-            out.write(buf, 0, len);
+            for (int i = 0; i < len; i++) {
+                o.put(buf[i]);
+            }
             col += len;
+        }
+        o.flush();
+    }
+
+    /** Bytes of a stream one at a time with two bytes of lookahead, read in large pieces. */
+    private static final class Lookahead {
+        /** The source. */
+        private final InputStream in;
+        /** Bytes read from the source and not yet taken. */
+        private final byte[] buf = new byte[64 * 1024];
+        /** The next byte to take. */
+        private int pos;
+        /** The end of the bytes in {@link #buf}. */
+        private int limit;
+        /** Whether the source is exhausted. */
+        private boolean eof;
+
+        /** @param in the source */
+        Lookahead(InputStream in) {
+            this.in = in;
+        }
+
+        /**
+         * @return the next byte, or -1 at the end
+         * @throws IOException when reading fails
+         */
+        int next() throws IOException {
+            if (!fill(1)) {
+                return -1;
+            }
+            return buf[pos++] & 0xFF;
+        }
+
+        /**
+         * @param k 0 for the byte {@link #next()} returns next, 1 for the one after it
+         * @return that byte, or -1 past the end
+         * @throws IOException when reading fails
+         */
+        int peek(int k) throws IOException {
+            return fill(k + 1) ? buf[pos + k] & 0xFF : -1;
+        }
+
+        /**
+         * @param n how many bytes are wanted available
+         * @return whether they are
+         * @throws IOException when reading fails
+         */
+        private boolean fill(int n) throws IOException {
+            while (limit - pos < n && !eof) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, limit - pos);
+                    limit -= pos;
+                    pos = 0;
+                }
+                int r = in.read(buf, limit, buf.length - limit);
+                if (r < 0) {
+                    eof = true;
+                } else {
+                    limit += r;
+                }
+            }
+            return limit - pos >= n;
         }
     }
 
-    /**
-     * What the choice of encoding depends on.
-     *
-     * @param special        bytes that are not printable ASCII, TAB, CR or LF
-     * @param eightBit       bytes above 127
-     * @param nul            NUL bytes
-     * @param bareLineBreaks CR or LF not part of a CRLF
-     * @param longestLine    the longest line without its CRLF
-     */
-    private record Stats(int special, int eightBit, int nul, int bareLineBreaks, int longestLine) {
+    /** Bytes gathered into large writes. */
+    private static final class Output {
+        /** Where the bytes go. */
+        private final OutputStream out;
+        /** Bytes not written yet. */
+        private final byte[] buf = new byte[16 * 1024];
+        /** How many. */
+        private int n;
+
+        /** @param out where the bytes go */
+        Output(OutputStream out) {
+            this.out = out;
+        }
+
         /**
-         * @param data content
-         * @return its statistics
+         * @param b a byte
+         * @throws IOException when writing fails
          */
-        static Stats of(byte[] data) {
-            int special = 0;
-            int eight = 0;
-            int nul = 0;
-            int bare = 0;
-            int longest = 0;
-            int line = 0;
-            for (int i = 0; i < data.length; i++) {
-                int b = data[i] & 0xFF;
-                if (b == '\r' && i + 1 < data.length && data[i + 1] == '\n') {
-                    longest = Math.max(longest, line);
-                    line = 0;
-                    i++;
-                    continue;
-                }
-                if (b == '\r' || b == '\n') {
-                    bare++;
-                    longest = Math.max(longest, line);
-                    line = 0;
-                    continue;
-                }
-                line++;
-                if (b >= 0x80) {
-                    eight++;
-                    special++;
-                } else if (b < 0x20 && b != '\t' || b == 0x7F) {
-                    special++;
-                    if (b == 0) {
-                        nul++;
-                    }
-                }
+        void put(int b) throws IOException {
+            if (n == buf.length) {
+                flush();
             }
-            return new Stats(special, eight, nul, bare, Math.max(longest, line));
+            buf[n++] = (byte) b;
+        }
+
+        /** @throws IOException when writing fails */
+        void flush() throws IOException {
+            if (n > 0) {
+                out.write(buf, 0, n);
+                n = 0;
+            }
         }
     }
 }

@@ -278,6 +278,27 @@ class MimeWriterTest {
     }
 
     @Test
+    void write_valueTooLargeEverywhere_andNoOpenProperty_isMapiENotEnoughMemory() {
+        // No OpenProperty (MAPI_E_NO_SUPPORT) and GetProps answers the body with an error even when asked for all:
+        // the writer cannot read it and says so instead of leaving the body out.
+        InMemoryMessage m = new InMemoryMessage() {
+            @Override
+            public org.jmapi.prop.PropValues getProps(int[] tags, int flags) {
+                List<PropValue> out = new java.util.ArrayList<>();
+                for (PropValue v : super.getProps(tags, flags).values()) {
+                    out.add(v.id() == org.jmapi.prop.PropTag.id(PropTags.PR_BODY)
+                            ? PropValue.error(PropTags.PR_BODY, HResult.MAPI_E_NOT_ENOUGH_MEMORY) : v);
+                }
+                return org.jmapi.prop.PropValues.of(out);
+            }
+        };
+        m.setProps(List.of(PropValue.ofString(PropTags.PR_SUBJECT, "s"), PropValue.ofString(PropTags.PR_BODY, "b")));
+        assertThatThrownBy(() -> new MimeWriter().toBytes(m)).isInstanceOf(MapiException.class)
+                .satisfies(e -> assertThat(((MapiException) e).hresult()).isEqualTo(HResult.MAPI_E_NOT_ENOUGH_MEMORY))
+                .hasMessageContaining("PR_BODY");
+    }
+
+    @Test
     void write_valuesCannotInjectHeaderLines() {
         InMemoryMessage m = new InMemoryMessage();
         m.setProps(List.of(PropValue.ofString(PropTags.PR_SUBJECT, "hi\r\nBcc: evil@example.com"),

@@ -55,9 +55,11 @@ import java.util.function.BooleanSupplier;
  * answers MAPI_E_NOT_ME. The message gets a PR_INTERNET_MESSAGE_ID first (saved), so a copy delivered twice after a
  * crash carries the same Message-ID. It is converted once with {@link MimeWriter} (Bcc and MAPI_P1 recipients are
  * envelope only, never in the headers), staged in each mailbox's {@code tmp/} and forced to disk, then renamed into
- * {@code new/} ({@link Maildrop}); a message that cannot be converted at all (a value too large to read,
- * MAPI_E_NOT_ENOUGH_MEMORY) is refused permanently for its local recipients (status 554), since no later attempt
- * would do better. A staged file that a crash left in {@code tmp/} is never read as mail, and the
+ * {@code new/} ({@link Maildrop}). The conversion streams: bodies and attachments of any size are read through
+ * OpenProperty and written to the staged file piece by piece, and received ones are written into the store the same
+ * way, so the size of a message is limited by neither heap nor the store's GetProps limit. An error reading the
+ * message (a MapiException) leaves it queued for a later attempt, as any store error does. A staged file that a
+ * crash left in {@code tmp/} is never read as mail, and the
  * mailbox's own logon removes such files once they are {@link #STAGED_LIFETIME} old. A local part that cannot be a mailbox is refused permanently: one
  * StatusRecips call per message (a non-delivery report for the sender, status 553). Every recipient delivered or
  * refused gets PR_RESPONSIBILITY true. A mailbox that cannot be written now (disk full, permissions) keeps its
@@ -87,10 +89,6 @@ final class LocalLogon extends BaseXpLogon {
     static final int QUARANTINE_AFTER = 3;
     /** The SMTP-style status of a refused recipient: mailbox name not allowed (RFC 5321). */
     static final int REFUSED_STATUS = 553;
-    /** The SMTP-style status of a message that cannot be converted to MIME: transaction failed (RFC 5321). */
-    static final int UNCONVERTIBLE_STATUS = 554;
-    /** Errors of reading the outbound message that no later attempt can change (a value too large to read). */
-    private static final Set<Integer> UNCONVERTIBLE = Set.of(HResult.MAPI_E_NOT_ENOUGH_MEMORY, HResult.MAPI_E_TOO_BIG);
 
     /** Files in the own {@code tmp/} older than this are left-overs of a crashed delivery (the Maildir rule). */
     static final Duration STAGED_LIFETIME = Duration.ofHours(36);
@@ -182,19 +180,7 @@ final class LocalLogon extends BaseXpLogon {
                 delivered = deliver(message, byMailbox.keySet(), myRef, failed);
             } catch (MapiException e) {
                 checkCancelled(myRef);
-                if (!UNCONVERTIBLE.contains(e.hresult())) {
-                    throw e; // the store's state: the message stays queued for a later attempt
-                }
-                // The message itself cannot be written as MIME (a value too large to read): it never will be.
-                for (List<Row> rows : byMailbox.values()) {
-                    for (Row r : rows) {
-                        refusedRows.add(r);
-                        reports.add(report(r, address(r), UNCONVERTIBLE_STATUS, Flags.MAPI_DIAG_NO_DIAGNOSTIC,
-                                UNCONVERTIBLE_STATUS + " 5.3.4 the message cannot be converted for delivery: "
-                                        + e.getMessage()));
-                    }
-                }
-                byMailbox.clear();
+                throw e; // the store's state: the message stays queued for a later attempt
             }
         }
         List<List<PropValue>> done = new ArrayList<>();

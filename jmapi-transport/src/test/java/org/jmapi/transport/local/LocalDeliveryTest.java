@@ -6,6 +6,7 @@ import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.client.Attach;
 import org.jmapi.client.MapiSession;
+import org.jmapi.client.MapiStream;
 import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
 import org.jmapi.prop.PropTags;
@@ -168,26 +169,40 @@ class LocalDeliveryTest {
         endSession(again, store);
     }
 
+    /**
+     * A body and an attachment each just over what the store hands out through GetProps (1 MiB): the transport reads
+     * them through OpenProperty streams, bob's session writes them into his store the same way, and both arrive
+     * whole (they used to be refused with a 554 non-delivery report).
+     */
     @Test
-    void R_XPS_5_messageThatCannotBeConverted_refusedWithAReport_notRetriedForever() throws Exception {
-        fixture = LocalFixture.start(home, "alice");
+    void R_XPS_1_valuesOverTheGetPropsLimit_deliveredWhole() throws Exception {
+        fixture = LocalFixture.start(home, "alice", "bob");
+        byte[] data = new byte[(1 << 20) + 1];
+        new java.util.Random(9).nextBytes(data);
+        String body = "a line of the body \u00e9\u20ac\r\n".repeat(30_000); // 1.26 MB of UTF-16
         MapiSession alice = logon("alice");
-        MsgStore store = open(alice);
-        byte[] tooLarge = new byte[(1 << 20) + 1]; // above what the store hands out through GetProps
-        submit(store, "alice@localhost", "Huge", "body", List.of(recipient("bob@localhost", Flags.MAPI_TO)),
-                new Attachment("huge.bin", "application/octet-stream", tooLarge));
-        Item report = awaitInbox(store, "Undeliverable: Huge");
-        await(() -> contents(store, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 1, () -> "the message finished");
-        try (Message m = (Message) store.openEntry(report.id(), 0)) {
-            List<Row> rows = recipients(m);
-            assertThat(rows).hasSize(1);
-            assertThat(rows.get(0).get(PropTags.PR_NDR_STATUS_CODE).asInt()).isEqualTo(554);
-            assertThat(rows.get(0).get(PropTags.PR_REPORT_TEXT).asString()).contains("cannot be converted")
-                    .contains("too large");
+        MsgStore aliceStore = open(alice);
+        submit(aliceStore, "alice@localhost", "Huge", body, List.of(recipient("bob@localhost", Flags.MAPI_TO)),
+                new Attachment("huge.bin", "application/octet-stream", data));
+        await(() -> contents(aliceStore, PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 1, () -> "the message sent");
+        MapiSession bob = logon("bob");
+        MsgStore bobStore = open(bob);
+        Item item = awaitInbox(bobStore, "Huge");
+        try (Message m = (Message) bobStore.openEntry(item.id(), 0)) {
+            assertThat(m.getProps(new int[] {PropTags.PR_BODY}, 0).values().get(0).errorCode())
+                    .as("too large for GetProps in bob's store too").isEqualTo(HResult.MAPI_E_NOT_ENOUGH_MEMORY);
+            try (MapiStream s = m.openProperty(PropTags.PR_BODY, Flags.STGM_READ, 0)) {
+                assertThat(new String(s.asInputStream().readAllBytes(), StandardCharsets.UTF_16LE)).isEqualTo(body);
+            }
+            try (Attach a = m.openAttach(0, 0); MapiStream s = a.openProperty(PropTags.PR_ATTACH_DATA_BIN,
+                    Flags.STGM_READ, 0)) {
+                assertThat(s.asInputStream().readAllBytes()).isEqualTo(data);
+                assertThat(string(a, PropTags.PR_ATTACH_LONG_FILENAME)).isEqualTo("huge.bin");
+            }
         }
-        assertThat(entries(incoming("bob"))).isEmpty();
-        assertThat(entries(fixture.maildrop.resolve("bob").resolve("tmp"))).isEmpty();
-        endSession(alice, store);
+        assertThat(inboxContents(aliceStore)).as("no report for alice").isEmpty();
+        endSession(bob, bobStore);
+        endSession(alice, aliceStore);
     }
 
     @Test
