@@ -114,6 +114,7 @@ final class Outbound {
             if (!ss.serving() || !ss.activity.acceptsOutbound()) {
                 return 0;
             }
+            session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
             queue = readQueue(ss.record.store());
             abortVanishedDeferred(ss, queue);
         } catch (MapiException e) {

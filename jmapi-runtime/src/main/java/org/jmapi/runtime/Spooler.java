@@ -45,7 +45,9 @@ import java.util.concurrent.TimeoutException;
  * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs,
  * and every poll interval. A store's {@code use} lock keeps them apart from the control thread: it never releases
  * a store while another spooler thread is using it. Not started
- * for MAPI_NO_MAIL sessions (R-SES-3).
+ * for MAPI_NO_MAIL sessions (R-SES-3). Every call of the store methods only the spooler makes (GetOutgoingQueue,
+ * SetLockState, FinishedMsg, NotifyNewMail) is traced, object {@code "spooler"}, so the lifecycle trace shows that
+ * none follows the spooler's release of a store (R-SLT-10).
  *
  * <p>Timing, from system properties (milliseconds): {@code jmapi.spooler.poll} (default 5000) between Poll calls
  * and queue re-reads, {@code jmapi.spooler.retry} (default 30000) the first retry delay of a message that could not
@@ -98,6 +100,7 @@ final class Spooler {
             if (r == null || state == State.RELEASED || !r.isActive()) {
                 return 0;
             }
+            session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
             try (MapiTable q = r.store().getOutgoingQueue(0)) {
                 q.restrict(new Restriction.Not(new Restriction.Bitmask(Restriction.BMR_NEZ,
                         PropTags.PR_SUBMIT_FLAGS, Flags.SUBMITFLAG_LOCKED)), 0);
@@ -473,6 +476,7 @@ final class Spooler {
     /** Keeps the store's outgoing queue open with a sink that wakes the mail thread on every change (R-OQ-1). */
     private void watchQueue(SpoolerStore ss) {
         try {
+            session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
             MapiTable q = ss.record.store().getOutgoingQueue(0);
             ss.queueWatchConnection = q.advise(Flags.fnevTableModified, notifications -> {
                 wake();
@@ -655,6 +659,7 @@ final class Spooler {
                 if (ss != null) {
                     control.execute(() -> {
                         if (ss.state == State.ACTIVE && ss.record != null && ss.record.isActive()) {
+                            session.trace("IMsgStore::NotifyNewMail", "spooler", 0);
                             ss.record.store().notifyNewMail(newMail);
                         }
                     });
