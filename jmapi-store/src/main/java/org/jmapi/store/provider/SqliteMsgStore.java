@@ -867,11 +867,23 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
 
     @Override
     protected MapiStatus createStatusObject() {
-        return new SqliteStatus(this::enterGate, () -> List.of(
+        // Read-only, ValidateState only: a store file has no connection to revalidate and no queues to flush.
+        return new org.jmapi.spi.LogonStatus(this::enterGate, () -> List.of(
                 PropValue.ofString(PR_DISPLAY_NAME, displayName()),
                 PropValue.ofString(PR_PROVIDER_DISPLAY, SqliteStoreService.DISPLAY_NAME),
                 PropValue.ofInt(PR_STATUS_CODE, Flags.STATUS_AVAILABLE),
-                PropValue.ofString(PR_STATUS_STRING, "Available")));
+                PropValue.ofString(PR_STATUS_STRING, "Available")), Flags.STATUS_VALIDATE_STATE,
+                new org.jmapi.spi.LogonStatus.Actions() {
+                    @Override
+                    public void validateState(long uiParam, int flags) {
+                        // nothing to revalidate
+                    }
+
+                    @Override
+                    public void flushQueues(long uiParam, int flags) {
+                        // not advertised: LogonStatus answers MAPI_E_NO_SUPPORT before calling this
+                    }
+                }, "SQLite store status object");
     }
 
     /** @return the store's display name now */
