@@ -26,6 +26,26 @@ public final class MimeProps {
     public static final int PR_SENDER_SEARCH_KEY = 0x0C1D0102;
     /** PR_SENDER_SMTP_ADDRESS = 0x5D01001F. */
     public static final int PR_SENDER_SMTP_ADDRESS = 0x5D01001F;
+    /** PR_RECEIVED_BY_NAME = 0x0040001F: on a report, the display name of the mailbox the report was sent to. */
+    public static final int PR_RECEIVED_BY_NAME = 0x0040001F;
+    /** PR_RECEIVED_BY_EMAIL_ADDRESS = 0x0076001F: on a report, the address the report was sent to. */
+    public static final int PR_RECEIVED_BY_EMAIL_ADDRESS = 0x0076001F;
+    /** PR_RECEIVED_BY_ADDRTYPE = 0x0075001F. */
+    public static final int PR_RECEIVED_BY_ADDRTYPE = 0x0075001F;
+    /** PR_RECEIVED_BY_SEARCH_KEY = 0x00510102. */
+    public static final int PR_RECEIVED_BY_SEARCH_KEY = 0x00510102;
+    /** PR_ORIGINAL_DISPLAY_TO = 0x0074001F: on a report, the To line of the message reported on. */
+    public static final int PR_ORIGINAL_DISPLAY_TO = 0x0074001F;
+    /**
+     * PidTagOriginalMessageId = 0x1046001F (MS-OXOMSG 2.2.1.85): on a report, the Message-ID of the message reported
+     * on, with its angle brackets.
+     */
+    public static final int PR_ORIGINAL_MESSAGE_ID = 0x1046001F;
+    /**
+     * PR_SUPPLEMENTARY_INFO = 0x0C1B001F: on a report's recipient, the reporting system's own words
+     * (MS-OXCMAIL 2.2.3.7.1.2: X-Supplementary-Info, else {@code <remote-mta #status diagnostic-code>}).
+     */
+    public static final int PR_SUPPLEMENTARY_INFO = 0x0C1B001F;
     /** PR_SMTP_ADDRESS = 0x39FE001F, on recipients. */
     public static final int PR_SMTP_ADDRESS = 0x39FE001F;
     /** PR_INTERNET_CPID = 0x3FDE0003: the code page of PR_HTML's bytes. */

@@ -22,6 +22,21 @@ import java.util.Objects;
  *     {@code REPORT.IPM.Note.NDR} when some recipient's Action is {@code failed}, {@code REPORT.IPM.Note.Delayed}
  *     when the worst is {@code delayed}, otherwise {@code REPORT.IPM.Note.DR}; for an RFC 8098 disposition
  *     notification {@code REPORT.IPM.Note.IPNRN} ({@code displayed}) or {@code .IPNNRN}.</li>
+ * <li>For such a delivery status notification, what a MAPI client expects of a report (MS-OXCMAIL 2.2.3.7.1;
+ *     the same shape the spooler gives the reports it writes itself): the recipient table lists the recipients
+ *     <em>reported on</em>, read from the {@code message/delivery-status} part (Original-Recipient, else
+ *     Final-Recipient; only those whose Action gave the class: failed for an NDR, delayed, or delivered / relayed /
+ *     expanded for a DR), each with PR_REPORT_TEXT (the Diagnostic-Code text: the remote server's words),
+ *     PR_REPORT_TIME, PR_SUPPLEMENTARY_INFO, and for a failure PR_NDR_REASON_CODE (MAPI_REASON_TRANSFER_IMPOSSIBLE
+ *     for a 5.x.x Status, MAPI_REASON_TRANSFER_FAILED for 4.x.x), PR_NDR_DIAG_CODE (from the Status: X.1.x
+ *     MAPI_DIAG_OR_NAME_UNRECOGNIZED, X.2.x _RECIPIENT_UNAVAILABLE, X.4.6 _LOOP_DETECTED, X.4.7
+ *     _MAXIMUM_TIME_EXPIRED, else _NO_DIAGNOSTIC) and PR_NDR_STATUS_CODE (the SMTP reply code of an {@code smtp}
+ *     Diagnostic-Code, e.g. 550), for a delivery PR_DELIVER_TIME. The report's own To addressee becomes
+ *     PR_RECEIVED_BY_NAME / _EMAIL_ADDRESS / _ADDRTYPE / _SEARCH_KEY. The message gets PR_REPORT_TIME (its Date)
+ *     and, from the returned message or header part, PR_ORIGINAL_SUBJECT, PR_ORIGINAL_SUBMIT_TIME,
+ *     PR_ORIGINAL_DISPLAY_TO and PidTagOriginalMessageId ({@link MimeProps#PR_ORIGINAL_MESSAGE_ID}). The
+ *     delivery-status and returned parts stay attachments as below, so writing the report out again gives the
+ *     same report.</li>
  * <li>PR_SUBJECT (RFC 2047 decoded), PR_SUBJECT_PREFIX ({@code RE: }, {@code AW: }: up to three letters, a colon
  *     and a space; empty otherwise), PR_NORMALIZED_SUBJECT, PR_CONVERSATION_TOPIC.</li>
  * <li>From as PR_SENT_REPRESENTING_NAME / _EMAIL_ADDRESS / _ADDRTYPE ({@code SMTP}) / _SEARCH_KEY; Sender (or From

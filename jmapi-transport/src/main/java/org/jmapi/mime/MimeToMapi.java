@@ -79,6 +79,9 @@ final class MimeToMapi {
     private static final Pattern PREFIX = Pattern.compile("^(\\p{L}{1,3}:\\s)");
     /** An RFC 3464 Action field. */
     private static final Pattern ACTION = Pattern.compile("(?im)^action\\s*:\\s*([a-z-]+)");
+    /** The MIME types of the part of a report that returns the message reported on, or its header. */
+    private static final Set<String> RETURNED = Set.of("message/rfc822", "message/global", "text/rfc822-headers",
+            "message/global-headers");
     /** An RFC 8098 Disposition field: the disposition type after the semicolon. */
     private static final Pattern DISPOSITION = Pattern.compile("(?im)^disposition\\s*:[^;\\n]*;\\s*([a-z-]+)");
 
@@ -110,6 +113,14 @@ final class MimeToMapi {
     private final Set<String> actions = new LinkedHashSet<>();
     /** The RFC 8098 disposition type seen in a message/disposition-notification part. */
     private String disposition;
+    /** The first message/delivery-status part of a top-level delivery-status report, read; else null. */
+    private DeliveryStatus deliveryStatus;
+    /** The header of the message a top-level report returns (message/rfc822 or text/rfc822-headers); else null. */
+    private List<HeaderField> returned;
+    /** The message's own Date, or null when absent or malformed. */
+    private Instant sent;
+    /** The message's own To mailboxes, in header order. */
+    private final List<MailAddress> addressees = new ArrayList<>();
 
     /**
      * @param target       the message to write into
@@ -266,12 +277,20 @@ final class MimeToMapi {
                     PropTags.PR_SENDER_ADDRTYPE, MimeProps.PR_SENDER_SEARCH_KEY);
         }
         addRecipients(e, "To", Flags.MAPI_TO);
+        for (HeaderField f : e.fields) {
+            if (f.is("To")) {
+                addressees.addAll(MailAddress.parseList(f.value()));
+            }
+        }
         addRecipients(e, "Cc", Flags.MAPI_CC);
         addRecipients(e, "Bcc", Flags.MAPI_BCC);
         String date = e.first("Date");
         if (date != null) {
             MailDates.parse(date).ifPresentOrElse(
-                    t -> props.add(PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, t)),
+                    t -> {
+                        sent = t;
+                        props.add(PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, t));
+                    },
                     () -> defects.add("malformed Date \"" + date + "\"; PR_CLIENT_SUBMIT_TIME not set"));
         }
         props.add(PropValue.ofTime(PropTags.PR_MESSAGE_DELIVERY_TIME, deliveryTime));
@@ -355,6 +374,19 @@ final class MimeToMapi {
     private void leaf(Entity e, BodyDescriptor bd, InputStream content) throws IOException {
         String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
         boolean attachment = "attachment".equalsIgnoreCase(e.disposition.value()) || e.inRelatedNonRoot();
+        if (reportType != null && returned == null && e.parent != null && e.parent.parent == null
+                && RETURNED.contains(mime)) {
+            // the returned message (or its headers) of a report: its header block names the original message
+            Head h = Head.read(content);
+            returned = HeaderField.parseBlock(HeaderBlock.read(new ByteArrayInputStream(h.bytes()), HEADER_LIMIT)
+                    .bytes());
+            if (mime.equals("message/rfc822") || mime.equals("message/global")) {
+                embedded(e, h);
+            } else {
+                byValue(e, mime, h);
+            }
+            return;
+        }
         if (mime.equals("message/rfc822") || mime.equals("message/global")) {
             embedded(e, Head.read(content));
         } else if (mime.equals("text/plain") && !attachment && !hasBody()) {
@@ -382,6 +414,9 @@ final class MimeToMapi {
                 Matcher m = ACTION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
                 while (m.find()) {
                     actions.add(m.group(1).toLowerCase(Locale.ROOT));
+                }
+                if ("delivery-status".equals(reportType) && deliveryStatus == null) {
+                    deliveryStatus = DeliveryStatus.parse(bytes);
                 }
             } else if (disposition == null) {
                 Matcher m = DISPOSITION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
@@ -698,6 +733,11 @@ final class MimeToMapi {
     private MimeReader.Result finish() {
         String messageClass = messageClass();
         props.add(PropValue.ofString(PropTags.PR_MESSAGE_CLASS, messageClass));
+        if (messageClass.equals(MimeProps.CLASS_NON_DELIVERY_REPORT)
+                || messageClass.equals(MimeProps.CLASS_DELAYED_REPORT)
+                || messageClass.equals(MimeProps.CLASS_DELIVERY_REPORT)) {
+            statusReport(messageClass);
+        }
         if (body != null) {
             props.add(PropValue.ofString(PropTags.PR_BODY, body));
         }
@@ -713,6 +753,106 @@ final class MimeToMapi {
             target.modifyRecipients(Flags.MODRECIP_ADD, recipients);
         }
         return new MimeReader.Result(messageClass, recipients.size(), attachments, defects.toList());
+    }
+
+    /**
+     * A delivery status notification (RFC 3464) as MAPI shows a report (MS-OXCMAIL 2.2.3.7.1, and the way the
+     * spooler writes its own reports): PR_REPORT_TIME, the PR_ORIGINAL_* properties of the message reported on (from
+     * the returned message or header part) and a recipient table holding the recipients reported on, not the
+     * report's own addressee, who goes into PR_RECEIVED_BY_*. Only the per-recipient blocks whose Action gave the
+     * report its class are listed (failed for an NDR, delayed for a delay notice, delivered / relayed / expanded
+     * for a DR), each with PR_REPORT_TEXT (the remote server's words), PR_REPORT_TIME, PR_SUPPLEMENTARY_INFO and,
+     * on a non-delivery, PR_NDR_REASON_CODE, PR_NDR_DIAG_CODE and PR_NDR_STATUS_CODE (the SMTP reply code, as the
+     * SMTP transport sets it for a refusal at RCPT TO), or, on a delivery, PR_DELIVER_TIME. When no block can be
+     * read the To / Cc recipients stay as they are.
+     *
+     * @param messageClass the report's class
+     */
+    private void statusReport(String messageClass) {
+        Instant reportTime = sent != null ? sent : deliveryTime;
+        props.add(PropValue.ofTime(PropTags.PR_REPORT_TIME, reportTime));
+        if (returned != null) {
+            for (HeaderField f : returned) {
+                if (f.is("Subject") && props.stream().noneMatch(v -> v.id() == PropTag.id(PropTags.PR_ORIGINAL_SUBJECT))) {
+                    props.add(PropValue.ofString(PropTags.PR_ORIGINAL_SUBJECT, EncodedWords.decode(f.value())));
+                } else if (f.is("Date") && props.stream()
+                        .noneMatch(v -> v.id() == PropTag.id(PropTags.PR_ORIGINAL_SUBMIT_TIME))) {
+                    MailDates.parse(f.value())
+                            .ifPresent(t -> props.add(PropValue.ofTime(PropTags.PR_ORIGINAL_SUBMIT_TIME, t)));
+                } else if (f.is("Message-ID") && props.stream()
+                        .noneMatch(v -> v.id() == PropTag.id(MimeProps.PR_ORIGINAL_MESSAGE_ID))) {
+                    String id = ids(f.value(), true);
+                    if (id != null) {
+                        props.add(PropValue.ofString(MimeProps.PR_ORIGINAL_MESSAGE_ID, id));
+                    }
+                } else if (f.is("To") && props.stream()
+                        .noneMatch(v -> v.id() == PropTag.id(MimeProps.PR_ORIGINAL_DISPLAY_TO))) {
+                    List<String> names = MailAddress.parseList(f.value()).stream().map(MailAddress::displayName)
+                            .toList();
+                    if (!names.isEmpty()) {
+                        props.add(PropValue.ofString(MimeProps.PR_ORIGINAL_DISPLAY_TO, String.join("; ", names)));
+                    }
+                }
+            }
+        }
+        if (deliveryStatus == null) {
+            return;
+        }
+        List<List<PropValue>> rows = new ArrayList<>();
+        for (DeliveryStatus.Recipient r : deliveryStatus.recipients()) {
+            boolean listed = switch (messageClass) {
+                case MimeProps.CLASS_NON_DELIVERY_REPORT -> r.failed();
+                case MimeProps.CLASS_DELAYED_REPORT -> r.action().equals("delayed");
+                default -> r.delivered();
+            };
+            if (listed) {
+                rows.add(reportRow(r, reportTime));
+            }
+        }
+        if (rows.isEmpty()) {
+            defects.add("the delivery-status part names no recipient with the report's Action; the report's To and Cc"
+                    + " are kept as its recipients");
+            return;
+        }
+        if (!addressees.isEmpty()) {
+            MailAddress to = addressees.get(0);
+            originator(to, MimeProps.PR_RECEIVED_BY_NAME, MimeProps.PR_RECEIVED_BY_EMAIL_ADDRESS,
+                    MimeProps.PR_RECEIVED_BY_ADDRTYPE, MimeProps.PR_RECEIVED_BY_SEARCH_KEY);
+        }
+        recipients.clear();
+        recipients.addAll(rows);
+    }
+
+    /**
+     * @param r          a per-recipient block
+     * @param reportTime when the report was made
+     * @return its recipient row
+     */
+    private static List<PropValue> reportRow(DeliveryStatus.Recipient r, Instant reportTime) {
+        String addrType = r.internet() ? MimeProps.ADDRTYPE_SMTP : r.addressType().toUpperCase(Locale.ROOT);
+        List<PropValue> row = new ArrayList<>();
+        row.add(PropValue.ofInt(PropTags.PR_RECIPIENT_TYPE, Flags.MAPI_TO));
+        row.add(PropValue.ofString(PropTags.PR_DISPLAY_NAME, r.displayName() != null ? r.displayName() : r.address()));
+        row.add(PropValue.ofString(PropTags.PR_EMAIL_ADDRESS, r.address()));
+        row.add(PropValue.ofString(PropTags.PR_ADDRTYPE, addrType));
+        if (r.internet()) {
+            row.add(PropValue.ofString(MimeProps.PR_SMTP_ADDRESS, r.address()));
+        }
+        row.add(PropValue.ofBinary(PropTags.PR_SEARCH_KEY, (addrType + ":" + r.address().toUpperCase(Locale.ROOT)
+                + "\0").getBytes(StandardCharsets.UTF_8)));
+        row.add(PropValue.ofString(PropTags.PR_REPORT_TEXT, r.reportText()));
+        row.add(PropValue.ofTime(PropTags.PR_REPORT_TIME, reportTime));
+        row.add(PropValue.ofString(MimeProps.PR_SUPPLEMENTARY_INFO, r.supplementaryInfo()));
+        if (r.failed()) {
+            row.add(PropValue.ofInt(PropTags.PR_NDR_REASON_CODE, r.reasonCode()));
+            row.add(PropValue.ofInt(PropTags.PR_NDR_DIAG_CODE, r.diagCode()));
+            if (r.replyCode() > 0) {
+                row.add(PropValue.ofInt(PropTags.PR_NDR_STATUS_CODE, r.replyCode()));
+            }
+        } else if (r.delivered()) {
+            row.add(PropValue.ofTime(PropTags.PR_DELIVER_TIME, reportTime));
+        }
+        return row;
     }
 
     /** @return PR_MESSAGE_CLASS from the top-level report, if any */
