@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * run); {@code --jmh} measures the {@code table.*} rows with JMH forks instead of the interleaved timed loop;
  * {@code --jfr} records each JMH fork with JFR into {@code jmapi-bench/target/bench-logs};
  * {@code --report-only} regenerates the document from {@code latest.json} without measuring; {@code --diagnose}
- * prints the timing breakdowns of {@link Diagnose} (with {@code --quick}: a 10,000-message folder) and writes
- * nothing.
+ * prints the timing breakdowns of {@link Diagnose} (with {@code --quick}: a 10,000-message folder; with
+ * {@code --only}: the parts of the matching rows) and writes nothing.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -81,7 +81,7 @@ public final class BenchMain {
         if (diagnose) {
             Path dir = Files.createTempDirectory("jmapi-diagnose-");
             try {
-                Diagnose.run(dir, quick ? 10_000 : 100_000, System.out);
+                Diagnose.run(dir, quick ? 10_000 : 100_000, System.out, only);
             } finally {
                 deleteTree(dir);
             }

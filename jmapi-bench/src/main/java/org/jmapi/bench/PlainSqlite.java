@@ -53,7 +53,7 @@ public final class PlainSqlite {
         private final PreparedStatement recipient;
 
         /**
-         * Creates the schema in a new file.
+         * Opens the file, creating the schema when it is not there yet.
          *
          * @param file the database file
          * @throws SQLException when SQLite fails
@@ -61,13 +61,13 @@ public final class PlainSqlite {
         public Save(Path file) throws SQLException {
             c = openDurable(file);
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE message (id INTEGER PRIMARY KEY, folder_id INTEGER NOT NULL,"
+                s.execute("CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY, folder_id INTEGER NOT NULL,"
                         + " created_at INTEGER NOT NULL)");
-                s.execute("CREATE INDEX message_by_folder ON message (folder_id)");
-                s.execute("CREATE TABLE property (message_id INTEGER NOT NULL, tag INTEGER NOT NULL, value,"
-                        + " PRIMARY KEY (message_id, tag))");
-                s.execute("CREATE TABLE recipient (message_id INTEGER NOT NULL, row_id INTEGER NOT NULL,"
-                        + " display_name TEXT, email TEXT, addrtype TEXT, type INTEGER,"
+                s.execute("CREATE INDEX IF NOT EXISTS message_by_folder ON message (folder_id)");
+                s.execute("CREATE TABLE IF NOT EXISTS property (message_id INTEGER NOT NULL, tag INTEGER NOT NULL,"
+                        + " value, PRIMARY KEY (message_id, tag))");
+                s.execute("CREATE TABLE IF NOT EXISTS recipient (message_id INTEGER NOT NULL,"
+                        + " row_id INTEGER NOT NULL, display_name TEXT, email TEXT, addrtype TEXT, type INTEGER,"
                         + " PRIMARY KEY (message_id, row_id))");
             }
             c.commit();
@@ -88,6 +88,35 @@ public final class PlainSqlite {
          */
         public long save(MessageData m, List<Object[]> props) throws SQLException {
             try {
+                long id = insert(m, props);
+                c.commit();
+                return id;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+
+        /**
+         * Inserts several messages in one transaction (to fill a file before measuring).
+         *
+         * @param messages the messages
+         * @throws SQLException when SQLite fails
+         */
+        public void saveAll(List<MessageData> messages) throws SQLException {
+            try {
+                for (MessageData m : messages) {
+                    insert(m, m.props());
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+
+        private long insert(MessageData m, List<Object[]> props) throws SQLException {
+            {
                 message.setLong(1, 1);
                 message.setLong(2, System.currentTimeMillis());
                 message.executeUpdate();
@@ -112,11 +141,7 @@ public final class PlainSqlite {
                     recipient.setInt(6, r.type());
                     recipient.executeUpdate();
                 }
-                c.commit();
                 return id;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
         }
 
