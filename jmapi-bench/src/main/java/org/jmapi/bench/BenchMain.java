@@ -95,7 +95,7 @@ public final class BenchMain {
                 machine.get("cores"), machine.get("jdk"), work, root.relativize(logs));
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> notMeasured = new ArrayList<>();
-        Bench bench = new Bench(quick, work, logs, log, jfr, jmh);
+        Bench bench = new Bench(quick, root, work, logs, log, jfr, jmh);
         try {
             for (Row row : Rows.ALL) {
                 if (only != null && !row.name().matches(only)) {

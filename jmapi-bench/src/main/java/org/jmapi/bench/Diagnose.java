@@ -101,6 +101,10 @@ public final class Diagnose {
             out.printf("  file pages: jmapi %s, baseline %s; avg jmapi props blob %s bytes%n",
                     scalar(jc, "PRAGMA page_count"), scalar(pc, "PRAGMA page_count"),
                     scalar(jc, "SELECT round(avg(length(props))) FROM message"));
+            out.println("  pages per b-tree (dbstat), jmapi file:");
+            treePages(jc, out);
+            out.println("  pages per b-tree, baseline file:");
+            treePages(pc, out);
             time(out, "jmapi Storage.query, sort (what table.sort measures)",
                     () -> store.query(TableBench.sortQuery(f.folderId())).size());
             time(out, "jmapi Storage.query, restrict (what table.restrict measures)",
@@ -138,6 +142,16 @@ public final class Diagnose {
                     }
                     return n;
                 });
+            }
+        }
+    }
+
+    private static void treePages(Connection c, PrintStream out) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, count(*), sum(payload),"
+                + " sum(ncell) FROM dbstat GROUP BY name ORDER BY count(*) DESC LIMIT 8")) {
+            while (rs.next()) {
+                out.printf("    %-40s %6d pages, %,12d bytes payload, %,8d cells%n", rs.getString(1), rs.getLong(2),
+                        rs.getLong(3), rs.getLong(4));
             }
         }
     }
