@@ -109,10 +109,12 @@ public final class Diagnose {
                     () -> store.query(TableBench.sortQuery(f.folderId())).size());
             time(out, "jmapi Storage.query, restrict (what table.restrict measures)",
                     () -> store.query(TableBench.restrictQuery(f.folderId())).size());
-            for (String cache : new String[] {"-2000", "-200000"}) {
+            for (String cache : new String[] {"-2000", "-" + SqliteStorage.READ_CACHE_KIB, "-200000"}) {
                 exec(jc, "PRAGMA cache_size=" + cache);
                 exec(pc, "PRAGMA cache_size=" + cache);
-                out.println("  plain JDBC, PRAGMA cache_size=" + cache + (cache.equals("-2000") ? " (default)" : ""));
+                out.println("  plain JDBC, PRAGMA cache_size=" + cache + (cache.equals("-2000") ? " (SQLite's default)"
+                        : cache.equals("-" + SqliteStorage.READ_CACHE_KIB) ? " (jmapi's read connections, and the"
+                        + " baseline's in the table rows)" : ""));
                 time(out, "  jmapi's sort SQL on jmapi's file", sql(jc, jmapiSort));
                 time(out, "  baseline sort SQL", sql(pc, plainSort));
                 time(out, "  jmapi's restrict SQL on jmapi's file", sql(jc, jmapiRestrict));

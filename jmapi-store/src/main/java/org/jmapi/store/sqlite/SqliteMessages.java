@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -206,16 +205,10 @@ final class SqliteMessages {
                 sql.append(i == 0 ? "?" : ", ?");
             }
             sql.append(") ORDER BY id");
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setLong(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                                .add(new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4)));
-                    }
-                }
+            // through the connection's statement cache: a table's pages have the same size, so the same SQL
+            for (Object[] r : Sql.list(c, sql.toString(), rs -> new Object[] {rs.getLong(1),
+                    new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4))}, part.toArray())) {
+                out.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((LargeValue) r[1]);
             }
         }
         return out;
