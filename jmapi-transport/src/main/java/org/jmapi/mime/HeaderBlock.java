@@ -57,6 +57,8 @@ final class HeaderBlock {
             line.reset();
             boolean eof = false;
             boolean ended = false;
+            // the line: buf[from, pos) when it lies in one chunk (the usual case, no copy), else in `line`
+            int from = -1;
             while (!ended) {
                 if (pos == end) {
                     int n = in.read(buf, 0, buf.length);
@@ -79,27 +81,34 @@ final class HeaderBlock {
                     i++; // the '\n'
                     ended = true;
                 }
-                line.write(buf, pos, i - pos);
+                if (ended && line.size() == 0) {
+                    from = pos;
+                } else {
+                    line.write(buf, pos, i - pos);
+                }
                 pos = i;
                 if (line.size() > limit) {
                     ended = true;
                 }
             }
-            if (line.size() == 0) {
+            byte[] l = from >= 0 ? buf : line.toByteArray();
+            int off = from >= 0 ? from : 0;
+            int len = from >= 0 ? pos - from : l.length;
+            if (len == 0) {
                 break;
             }
-            byte[] l = line.toByteArray();
-            boolean empty = l.length <= 2 && (l[0] == '\n' || (l[0] == '\r' && (l.length == 1 || l[1] == '\n')));
+            boolean empty = len <= 2 && (l[off] == '\n' || (l[off] == '\r' && (len == 1 || l[off + 1] == '\n')));
             if (empty) {
-                separator = l;
+                separator = java.util.Arrays.copyOfRange(l, off, off + len);
                 break;
             }
-            if (first && l.length > 5 && new String(l, 0, 5, StandardCharsets.ISO_8859_1).equals("From ")) {
+            if (first && len > 5 && l[off] == 'F' && l[off + 1] == 'r' && l[off + 2] == 'o' && l[off + 3] == 'm'
+                    && l[off + 4] == ' ') {
                 first = false;
                 continue;
             }
             first = false;
-            header.writeBytes(l);
+            header.write(l, off, len);
             if (header.size() > limit || eof) {
                 truncated = header.size() > limit;
                 break;

@@ -47,7 +47,10 @@ record HeaderField(String name, String value) {
         if (body == null) {
             body = new String(raw, colon + 1, raw.length - colon - 1, StandardCharsets.ISO_8859_1);
         }
-        return new HeaderField(name, body.replace("\r", "").replace("\n", "").strip());
+        if (body.indexOf('\r') >= 0 || body.indexOf('\n') >= 0) {
+            body = body.replace("\r", "").replace("\n", "");
+        }
+        return new HeaderField(name, body.strip());
     }
 
     /**

@@ -50,6 +50,19 @@ final class MimeToMapi {
     static final int MAX_DEPTH = 100;
     /** The most header fields of one entity. */
     private static final int MAX_FIELDS = 10_000;
+    /** mime4j's settings (immutable, shared by every conversion). */
+    private static final MimeConfig CONFIG = MimeConfig.custom()
+            .setMaxLineLen(MAX_LINE)
+            .setMaxHeaderLen(MAX_LINE)
+            .setMaxHeaderCount(MAX_FIELDS)
+            .setMaxContentLen(-1)
+            .setStrictParsing(false)
+            .setMalformedHeaderStartsBody(false)
+            .build();
+    /** One whitespace character. */
+    private static final Pattern SPACE = Pattern.compile("\\s");
+    /** A run of whitespace. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     /** A msg-id in Message-ID, In-Reply-To and References. */
     private static final Pattern MSG_ID = Pattern.compile("<[^<>]*>");
     /** A subject prefix such as {@code RE: } or {@code AW: } (MS-OXCMSG PidTagSubjectPrefix). */
@@ -108,15 +121,7 @@ final class MimeToMapi {
             defects.add("header block longer than " + HEADER_LIMIT
                     + " bytes; PR_TRANSPORT_MESSAGE_HEADERS is cut short");
         }
-        MimeConfig config = MimeConfig.custom()
-                .setMaxLineLen(MAX_LINE)
-                .setMaxHeaderLen(MAX_LINE)
-                .setMaxHeaderCount(MAX_FIELDS)
-                .setMaxContentLen(-1)
-                .setStrictParsing(false)
-                .setMalformedHeaderStartsBody(false)
-                .build();
-        MimeTokenStream tokens = new MimeTokenStream(config, new Monitor(defects), null);
+        MimeTokenStream tokens = new MimeTokenStream(CONFIG, new Monitor(defects), null);
         tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
         tokens.parse(block.replay());
         try {
@@ -514,12 +519,12 @@ final class MimeToMapi {
         Matcher m = MSG_ID.matcher(value);
         List<String> found = new ArrayList<>();
         while (m.find()) {
-            found.add(m.group().replaceAll("\\s", ""));
+            found.add(SPACE.matcher(m.group()).replaceAll(""));
             if (one) {
                 break;
             }
         }
-        return found.isEmpty() ? value.trim().replaceAll("\\s+", " ") : String.join(" ", found);
+        return found.isEmpty() ? SPACES.matcher(value.trim()).replaceAll(" ") : String.join(" ", found);
     }
 
     /**
