@@ -47,7 +47,8 @@ final class HeaderBlock {
         byte[] separator = new byte[0];
         // read in chunks (never byte by byte through the stream's synchronized read); whatever was read past the
         // header block is replayed to the parser ahead of the rest of the stream
-        byte[] buf = new byte[CHUNK];
+        // no bigger than what the input says it holds (a message in memory is often smaller than one chunk)
+        byte[] buf = new byte[Math.min(CHUNK, Math.max(MIN_CHUNK, in.available()))];
         int pos = 0;
         int end = 0;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -120,8 +121,10 @@ final class HeaderBlock {
         return new HeaderBlock(captured, truncated, replay);
     }
 
-    /** Bytes read from the input at a time. */
+    /** Bytes read from the input at a time, at most. */
     private static final int CHUNK = 8192;
+    /** Bytes read from the input at a time, at least. */
+    private static final int MIN_CHUNK = 512;
 
     /**
      * @param a bytes

@@ -194,7 +194,7 @@ final class MimeToMapi {
             case T_PREAMBLE -> {
                 Entity e = stack.peek();
                 if (e != null && body == null && html == null) {
-                    e.preamble = tokens.getInputStream().readAllBytes();
+                    e.preamble = readAll(tokens.getInputStream());
                 }
             }
             case T_END_MULTIPART -> {
@@ -322,7 +322,7 @@ final class MimeToMapi {
      */
     private void leaf(Entity e, BodyDescriptor bd, InputStream content) throws IOException {
         String mime = bd.getMimeType() == null ? "text/plain" : bd.getMimeType().toLowerCase(Locale.ROOT);
-        byte[] bytes = content.readAllBytes();
+        byte[] bytes = readAll(content);
         boolean attachment = "attachment".equalsIgnoreCase(e.disposition.value()) || e.inRelatedNonRoot();
         if (mime.equals("message/rfc822") || mime.equals("message/global")) {
             embedded(e, bytes);
@@ -345,6 +345,34 @@ final class MimeToMapi {
                 disposition = m.find() ? m.group(1).toLowerCase(Locale.ROOT) : "";
             }
             byValue(e, mime, bytes);
+        }
+    }
+
+    /**
+     * Reads a stream to its end into an array sized by what it held: parts are mostly small, and
+     * {@code InputStream.readAllBytes} starts every part with an 8 KiB buffer and then copies it.
+     *
+     * @param in the stream
+     * @return its bytes
+     * @throws IOException when reading fails
+     */
+    static byte[] readAll(InputStream in) throws IOException {
+        byte[] buf = new byte[512];
+        int n = 0;
+        while (true) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            }
+            n += r;
+            if (n == buf.length) {
+                int next = (int) Math.min(2L * buf.length, Integer.MAX_VALUE - 8);
+                if (next == buf.length) {
+                    // as InputStream.readAllBytes fails: no array can hold it
+                    throw new OutOfMemoryError("Required array size too large");
+                }
+                buf = java.util.Arrays.copyOf(buf, next);
+            }
         }
     }
 
