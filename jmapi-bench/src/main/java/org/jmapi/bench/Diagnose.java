@@ -221,7 +221,37 @@ public final class Diagnose {
             byTree(jw, j0, js, n, out);
             out.println("  baseline pages per save by b-tree:");
             byTree(pw, p0, ps, n, out);
+            // everything written, checkpoints included: the process's write(2) bytes over many saves, each side alone
+            int many = 400;
+            long w0 = writtenBytes();
+            for (int i = 0; i < many; i++) {
+                s.saveMessage(SaveRequest.create(folder, d[i % d.length].image()));
+            }
+            long w1 = writtenBytes();
+            for (int i = 0; i < many; i++) {
+                p.save(d[i % d.length], d[i % d.length].props());
+            }
+            long w2 = writtenBytes();
+            if (w0 >= 0) {
+                out.printf("  bytes written per save over %d saves, WAL checkpoints included (/proc/self/io wchar):"
+                        + " jmapi %.1f KiB, baseline %.1f KiB%n", many, (w1 - w0) / 1024.0 / many,
+                        (w2 - w1) / 1024.0 / many);
+            }
         }
+    }
+
+    /** @return the bytes this process has passed to write(2) so far (Linux /proc/self/io wchar), or -1 */
+    private static long writtenBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     /**

@@ -92,7 +92,13 @@ final class SqliteMessages {
         INSERT_NEW = "INSERT INTO message (folder_id, associated, version, created_at, modified_at, props, "
                 + String.join(", ", PROP_COLUMNS) + ") VALUES (?, ?, 0, ?, ?, ?" + ", ?".repeat(PROP_COLUMNS.length)
                 + ")";
+        INSERT_WHOLE = "INSERT INTO message (folder_id, associated, version, created_at, modified_at, props, queued, "
+                + "queue_time, queue_flags, " + String.join(", ", PROP_COLUMNS) + ") VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(PROP_COLUMNS.length) + ")";
     }
+
+    /** The INSERT of a new message row as it is final (version 1, properties, queue state, property columns). */
+    private static final String INSERT_WHOLE;
 
     /** A message row as stored. */
     record Head(long id, long folderId, boolean associated, long version, long created, long modified, int size,
@@ -276,6 +282,9 @@ final class SqliteMessages {
         Object[] before;
         if (r.isNew()) {
             storage.foldersComponent().requireFolder(c, r.folderId());
+            if (image.attachments().isEmpty() && image.streams().isEmpty() && image.largeValues().isEmpty()) {
+                return saveWhole(c, r, now);
+            }
             folderId = r.folderId();
             associated = r.associated();
             version = 1;
@@ -368,6 +377,78 @@ final class SqliteMessages {
         }
         SqliteFolders.adjustCounts(c, folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
         return info(c, id);
+    }
+
+    /**
+     * Saves a new message without attachments, streams or kept out-of-line values (the usual new message) with one
+     * INSERT of its final row: everything that makes up PR_MESSAGE_SIZE is in memory, so the row goes in with its
+     * properties, queue state and every property column, PR_MESSAGE_SIZE's included, and no index entry is written
+     * twice. Stores exactly what {@link #saveOne}'s general path stores for such a message.
+     */
+    private MessageInfo saveWhole(Connection c, SaveRequest r, long now) throws SQLException {
+        MessageImage image = r.image();
+        boolean associated = r.associated();
+        boolean queued = r.submitTime() != null;
+        byte[] queueTime = queued ? SortKeys.time(r.submitTime()) : null;
+        int queueFlags = queued ? r.submitFlags() : 0;
+        int limit = options().inlineLimit();
+        long size = 0;
+        List<PropValue> inline = new ArrayList<>(image.properties().size() + 4);
+        List<PropValue> outOfLine = new ArrayList<>();
+        List<byte[]> outOfLineBytes = new ArrayList<>();
+        for (PropValue v : image.properties()) {
+            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : outOfLineBytes(v, limit);
+            if (bytes != null) {
+                outOfLine.add(v);
+                outOfLineBytes.add(bytes);
+                size += bytes.length;
+            } else {
+                inline.add(v);
+            }
+        }
+        List<byte[]> recipients = new ArrayList<>(image.recipients().size());
+        for (Recipient rc : image.recipients()) {
+            byte[] props = PropCodec.encode(ImageRules.recipientProperties(rc));
+            recipients.add(props);
+            size += props.length;
+        }
+        List<PropValue> root = inline;
+        if (queued) {
+            root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+        }
+        size += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        int messageSize = (int) Math.min(Integer.MAX_VALUE, size);
+        root = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
+        Object[] cols = columnValues(root);
+        Object[] params = new Object[8 + cols.length];
+        params[0] = r.folderId();
+        params[1] = associated;
+        params[2] = now;
+        params[3] = now;
+        params[4] = PropCodec.encode(root);
+        params[5] = queued;
+        params[6] = queueTime;
+        params[7] = queueFlags;
+        System.arraycopy(cols, 0, params, 8, cols.length);
+        long id = Sql.insert(c, INSERT_WHOLE, params);
+        for (int i = 0; i < outOfLine.size(); i++) {
+            int tag = outOfLine.get(i).tag();
+            byte[] bytes = outOfLineBytes.get(i);
+            long valueId = insertValue(c, id, 0, tag, bytes.length);
+            try {
+                writeChunks(c, valueId, new ByteArrayInputStream(bytes), tag, bytes.length);
+            } catch (IOException e) {
+                throw new IllegalStateException("reading a byte array cannot fail", e);
+            }
+        }
+        for (int i = 0; i < recipients.size(); i++) {
+            Sql.update(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) VALUES (?, ?, ?, ?, ?)",
+                    id, 0L, KIND_RECIPIENT, image.recipients().get(i).rowId(), recipients.get(i));
+        }
+        boolean unread = !associated && (flagsOf(root) & Flags.MSGFLAG_READ) == 0;
+        SqliteFolders.adjustCounts(c, r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        return new MessageInfo(id, r.folderId(), 1, associated, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now),
+                messageSize, queued ? new QueueState(SortKeys.timeOf(queueTime), queueFlags, null, null) : null);
     }
 
     private static void collectHandles(MessageImage image, Set<Long> into) {

@@ -122,6 +122,38 @@ class SqliteMessageColumnsTest {
         }
     }
 
+    @Test
+    void aNewMessageInsertedWholeIsStoredAsTheGeneralPathStoresIt() {
+        Path file = dir.resolve("whole.jmapi");
+        try (SqliteStorage s = SqliteStorage.create(file, "whole", null)) {
+            long f = s.createFolder(s.identity().rootFolderId(), "f", FolderRecord.FOLDER_GENERIC, null, List.of())
+                    .id();
+            byte[] key = {1, 2, 3};
+            MessageImage base = image("same", T0, "y".repeat(6000)); // the body goes out of line
+            // no attachment, stream or kept value: one INSERT of the whole row
+            MessageInfo whole = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .setAll(base.properties()).set(PropValue.ofBinary(PropTags.PR_SEARCH_KEY, key))
+                    .recipient(base.recipients().get(0)).build()).withSubmit(T0.plusSeconds(9), 0));
+            // the same values, one of them given as a (short) stream: the general path
+            MessageInfo general = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .setAll(base.properties()).stream(PropTags.PR_SEARCH_KEY, () -> new java.io.ByteArrayInputStream(key))
+                    .recipient(base.recipients().get(0)).build()).withSubmit(T0.plusSeconds(9), 0));
+            assertThat(whole.size()).isEqualTo(general.size());
+            assertThat(whole.queue()).isEqualTo(general.queue());
+            assertThat(whole.version()).isEqualTo(general.version()).isEqualTo(1);
+            org.jmapi.store.StoredMessage a = s.loadMessage(whole.id());
+            org.jmapi.store.StoredMessage b = s.loadMessage(general.id());
+            assertThat(new java.util.HashSet<>(a.image().properties()))
+                    .isEqualTo(new java.util.HashSet<>(b.image().properties()));
+            assertThat(a.image().recipients()).isEqualTo(b.image().recipients());
+            assertThat(a.image().largeValues()).extracting(org.jmapi.store.LargeValue::tag,
+                    org.jmapi.store.LargeValue::size).containsExactlyElementsOf(b.image().largeValues().stream()
+                    .map(v -> org.assertj.core.groups.Tuple.tuple(v.tag(), v.size())).toList());
+            assertThat(s.messageInfo(whole.id())).isEqualTo(whole);
+            assertThat(s.loadFolder(f).contentCount()).isEqualTo(2);
+        }
+    }
+
     private static String columnName(int i) {
         List<String> names = new ArrayList<>();
         for (org.jmapi.store.engine.IndexedColumn col : org.jmapi.store.engine.IndexedColumn.values()) {
