@@ -9,7 +9,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@link MimeToMapi#readAll}: every byte of a part, in order, whatever its size and however the stream hands it out. */
+/** {@link MimeToMapi#readAll}: every byte of a part, in order, whatever its size and however the stream hands it. */
 class ReadAllTest {
     @Test
     void readsEveryByteAcrossBufferGrowth() throws IOException {

@@ -26,8 +26,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * waits for the file's write lock up to the busy timeout up front, instead of failing at its first write); a small
  * pool of read-only connections runs reads as {@code BEGIN ... COMMIT}, each a consistent snapshot that never
  * blocks or is blocked by the writer (WAL). Every connection keeps its prepared statements ({@link StatementCache}):
- * the writer's while the write lock is held, a reader's while a thread has it borrowed. Every connection has {@code foreign_keys=ON},
- * {@code synchronous=FULL} and the busy timeout.
+ * the writer's while the write lock is held, a reader's while a thread has it borrowed. Every connection has
+ * {@code foreign_keys=ON}, {@code synchronous=FULL} and the busy timeout; read connections have a 16 MiB page cache
+ * ({@link SqliteStorage#READ_CACHE_KIB}).
  *
  * <p>{@code synchronous=FULL} in WAL mode fsyncs the write-ahead log at every commit: a transaction that returned
  * survives {@code kill -9} of the process and power loss on a disk that honours fsync. (NORMAL would survive

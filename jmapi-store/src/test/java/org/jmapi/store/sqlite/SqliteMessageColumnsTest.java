@@ -136,7 +136,8 @@ class SqliteMessageColumnsTest {
                     .recipient(base.recipients().get(0)).build()).withSubmit(T0.plusSeconds(9), 0));
             // the same values, one of them given as a (short) stream: the general path
             MessageInfo general = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
-                    .setAll(base.properties()).stream(PropTags.PR_SEARCH_KEY, () -> new java.io.ByteArrayInputStream(key))
+                    .setAll(base.properties())
+                    .stream(PropTags.PR_SEARCH_KEY, () -> new java.io.ByteArrayInputStream(key))
                     .recipient(base.recipients().get(0)).build()).withSubmit(T0.plusSeconds(9), 0));
             assertThat(whole.size()).isEqualTo(general.size());
             assertThat(whole.queue()).isEqualTo(general.queue());
