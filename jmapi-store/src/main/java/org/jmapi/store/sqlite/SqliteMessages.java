@@ -74,6 +74,9 @@ final class SqliteMessages {
     /** The INSERT of a new message row, its property columns included. */
     private static final String INSERT_NEW;
 
+    /** The INSERT of a new message row as it is final (version 1, properties, queue state, property columns). */
+    private static final String INSERT_WHOLE;
+
     static {
         List<String> cols = new ArrayList<>();
         for (IndexedColumn c : IndexedColumn.values()) {
@@ -96,9 +99,6 @@ final class SqliteMessages {
                 + "queue_time, queue_flags, " + String.join(", ", PROP_COLUMNS) + ") VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?"
                 + ", ?".repeat(PROP_COLUMNS.length) + ")";
     }
-
-    /** The INSERT of a new message row as it is final (version 1, properties, queue state, property columns). */
-    private static final String INSERT_WHOLE;
 
     /** A message row as stored. */
     record Head(long id, long folderId, boolean associated, long version, long created, long modified, int size,
