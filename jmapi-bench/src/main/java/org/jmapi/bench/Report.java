@@ -166,8 +166,10 @@ public final class Report {
                 + "`SqliteStorage.READ_CACHE_KIB`) and the read baseline opens its file with the same setting "
                 + "(SQLite's default is 2 MiB).\n");
         b.append("- `bench/run --jmh --jfr` records every JMH fork with JFR (`jmapi-bench/target/bench-logs/*.jfr`); "
-                + "`bench/run --only 'table\\..*'` runs some rows without publishing; `bench/run --diagnose [--quick]` prints "
-                + "the timing breakdowns the analysis below rests on (`org.jmapi.bench.Diagnose`).\n\n");
+                + "`bench/run --only 'table\\..*'` runs some rows without publishing; `bench/run --diagnose [--quick] "
+                + "[--only ROW]` prints the breakdowns the analysis below rests on (`org.jmapi.bench.Diagnose`); "
+                + "`bench/jfr-summary FILE.jfr` summarises a JFR recording (Java and native samples: SQLite's time "
+                + "is native).\n\n");
 
         Path analysis = root.resolve("bench/analysis.md");
         if (Files.exists(analysis)) {
