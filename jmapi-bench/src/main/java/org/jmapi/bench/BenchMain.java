@@ -150,8 +150,8 @@ public final class BenchMain {
         out.put("machine", machine);
         out.put("harness", "store.save: timed loop alternating jmapi and baseline saves ("
                 + (quick ? "3 s warm-up, 15 s" : "10 s warm-up, 60 s") + " in 1 s windows); table.*: "
-                + (jmh ? bench.jmhSettings() : bench.loopSettings()) + "; mime.*: " + bench.loopSettings()
-                + ", one call = one pass over the corpus");
+                + (jmh ? bench.jmhSettings() : bench.loopSettings()) + "; mime.*: "
+                + org.jmapi.bench.rows.MimeParse.settings(bench));
         out.put("rows", rows);
         out.put("notMeasured", notMeasured);
         Files.createDirectories(latest.getParent());

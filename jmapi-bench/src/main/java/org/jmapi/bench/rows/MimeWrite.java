@@ -112,7 +112,7 @@ public final class MimeWrite implements Row {
                     AngusMail.write(session, m, out);
                 }
                 return out.size();
-            }, bench.loopWarmupS(), bench.loopMeasureS(), 1, bench.log());
+            }, MimeParse.warmupS(bench), MimeParse.measureS(bench), 1, bench.log());
             Map<String, Object> params = MimeParse.corpusParams(bench, corpus, t);
             params.put("jmapi_wrote", Map.of("bytes", jmapiOut[0], "leaf_parts", jmapiOut[1]));
             params.put("baseline_wrote", Map.of("bytes", angusOut[0], "leaf_parts", angusOut[1]));
