@@ -116,8 +116,9 @@ final class HeaderBlock {
             }
         }
         byte[] captured = header.toByteArray();
-        byte[] ahead = concat(concat(captured, separator), java.util.Arrays.copyOfRange(buf, pos, end));
-        InputStream replay = new SequenceInputStream(new ByteArrayInputStream(ahead), in);
+        InputStream replay = new SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
+                new ByteArrayInputStream(captured), new ByteArrayInputStream(separator),
+                new ByteArrayInputStream(buf, pos, end - pos), in)));
         return new HeaderBlock(captured, truncated, replay);
     }
 
@@ -125,18 +126,6 @@ final class HeaderBlock {
     private static final int CHUNK = 8192;
     /** Bytes read from the input at a time, at least. */
     private static final int MIN_CHUNK = 512;
-
-    /**
-     * @param a bytes
-     * @param b more bytes
-     * @return a followed by b
-     */
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
 
     /** @return the captured header lines */
     byte[] bytes() {
