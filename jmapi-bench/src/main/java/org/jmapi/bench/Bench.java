@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class Bench {
     private final boolean quick;
+    private final Path root;
     private final Path work;
     private final Path logs;
     private final PrintStream log;
@@ -40,14 +41,16 @@ public final class Bench {
 
     /**
      * @param quick whether this is the short smoke run
+     * @param root  the repository root
      * @param work  the work directory (temporary files)
      * @param logs  where JMH's logs (and JFR recordings) go
      * @param log   progress output (stderr)
      * @param jfr   whether to record every fork with JFR (profile settings)
      * @param jmh   whether the table.* rows use JMH instead of the interleaved timed loop
      */
-    public Bench(boolean quick, Path work, Path logs, PrintStream log, boolean jfr, boolean jmh) {
+    public Bench(boolean quick, Path root, Path work, Path logs, PrintStream log, boolean jfr, boolean jmh) {
         this.quick = quick;
+        this.root = root;
         this.jmh = jmh;
         this.work = work;
         this.logs = logs;
@@ -80,6 +83,11 @@ public final class Bench {
         return String.format(java.util.Locale.ROOT, "timed loop in one JVM (org.jmapi.bench.Interleaved): jmapi and "
                 + "baseline calls alternate one by one, each timed; warm-up %.0f s, measurement %.0f s in 1 s windows",
                 loopWarmupS(), loopMeasureS());
+    }
+
+    /** @return the repository root */
+    public Path root() {
+        return root;
     }
 
     /** @return the run's work directory (deleted at the end) */

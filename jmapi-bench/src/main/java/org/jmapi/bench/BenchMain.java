@@ -29,8 +29,8 @@ import java.util.stream.Stream;
  * run); {@code --jmh} measures the {@code table.*} rows with JMH forks instead of the interleaved timed loop;
  * {@code --jfr} records each JMH fork with JFR into {@code jmapi-bench/target/bench-logs};
  * {@code --report-only} regenerates the document from {@code latest.json} without measuring; {@code --diagnose}
- * prints the timing breakdowns of {@link Diagnose} (with {@code --quick}: a 10,000-message folder) and writes
- * nothing.
+ * prints the timing breakdowns of {@link Diagnose} (with {@code --quick}: a 10,000-message folder; with
+ * {@code --only}: the parts of the matching rows) and writes nothing.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -81,7 +81,7 @@ public final class BenchMain {
         if (diagnose) {
             Path dir = Files.createTempDirectory("jmapi-diagnose-");
             try {
-                Diagnose.run(dir, quick ? 10_000 : 100_000, System.out);
+                Diagnose.run(dir, quick ? 10_000 : 100_000, System.out, only);
             } finally {
                 deleteTree(dir);
             }
@@ -95,7 +95,7 @@ public final class BenchMain {
                 machine.get("cores"), machine.get("jdk"), work, root.relativize(logs));
         List<Map<String, Object>> rows = new ArrayList<>();
         List<Map<String, Object>> notMeasured = new ArrayList<>();
-        Bench bench = new Bench(quick, work, logs, log, jfr, jmh);
+        Bench bench = new Bench(quick, root, work, logs, log, jfr, jmh);
         try {
             for (Row row : Rows.ALL) {
                 if (only != null && !row.name().matches(only)) {
@@ -150,7 +150,8 @@ public final class BenchMain {
         out.put("machine", machine);
         out.put("harness", "store.save: timed loop alternating jmapi and baseline saves ("
                 + (quick ? "3 s warm-up, 15 s" : "10 s warm-up, 60 s") + " in 1 s windows); table.*: "
-                + (jmh ? bench.jmhSettings() : bench.loopSettings()));
+                + (jmh ? bench.jmhSettings() : bench.loopSettings()) + "; mime.*: "
+                + org.jmapi.bench.rows.MimeParse.settings(bench));
         out.put("rows", rows);
         out.put("notMeasured", notMeasured);
         Files.createDirectories(latest.getParent());

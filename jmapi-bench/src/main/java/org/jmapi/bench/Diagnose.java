@@ -44,7 +44,28 @@ public final class Diagnose {
      * @throws Exception when something fails
      */
     public static void run(Path work, int messages, PrintStream out) throws Exception {
-        out.println("== store.save: WAL pages appended per durable save (after 5 warm-up saves, 30 measured)");
+        run(work, messages, out, null);
+    }
+
+    /**
+     * @param work     a scratch directory on the disk the benchmarks use
+     * @param messages folder size for the table part
+     * @param out      where to print
+     * @param only     a regular expression: only the parts whose row name ("store.save", "table.sort",
+     *                 "table.restrict") matches it run; null for all
+     * @throws Exception when something fails
+     */
+    public static void run(Path work, int messages, PrintStream out, String only) throws Exception {
+        if (only == null || "store.save".matches(only)) {
+            saveParts(work, out);
+        }
+        if (only == null || "table.sort".matches(only) || "table.restrict".matches(only)) {
+            tableParts(work, messages, out);
+        }
+    }
+
+    private static void saveParts(Path work, PrintStream out) throws Exception {
+        out.println("== store.save: WAL pages appended per durable save (after 5 warm-up saves, 10 measured)");
         walPages(Files.createDirectories(work.resolve("wal")), out);
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
@@ -58,7 +79,9 @@ public final class Diagnose {
         }
         out.println("== store.save on " + work.getParent() + " (" + Files.getFileStore(work).type() + ")");
         saves(Files.createDirectories(work.resolve("disk")), out);
+    }
 
+    private static void tableParts(Path work, int messages, PrintStream out) throws Exception {
         out.printf("== table.*: %,d-message folder%n", messages);
         FolderFixture f = FolderFixture.build(Files.createDirectories(work.resolve("folder")), messages, out);
         String folder = "folder_id = " + f.folderId();
@@ -78,14 +101,20 @@ public final class Diagnose {
             out.printf("  file pages: jmapi %s, baseline %s; avg jmapi props blob %s bytes%n",
                     scalar(jc, "PRAGMA page_count"), scalar(pc, "PRAGMA page_count"),
                     scalar(jc, "SELECT round(avg(length(props))) FROM message"));
+            out.println("  pages per b-tree (dbstat), jmapi file:");
+            treePages(jc, out);
+            out.println("  pages per b-tree, baseline file:");
+            treePages(pc, out);
             time(out, "jmapi Storage.query, sort (what table.sort measures)",
                     () -> store.query(TableBench.sortQuery(f.folderId())).size());
             time(out, "jmapi Storage.query, restrict (what table.restrict measures)",
                     () -> store.query(TableBench.restrictQuery(f.folderId())).size());
-            for (String cache : new String[] {"-2000", "-200000"}) {
+            for (String cache : new String[] {"-2000", "-" + SqliteStorage.READ_CACHE_KIB, "-200000"}) {
                 exec(jc, "PRAGMA cache_size=" + cache);
                 exec(pc, "PRAGMA cache_size=" + cache);
-                out.println("  plain JDBC, PRAGMA cache_size=" + cache + (cache.equals("-2000") ? " (default)" : ""));
+                out.println("  plain JDBC, PRAGMA cache_size=" + cache + (cache.equals("-2000") ? " (SQLite's default)"
+                        : cache.equals("-" + SqliteStorage.READ_CACHE_KIB) ? " (jmapi's read connections, and the"
+                        + " baseline's in the table rows)" : ""));
                 time(out, "  jmapi's sort SQL on jmapi's file", sql(jc, jmapiSort));
                 time(out, "  baseline sort SQL", sql(pc, plainSort));
                 time(out, "  jmapi's restrict SQL on jmapi's file", sql(jc, jmapiRestrict));
@@ -98,7 +127,7 @@ public final class Diagnose {
                     ids[i] = rs.getLong(1);
                 }
             }
-            time(out, "50 large-value lookups, statement prepared per row (as jmapi does)", () -> {
+            time(out, "50 large-value lookups, statement prepared per row (jmapi before 71d14c0)", () -> {
                 int n = 0;
                 for (long id : ids) {
                     try (PreparedStatement ps = jc.prepareStatement(LARGE)) {
@@ -108,13 +137,23 @@ public final class Diagnose {
                 return n;
             });
             try (PreparedStatement ps = jc.prepareStatement(LARGE)) {
-                time(out, "50 large-value lookups, one cached statement", () -> {
+                time(out, "50 large-value lookups, one cached statement (jmapi: one query per page)", () -> {
                     int n = 0;
                     for (long id : ids) {
                         n += lookup(ps, id);
                     }
                     return n;
                 });
+            }
+        }
+    }
+
+    private static void treePages(Connection c, PrintStream out) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT name, count(*), sum(payload),"
+                + " sum(ncell) FROM dbstat GROUP BY name ORDER BY count(*) DESC LIMIT 8")) {
+            while (rs.next()) {
+                out.printf("    %-40s %6d pages, %,12d bytes payload, %,8d cells%n", rs.getString(1), rs.getLong(2),
+                        rs.getLong(3), rs.getLong(4));
             }
         }
     }
@@ -131,18 +170,40 @@ public final class Diagnose {
         return n;
     }
 
+    /** Messages saved into both files before the pages are counted (indexes spread over many pages, as in a run). */
+    static final int PREFILL = 5_000;
+
     private static void walPages(Path dir, PrintStream out) throws Exception {
-        MessageData[] d = new MessageData[35];
+        Instant base = Instant.parse("2024-01-01T00:00:00Z");
+        MessageData[] d = new MessageData[15];
         for (int i = 0; i < d.length; i++) {
-            d[i] = MessageData.generate(1_000_000L + i, InterleavedSaves.BODY_CHARS,
-                    Instant.parse("2024-01-01T00:00:00Z"));
+            d[i] = MessageData.generate(1_000_000L + i, InterleavedSaves.BODY_CHARS, base);
         }
+        Path js = dir.resolve("s.jmapi");
+        Path ps = dir.resolve("p.sqlite");
+        long folder;
+        try (SqliteStorage s = SqliteStorage.create(js, "x", null);
+             PlainSqlite.Save p = new PlainSqlite.Save(ps)) {
+            folder = s.createFolder(s.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC, null,
+                    List.of()).id();
+            for (int from = 0; from < PREFILL; from += 1000) {
+                List<SaveRequest> batch = new java.util.ArrayList<>();
+                List<MessageData> plain = new java.util.ArrayList<>();
+                for (int i = from; i < from + 1000; i++) {
+                    MessageData m = MessageData.generate(2_000_000L + i, InterleavedSaves.BODY_CHARS, base);
+                    batch.add(SaveRequest.create(folder, m.image()));
+                    plain.add(m);
+                }
+                s.saveMessages(batch);
+                p.saveAll(plain);
+            }
+        }
+        // reopened: the WAL starts empty (closing checkpointed it), and 15 saves stay under the 1,000-page
+        // auto-checkpoint, so the WAL file only grows and its frames can be counted
         Path jw = dir.resolve("s.jmapi-wal");
         Path pw = dir.resolve("p.sqlite-wal");
-        try (SqliteStorage s = SqliteStorage.create(dir.resolve("s.jmapi"), "x", null);
-             PlainSqlite.Save p = new PlainSqlite.Save(dir.resolve("p.sqlite"))) {
-            long folder = s.createFolder(s.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC, null,
-                    List.of()).id();
+        try (SqliteStorage s = SqliteStorage.open(js);
+             PlainSqlite.Save p = new PlainSqlite.Save(ps)) {
             long j0 = 0;
             long p0 = 0;
             for (int i = 0; i < d.length; i++) {
@@ -153,9 +214,72 @@ public final class Diagnose {
                 s.saveMessage(SaveRequest.create(folder, d[i].image()));
                 p.save(d[i], d[i].props());
             }
-            out.printf("  jmapi %.1f pages, baseline %.1f pages (4 KiB each)%n", (frames(jw) - j0) / 30.0,
-                    (frames(pw) - p0) / 30.0);
+            int n = d.length - 5;
+            out.printf("  %,d messages saved first; then jmapi %.1f pages, baseline %.1f pages (4 KiB each)%n",
+                    PREFILL, (frames(jw) - j0) / (double) n, (frames(pw) - p0) / (double) n);
+            out.println("  jmapi pages per save by b-tree (WAL frames of the measured saves, named with dbstat):");
+            byTree(jw, j0, js, n, out);
+            out.println("  baseline pages per save by b-tree:");
+            byTree(pw, p0, ps, n, out);
+            // everything written, checkpoints included: the process's write(2) bytes over many saves, each side alone
+            int many = 400;
+            long w0 = writtenBytes();
+            for (int i = 0; i < many; i++) {
+                s.saveMessage(SaveRequest.create(folder, d[i % d.length].image()));
+            }
+            long w1 = writtenBytes();
+            for (int i = 0; i < many; i++) {
+                p.save(d[i % d.length], d[i % d.length].props());
+            }
+            long w2 = writtenBytes();
+            if (w0 >= 0) {
+                out.printf("  bytes written per save over %d saves, WAL checkpoints included (/proc/self/io wchar):"
+                        + " jmapi %.1f KiB, baseline %.1f KiB%n", many, (w1 - w0) / 1024.0 / many,
+                        (w2 - w1) / 1024.0 / many);
+            }
         }
+    }
+
+    /** @return the bytes this process has passed to write(2) so far (Linux /proc/self/io wchar), or -1 */
+    private static long writtenBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) {
+                    return Long.parseLong(line.substring(6).trim());
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Attributes the WAL frames from frame {@code from} on to the b-trees (tables, indexes) their pages belong to,
+     * using SQLite's dbstat table on a separate connection (which reads through the WAL), and prints pages per save.
+     */
+    private static void byTree(Path wal, long from, Path db, int saves, PrintStream out) throws Exception {
+        java.util.Map<Long, String> owner = new java.util.HashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT name, pageno FROM dbstat")) {
+            while (rs.next()) {
+                owner.put(rs.getLong(2), rs.getString(1));
+            }
+        } catch (SQLException e) {
+            out.println("    (dbstat unavailable: " + e.getMessage() + ")");
+            return;
+        }
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        byte[] bytes = Files.readAllBytes(wal);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        for (long f = from; 32 + (f + 1) * (4096 + 24) <= bytes.length; f++) {
+            long page = Integer.toUnsignedLong(b.getInt((int) (32 + f * (4096 + 24))));
+            counts.merge(page == 1 ? "(page 1: header, sqlite_schema)" : owner.getOrDefault(page, "(free/other)"),
+                    1, Integer::sum);
+        }
+        counts.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue())
+                .forEach(e -> out.printf("    %-40s %5.1f%n", e.getKey(), e.getValue() / (double) saves));
     }
 
     private static long frames(Path wal) throws java.io.IOException {

@@ -135,17 +135,41 @@ public final class Report {
                 + "60 s, whichever comes first; the parameters say which). `shutdown.objects` times "
                 + "`storeLogoff(LOGOFF_QUIET)` + the store's final `release` with N open objects (median of the "
                 + "repetitions) and checks afterwards that every one of them answers `MAPI_E_INVALID_OBJECT`.\n");
-        b.append("- Ratios read the way the targets do: `store.save` ratio = jmapi messages/s ÷ baseline "
-                + "messages/s (higher is better); `table.*` ratio = jmapi ms ÷ baseline ms (lower is better).\n");
+        b.append("- The `mime.*` rows convert every `.eml` of `../shared/testdata/eml` (real messages from Apache "
+                + "James mime4j's and RubyMail's test suites, several deliberately malformed), one pass over the "
+                + "corpus per timed call, interleaved like the other pairs. The MAPI side is "
+                + "`org.jmapi.bench.mime.MemoryMessage`: an in-memory MAPI message made of jmapi-api's own "
+                + "`PropertyBag` and `TableData` (recipient and attachment tables), no store, so the rows measure the "
+                + "converter and the MAPI object model, not a disk. `mime.parse`: `MimeReader.read` into a new "
+                + "MemoryMessage, against Angus Mail `new MimeMessage(session, bytes)` with the same headers read "
+                + "through the API and the content walked with `getContent()` (every multipart opened, text decoded "
+                + "to Strings, every other part read to its last decoded byte). `mime.write`: `MimeWriter.write` of "
+                + "a MemoryMessage (filled once by MimeReader, not timed), against a new MimeMessage built with the "
+                + "API from the same message's decoded values (parsed once by Angus, not timed) + `saveChanges()` + "
+                + "`writeTo()`; not `writeTo` of the parsed MimeMessage, which copies the original bytes back "
+                + "unchanged. Each row's class comment (`jmapi-bench/src/main/java/org/jmapi/bench/rows/`) lists "
+                + "exactly what each side does. The Angus baseline runs with the system property "
+                + "`jakarta.mail.util.StreamProvider=org.eclipse.angus.mail.util.MailStreamProvider` (without it "
+                + "Jakarta Mail 2.1.3 scans the class path with a ServiceLoader for every header block and "
+                + "multipart — jakartaee/mail-api issues 699 and 861 — and was 3–6× slower here) and lenient "
+                + "session settings, so it parses the malformed messages as jmapi does.\n");
+        b.append("- Ratios read the way the targets do: `store.save` and `mime.*` ratio = jmapi messages/s ÷ "
+                + "baseline messages/s (higher is better); `table.*` ratio = jmapi ms ÷ baseline ms (lower is "
+                + "better).\n");
         b.append("- The baselines are plain JDBC on the same SQLite driver (xerial sqlite-jdbc) with no jmapi "
                 + "code: prepared statements reused, the best a hand-written application does. The save "
                 + "baseline writes the same 20 values and 2 recipients into a minimal normalised schema "
                 + "(message / property / recipient rows) at jmapi's durability; the read baseline is a wide table "
                 + "(one column per property) with indexes `(folder_id)` and `(folder_id, delivery_time)`, and reads "
-                + "all 20 columns of each row, as jmapi returns all inline properties.\n");
+                + "all 20 columns of each row, as jmapi returns all inline properties. Both read sides use the same "
+                + "page cache: jmapi's read connections have `PRAGMA cache_size=-16384` (16 MiB, "
+                + "`SqliteStorage.READ_CACHE_KIB`) and the read baseline opens its file with the same setting "
+                + "(SQLite's default is 2 MiB).\n");
         b.append("- `bench/run --jmh --jfr` records every JMH fork with JFR (`jmapi-bench/target/bench-logs/*.jfr`); "
-                + "`bench/run --only 'table\\..*'` runs some rows without publishing; `bench/run --diagnose [--quick]` prints "
-                + "the timing breakdowns the analysis below rests on (`org.jmapi.bench.Diagnose`).\n\n");
+                + "`bench/run --only 'table\\..*'` runs some rows without publishing; `bench/run --diagnose [--quick] "
+                + "[--only ROW]` prints the breakdowns the analysis below rests on (`org.jmapi.bench.Diagnose`); "
+                + "`bench/jfr-summary FILE.jfr` summarises a JFR recording (Java and native samples: SQLite's time "
+                + "is native).\n\n");
 
         Path analysis = root.resolve("bench/analysis.md");
         if (Files.exists(analysis)) {

@@ -44,56 +44,88 @@ final class HeaderBlock {
      */
     static HeaderBlock read(InputStream in, int limit) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
-        ByteArrayOutputStream separator = new ByteArrayOutputStream();
+        byte[] separator = new byte[0];
+        // read in chunks (never byte by byte through the stream's synchronized read); whatever was read past the
+        // header block is replayed to the parser ahead of the rest of the stream
+        // no bigger than what the input says it holds (a message in memory is often smaller than one chunk)
+        byte[] buf = new byte[Math.min(CHUNK, Math.max(MIN_CHUNK, in.available()))];
+        int pos = 0;
+        int end = 0;
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean first = true;
         boolean truncated = false;
         while (true) {
             line.reset();
-            int b;
-            while ((b = in.read()) != -1) {
-                line.write(b);
-                if (b == '\n' || line.size() > limit) {
-                    break;
+            boolean eof = false;
+            boolean ended = false;
+            // the line: buf[from, pos) when it lies in one chunk (the usual case, no copy), else in `line`
+            int from = -1;
+            while (!ended) {
+                if (pos == end) {
+                    int n = in.read(buf, 0, buf.length);
+                    if (n <= 0) {
+                        eof = true;
+                        pos = end = 0;
+                        break;
+                    }
+                    pos = 0;
+                    end = n;
+                }
+                // take bytes up to and including '\n', or until the line is one byte over the limit
+                int room = limit + 1 - line.size();
+                int stop = Math.min(end, pos + Math.max(room, 1));
+                int i = pos;
+                while (i < stop && buf[i] != '\n') {
+                    i++;
+                }
+                if (i < stop) {
+                    i++; // the '\n'
+                    ended = true;
+                }
+                if (ended && line.size() == 0) {
+                    from = pos;
+                } else {
+                    line.write(buf, pos, i - pos);
+                }
+                pos = i;
+                if (line.size() > limit) {
+                    ended = true;
                 }
             }
-            if (line.size() == 0) {
+            byte[] l = from >= 0 ? buf : line.toByteArray();
+            int off = from >= 0 ? from : 0;
+            int len = from >= 0 ? pos - from : l.length;
+            if (len == 0) {
                 break;
             }
-            byte[] l = line.toByteArray();
-            boolean empty = l.length <= 2 && (l[0] == '\n' || (l[0] == '\r' && (l.length == 1 || l[1] == '\n')));
+            boolean empty = len <= 2 && (l[off] == '\n' || (l[off] == '\r' && (len == 1 || l[off + 1] == '\n')));
             if (empty) {
-                separator.writeBytes(l);
+                separator = java.util.Arrays.copyOfRange(l, off, off + len);
                 break;
             }
-            if (first && l.length > 5 && new String(l, 0, 5, StandardCharsets.ISO_8859_1).equals("From ")) {
+            if (first && len > 5 && l[off] == 'F' && l[off + 1] == 'r' && l[off + 2] == 'o' && l[off + 3] == 'm'
+                    && l[off + 4] == ' ') {
                 first = false;
                 continue;
             }
             first = false;
-            header.writeBytes(l);
-            if (header.size() > limit || b == -1) {
+            header.write(l, off, len);
+            if (header.size() > limit || eof) {
                 truncated = header.size() > limit;
                 break;
             }
         }
         byte[] captured = header.toByteArray();
-        InputStream replay = new SequenceInputStream(
-                new ByteArrayInputStream(concat(captured, separator.toByteArray())), in);
+        InputStream replay = new SequenceInputStream(java.util.Collections.enumeration(java.util.List.of(
+                new ByteArrayInputStream(captured), new ByteArrayInputStream(separator),
+                new ByteArrayInputStream(buf, pos, end - pos), in)));
         return new HeaderBlock(captured, truncated, replay);
     }
 
-    /**
-     * @param a bytes
-     * @param b more bytes
-     * @return a followed by b
-     */
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = new byte[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
-    }
+    /** Bytes read from the input at a time, at most. */
+    private static final int CHUNK = 8192;
+    /** Bytes read from the input at a time, at least. */
+    private static final int MIN_CHUNK = 512;
 
     /** @return the captured header lines */
     byte[] bytes() {
@@ -119,7 +151,45 @@ final class HeaderBlock {
         if (s == null) {
             s = new String(header, StandardCharsets.ISO_8859_1);
         }
-        s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n");
+        s = crlf(s);
         return s.isEmpty() || s.endsWith("\r\n") ? s : s + "\r\n";
+    }
+
+    /**
+     * @param s text
+     * @return {@code s} with every line end (CRLF, a lone CR, a lone LF) made CRLF; {@code s} itself when every
+     *         line end already is
+     */
+    static String crlf(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\r' && i + 1 < n && s.charAt(i + 1) == '\n') {
+                i += 2;
+            } else if (c == '\r' || c == '\n') {
+                break;
+            } else {
+                i++;
+            }
+        }
+        if (i == n) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(n + 16).append(s, 0, i);
+        while (i < n) {
+            char c = s.charAt(i);
+            if (c == '\r') {
+                b.append("\r\n");
+                i += i + 1 < n && s.charAt(i + 1) == '\n' ? 2 : 1;
+            } else if (c == '\n') {
+                b.append("\r\n");
+                i++;
+            } else {
+                b.append(c);
+                i++;
+            }
+        }
+        return b.toString();
     }
 }

@@ -47,7 +47,30 @@ record HeaderField(String name, String value) {
         if (body == null) {
             body = new String(raw, colon + 1, raw.length - colon - 1, StandardCharsets.ISO_8859_1);
         }
-        return new HeaderField(name, body.replace("\r", "").replace("\n", "").strip());
+        return new HeaderField(name, unfold(body).strip());
+    }
+
+    /**
+     * @param s a raw field body
+     * @return it without CR and LF characters (unfolded); {@code s} itself when it has none
+     */
+    private static String unfold(String s) {
+        int i = 0;
+        int n = s.length();
+        while (i < n && s.charAt(i) != '\r' && s.charAt(i) != '\n') {
+            i++;
+        }
+        if (i == n) {
+            return s;
+        }
+        StringBuilder b = new StringBuilder(n).append(s, 0, i);
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c != '\r' && c != '\n') {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     /**

@@ -129,6 +129,15 @@ final class MailCharsets {
      * @return the bytes decoded as UTF-8, or null when they are not valid UTF-8
      */
     static String strictUtf8(byte[] bytes, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        while (i < end && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            // plain ASCII (the usual header block): valid UTF-8, and one byte per char
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

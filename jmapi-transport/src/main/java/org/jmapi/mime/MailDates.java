@@ -32,6 +32,11 @@ final class MailDates {
     /** English month abbreviations. */
     private static final String MONTHS = "janfebmaraprmayjunjulaugsepoctnovdec";
 
+    /** A comment in a date (RFC 5322 CFWS), removed before parsing. */
+    private static final java.util.regex.Pattern COMMENT = java.util.regex.Pattern.compile("\\([^)]*\\)");
+    /** The separator of a date's tokens. */
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
     /**
      * Parses a Date header.
      *
@@ -42,13 +47,13 @@ final class MailDates {
         if (value == null) {
             return Optional.empty();
         }
-        String s = value.replaceAll("\\([^)]*\\)", " ").replace(',', ' ');
+        String s = (value.indexOf('(') >= 0 ? COMMENT.matcher(value).replaceAll(" ") : value).replace(',', ' ');
         int day = -1;
         int month = -1;
         int year = -1;
         int[] time = null;
         ZoneOffset zone = null;
-        for (String tok : s.trim().split("\\s+")) {
+        for (String tok : WHITESPACE.split(s.trim())) {
             if (tok.isEmpty()) {
                 continue;
             }

@@ -73,6 +73,19 @@ final class MimeToMapi {
     static final int MAX_DEPTH = 100;
     /** The most header fields of one entity. */
     private static final int MAX_FIELDS = 10_000;
+    /** mime4j's settings (immutable, shared by every conversion). */
+    private static final MimeConfig CONFIG = MimeConfig.custom()
+            .setMaxLineLen(MAX_LINE)
+            .setMaxHeaderLen(MAX_LINE)
+            .setMaxHeaderCount(MAX_FIELDS)
+            .setMaxContentLen(-1)
+            .setStrictParsing(false)
+            .setMalformedHeaderStartsBody(false)
+            .build();
+    /** One whitespace character. */
+    private static final Pattern SPACE = Pattern.compile("\\s");
+    /** A run of whitespace. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     /** A msg-id in Message-ID, In-Reply-To and References. */
     private static final Pattern MSG_ID = Pattern.compile("<[^<>]*>");
     /** A subject prefix such as {@code RE: } or {@code AW: } (MS-OXCMSG PidTagSubjectPrefix). */
@@ -146,15 +159,7 @@ final class MimeToMapi {
             defects.add("header block longer than " + HEADER_LIMIT
                     + " bytes; PR_TRANSPORT_MESSAGE_HEADERS is cut short");
         }
-        MimeConfig config = MimeConfig.custom()
-                .setMaxLineLen(MAX_LINE)
-                .setMaxHeaderLen(MAX_LINE)
-                .setMaxHeaderCount(MAX_FIELDS)
-                .setMaxContentLen(-1)
-                .setStrictParsing(false)
-                .setMalformedHeaderStartsBody(false)
-                .build();
-        MimeTokenStream tokens = new MimeTokenStream(config, new Monitor(defects), null);
+        MimeTokenStream tokens = new MimeTokenStream(CONFIG, new Monitor(defects), null);
         tokens.setRecursionMode(RecursionMode.M_NO_RECURSE);
         tokens.parse(block.replay());
         try {
@@ -227,7 +232,7 @@ final class MimeToMapi {
             case T_PREAMBLE -> {
                 Entity e = stack.peek();
                 if (e != null && !hasBody() && !hasHtml()) {
-                    e.preamble = tokens.getInputStream().readAllBytes();
+                    e.preamble = readAll(tokens.getInputStream());
                 }
             }
             case T_END_MULTIPART -> {
@@ -409,7 +414,7 @@ final class MimeToMapi {
                 largeText(h, label, PropTags.PR_HTML);
             }
         } else if (mime.equals("message/delivery-status") || mime.equals("message/disposition-notification")) {
-            byte[] bytes = content.readAllBytes(); // a few lines of fields, read for the report's class
+            byte[] bytes = readAll(content); // a few lines of fields, read for the report's class
             if (mime.equals("message/delivery-status")) {
                 Matcher m = ACTION.matcher(new String(bytes, StandardCharsets.ISO_8859_1));
                 while (m.find()) {
@@ -425,6 +430,34 @@ final class MimeToMapi {
             byValue(e, mime, Head.of(bytes));
         } else {
             byValue(e, mime, Head.read(content));
+        }
+    }
+
+    /**
+     * Reads a stream to its end into an array sized by what it held: parts are mostly small, and
+     * {@code InputStream.readAllBytes} starts every part with an 8 KiB buffer and then copies it.
+     *
+     * @param in the stream
+     * @return its bytes
+     * @throws IOException when reading fails
+     */
+    static byte[] readAll(InputStream in) throws IOException {
+        byte[] buf = new byte[512];
+        int n = 0;
+        while (true) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            }
+            n += r;
+            if (n == buf.length) {
+                int next = (int) Math.min(2L * buf.length, Integer.MAX_VALUE - 8);
+                if (next == buf.length) {
+                    // as InputStream.readAllBytes fails: no array can hold it
+                    throw new OutOfMemoryError("Required array size too large");
+                }
+                buf = java.util.Arrays.copyOf(buf, next);
+            }
         }
     }
 
@@ -908,12 +941,12 @@ final class MimeToMapi {
         Matcher m = MSG_ID.matcher(value);
         List<String> found = new ArrayList<>();
         while (m.find()) {
-            found.add(m.group().replaceAll("\\s", ""));
+            found.add(SPACE.matcher(m.group()).replaceAll(""));
             if (one) {
                 break;
             }
         }
-        return found.isEmpty() ? value.trim().replaceAll("\\s+", " ") : String.join(" ", found);
+        return found.isEmpty() ? SPACES.matcher(value.trim()).replaceAll(" ") : String.join(" ", found);
     }
 
     /**

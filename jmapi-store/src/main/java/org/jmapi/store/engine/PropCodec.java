@@ -217,6 +217,16 @@ public final class PropCodec {
         if (n < 0) {
             throw corrupt("negative string length", null);
         }
+        if (n <= ASCII_RUN && in.markSupported()) {
+            // the common case, text that is all ASCII: one bulk read and a one-byte-per-char String, instead of a
+            // byte-by-byte decode through a StringBuilder
+            in.mark(n);
+            byte[] run = new byte[n];
+            if (in.readNBytes(run, 0, n) == n && ascii(run)) {
+                return new String(run, StandardCharsets.ISO_8859_1);
+            }
+            in.reset();
+        }
         StringBuilder b = new StringBuilder(Math.min(n, 1 << 16));
         for (int i = 0; i < n; i++) {
             int x = in.readUnsignedByte();
@@ -232,6 +242,19 @@ public final class PropCodec {
             }
         }
         return b.toString();
+    }
+
+    /** The longest string {@link #readString} tries to read as one ASCII run (longer ones are decoded as they come). */
+    private static final int ASCII_RUN = 1 << 16;
+
+    /** @return whether every byte is 0x01..0x7F: the encoding of an ASCII string (NUL is written as two bytes) */
+    private static boolean ascii(byte[] b) {
+        for (byte x : b) {
+            if (x <= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int continuation(DataInputStream in) throws IOException {

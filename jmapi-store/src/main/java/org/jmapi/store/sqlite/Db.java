@@ -25,8 +25,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>One writer connection, used under a lock, runs every write as {@code BEGIN IMMEDIATE ... COMMIT} (so a writer
  * waits for the file's write lock up to the busy timeout up front, instead of failing at its first write); a small
  * pool of read-only connections runs reads as {@code BEGIN ... COMMIT}, each a consistent snapshot that never
- * blocks or is blocked by the writer (WAL). Every connection has {@code foreign_keys=ON},
- * {@code synchronous=FULL} and the busy timeout.
+ * blocks or is blocked by the writer (WAL). Every connection keeps its prepared statements ({@link StatementCache}):
+ * the writer's while the write lock is held, a reader's while a thread has it borrowed. Every connection has
+ * {@code foreign_keys=ON}, {@code synchronous=FULL} and the busy timeout; read connections have a 16 MiB page cache
+ * ({@link SqliteStorage#READ_CACHE_KIB}).
  *
  * <p>{@code synchronous=FULL} in WAL mode fsyncs the write-ahead log at every commit: a transaction that returned
  * survives {@code kill -9} of the process and power loss on a disk that honours fsync. (NORMAL would survive
@@ -66,6 +68,11 @@ final class Db implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> idleReaders;
     private final List<Connection> allReaders = new ArrayList<>();
+    /**
+     * Each read connection's prepared statements; a connection's cache is used only by the thread that borrowed it
+     * ({@link #read}). Guarded by {@link #allReaders} for adding and closing.
+     */
+    private final java.util.Map<Connection, StatementCache> readerStatements = new java.util.IdentityHashMap<>();
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private volatile boolean closed;
     /** Set when the writer could not be put back to synchronous=FULL: every later call fails. */
@@ -98,6 +105,9 @@ final class Db implements AutoCloseable {
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        if (readOnly) {
+            config.setCacheSize(-SqliteStorage.READ_CACHE_KIB);
+        }
         // Sql.insert reads last_insert_rowid() itself: without this, sqlite-jdbc prepares and runs that query
         // after every INSERT on its own
         config.setGetGeneratedKeys(false);
@@ -179,14 +189,20 @@ final class Db implements AutoCloseable {
         try {
             checkOpen();
             Connection c = borrow();
+            StatementCache cache;
+            synchronized (allReaders) {
+                cache = readerStatements.get(c);
+            }
+            StatementCache outer = cache.enter();
             try {
-                exec(c, "BEGIN");
+                Sql.update(c, "BEGIN");
                 try {
                     return work.run(c);
                 } finally {
-                    rollback(c);
+                    rollbackCached(c);
                 }
             } finally {
+                StatementCache.exit(outer);
                 idleReaders.offer(c);
             }
         } catch (SQLException | IOException e) {
@@ -207,6 +223,7 @@ final class Db implements AutoCloseable {
             if (allReaders.size() < options.readConnections()) {
                 Connection fresh = connect(true);
                 allReaders.add(fresh);
+                readerStatements.put(fresh, new StatementCache(fresh));
                 return fresh;
             }
         }
@@ -241,6 +258,15 @@ final class Db implements AutoCloseable {
     private static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /** {@link #rollback} through the connection's current statement cache. */
+    private static void rollbackCached(Connection c) {
+        try {
+            Sql.update(c, "ROLLBACK");
+        } catch (SQLException ignored) {
+            // no transaction open (BEGIN failed): nothing to undo
         }
     }
 
@@ -357,6 +383,10 @@ final class Db implements AutoCloseable {
             }
             closed = true;
             synchronized (allReaders) {
+                for (StatementCache cache : readerStatements.values()) {
+                    cache.close();
+                }
+                readerStatements.clear();
                 for (Connection c : allReaders) {
                     closeQuietly(c);
                 }

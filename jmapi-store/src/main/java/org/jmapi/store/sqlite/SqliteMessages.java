@@ -34,6 +34,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,18 +59,46 @@ final class SqliteMessages {
     static final String HEAD_COLUMNS = "id, folder_id, associated, version, created_at, modified_at, message_size, "
             + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
 
+    /**
+     * The message-row columns that copy top-level properties ({@link IndexedColumn}: main, and for strings the folded
+     * and size columns), in the order of {@link #columnValues}.
+     */
+    private static final String[] PROP_COLUMNS;
+
+    /** The start of {@link #writeRoot}'s UPDATE: the columns it always sets. */
+    private static final String SET_ROOT_HEAD = "UPDATE message SET props = ?, version = ?, modified_at = ?, "
+            + "queued = ?, queue_time = ?, queue_flags = ?";
+
+    /** {@link #writeRoot}'s UPDATE when every property column is set. */
     private static final String SET_ROOT;
 
+    /** The INSERT of a new message row, its property columns included. */
+    private static final String INSERT_NEW;
+
+    /** The INSERT of a new message row as it is final (version 1, properties, queue state, property columns). */
+    private static final String INSERT_WHOLE;
+
     static {
-        StringBuilder b = new StringBuilder("UPDATE message SET props = ?, version = ?, modified_at = ?, queued = ?, "
-                + "queue_time = ?, queue_flags = ?");
+        List<String> cols = new ArrayList<>();
         for (IndexedColumn c : IndexedColumn.values()) {
-            b.append(", ").append(c.column()).append(" = ?");
+            cols.add(c.column());
             if (c.kind() == IndexedColumn.Kind.STRING) {
-                b.append(", ").append(c.foldColumn()).append(" = ?, ").append(c.sizeColumn()).append(" = ?");
+                cols.add(c.foldColumn());
+                cols.add(c.sizeColumn());
             }
         }
+        PROP_COLUMNS = cols.toArray(String[]::new);
+        StringBuilder b = new StringBuilder(SET_ROOT_HEAD);
+        for (String col : PROP_COLUMNS) {
+            b.append(", ").append(col).append(" = ?");
+        }
         SET_ROOT = b.append(" WHERE id = ?").toString();
+        INSERT_NEW = "INSERT INTO message (folder_id, associated, version, created_at, modified_at, props, "
+                + String.join(", ", PROP_COLUMNS) + ") VALUES (?, ?, 0, ?, ?, ?" + ", ?".repeat(PROP_COLUMNS.length)
+                + ")";
+        INSERT_WHOLE = "INSERT INTO message (folder_id, associated, version, created_at, modified_at, props, queued, "
+                + "queue_time, queue_flags, " + String.join(", ", PROP_COLUMNS) + ") VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?"
+                + ", ?".repeat(PROP_COLUMNS.length) + ")";
     }
 
     /** A message row as stored. */
@@ -183,16 +212,10 @@ final class SqliteMessages {
                 sql.append(i == 0 ? "?" : ", ?");
             }
             sql.append(") ORDER BY id");
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < part.size(); i++) {
-                    ps.setLong(i + 1, part.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                                .add(new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4)));
-                    }
-                }
+            // through the connection's statement cache: a table's pages have the same size, so the same SQL
+            for (Object[] r : Sql.list(c, sql.toString(), rs -> new Object[] {rs.getLong(1),
+                    new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4))}, part.toArray())) {
+                out.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((LargeValue) r[1]);
             }
         }
         return out;
@@ -232,7 +255,7 @@ final class SqliteMessages {
         return db().write(what, true, c -> {
             List<MessageInfo> out = new ArrayList<>(requests.size());
             for (SaveRequest r : requests) {
-                out.add(info(c, saveOne(c, r)));
+                out.add(saveOne(c, r));
             }
             return out;
         });
@@ -245,7 +268,8 @@ final class SqliteMessages {
         }
     }
 
-    private long saveOne(Connection c, SaveRequest r) throws SQLException, IOException {
+    /** Saves one message inside the caller's transaction; returns what {@link #info(Connection, long)} would. */
+    private MessageInfo saveOne(Connection c, SaveRequest r) throws SQLException, IOException {
         long now = storage.now();
         MessageImage image = r.image();
         long id;
@@ -256,16 +280,36 @@ final class SqliteMessages {
         byte[] queueTime;
         int queueFlags;
         boolean wasUnread = false;
+        Object[] before;
         if (r.isNew()) {
             storage.foldersComponent().requireFolder(c, r.folderId());
+            if (image.attachments().isEmpty() && image.streams().isEmpty() && image.largeValues().isEmpty()) {
+                return saveWhole(c, r, now);
+            }
             folderId = r.folderId();
             associated = r.associated();
             version = 1;
             queued = false;
             queueTime = null;
             queueFlags = 0;
-            id = Sql.insert(c, "INSERT INTO message (folder_id, associated, version, created_at, modified_at, props) "
-                    + "VALUES (?, ?, 0, ?, ?, ?)", folderId, associated, now, now, new byte[0]);
+            // The property columns go in with the row, from the top-level properties as they will be stored (known
+            // now but for the size and values that arrive as streams); writeRoot then sets only the columns that
+            // still differ. Inserting NULLs and setting every column at the end touched each column index twice:
+            // in a large folder, two leaf pages per index in the WAL.
+            List<PropValue> expected = image.properties();
+            if (r.submitTime() != null) {
+                expected = ImageRules.with(expected, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+            }
+            expected = ImageRules.withMaintained(expected, associated, r.submitTime() != null, r.submitFlags(), null);
+            before = columnValues(expected);
+            Object[] params = new Object[5 + before.length];
+            params[0] = folderId;
+            params[1] = associated;
+            params[2] = now;
+            params[3] = now;
+            params[4] = new byte[0];
+            System.arraycopy(before, 0, params, 5, before.length);
+            id = Sql.insert(c, INSERT_NEW, params);
         } else {
             Head h = head(c, r.messageId());
             if (h == null) {
@@ -285,6 +329,7 @@ final class SqliteMessages {
             queueTime = h.queueTime();
             queueFlags = h.queueFlags();
             wasUnread = h.unread();
+            before = columnValues(PropCodec.decode(h.props()));
             Sql.update(c, "DELETE FROM subobject WHERE message_id = ?", id);
             Set<Long> kept = new HashSet<>();
             collectHandles(image, kept);
@@ -315,18 +360,96 @@ final class SqliteMessages {
             root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
         }
         writeChildren(c, id, 0, image, size);
-        Sql.update(c, "DELETE FROM large_value WHERE message_id = ? AND object_id < 0", id);
+        if (!r.isNew()) {
+            // the values of the old image that the new one did not keep (a new message has none)
+            Sql.update(c, "DELETE FROM large_value WHERE message_id = ? AND object_id < 0", id);
+        }
         size[0] += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
         int messageSize = (int) Math.min(Integer.MAX_VALUE, size[0]);
         List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
-        writeRoot(c, id, finalRoot, version, now, queued, queueTime, queueFlags);
+        writeRoot(c, id, finalRoot, version, now, queued, queueTime, queueFlags, before);
         boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
         if (r.isNew()) {
             SqliteFolders.adjustCounts(c, folderId, associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
-        } else {
-            SqliteFolders.adjustCounts(c, folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
+            // what info(c, id) would read back: the row as just written; a new message holds no spooler lock
+            return new MessageInfo(id, folderId, version, associated, Instant.ofEpochMilli(now),
+                    Instant.ofEpochMilli(now), messageSize, queued ? new QueueState(SortKeys.timeOf(queueTime),
+                    queueFlags, null, null) : null);
         }
-        return id;
+        SqliteFolders.adjustCounts(c, folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
+        return info(c, id);
+    }
+
+    /**
+     * Saves a new message without attachments, streams or kept out-of-line values (the usual new message) with one
+     * INSERT of its final row: everything that makes up PR_MESSAGE_SIZE is in memory, so the row goes in with its
+     * properties, queue state and every property column, PR_MESSAGE_SIZE's included, and no index entry is written
+     * twice. Stores exactly what {@link #saveOne}'s general path stores for such a message.
+     */
+    private MessageInfo saveWhole(Connection c, SaveRequest r, long now) throws SQLException {
+        MessageImage image = r.image();
+        boolean associated = r.associated();
+        boolean queued = r.submitTime() != null;
+        byte[] queueTime = queued ? SortKeys.time(r.submitTime()) : null;
+        int queueFlags = queued ? r.submitFlags() : 0;
+        int limit = options().inlineLimit();
+        long size = 0;
+        List<PropValue> inline = new ArrayList<>(image.properties().size() + 4);
+        List<PropValue> outOfLine = new ArrayList<>();
+        List<byte[]> outOfLineBytes = new ArrayList<>();
+        for (PropValue v : image.properties()) {
+            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : outOfLineBytes(v, limit);
+            if (bytes != null) {
+                outOfLine.add(v);
+                outOfLineBytes.add(bytes);
+                size += bytes.length;
+            } else {
+                inline.add(v);
+            }
+        }
+        List<byte[]> recipients = new ArrayList<>(image.recipients().size());
+        for (Recipient rc : image.recipients()) {
+            byte[] props = PropCodec.encode(ImageRules.recipientProperties(rc));
+            recipients.add(props);
+            size += props.length;
+        }
+        List<PropValue> root = inline;
+        if (queued) {
+            root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
+        }
+        size += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        int messageSize = (int) Math.min(Integer.MAX_VALUE, size);
+        root = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
+        Object[] cols = columnValues(root);
+        Object[] params = new Object[8 + cols.length];
+        params[0] = r.folderId();
+        params[1] = associated;
+        params[2] = now;
+        params[3] = now;
+        params[4] = PropCodec.encode(root);
+        params[5] = queued;
+        params[6] = queueTime;
+        params[7] = queueFlags;
+        System.arraycopy(cols, 0, params, 8, cols.length);
+        long id = Sql.insert(c, INSERT_WHOLE, params);
+        for (int i = 0; i < outOfLine.size(); i++) {
+            int tag = outOfLine.get(i).tag();
+            byte[] bytes = outOfLineBytes.get(i);
+            long valueId = insertValue(c, id, 0, tag, bytes.length);
+            try {
+                writeChunks(c, valueId, new ByteArrayInputStream(bytes), tag, bytes.length);
+            } catch (IOException e) {
+                throw new IllegalStateException("reading a byte array cannot fail", e);
+            }
+        }
+        for (int i = 0; i < recipients.size(); i++) {
+            Sql.update(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) VALUES (?, ?, ?, ?, ?)",
+                    id, 0L, KIND_RECIPIENT, image.recipients().get(i).rowId(), recipients.get(i));
+        }
+        boolean unread = !associated && (flagsOf(root) & Flags.MSGFLAG_READ) == 0;
+        SqliteFolders.adjustCounts(c, r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        return new MessageInfo(id, r.folderId(), 1, associated, Instant.ofEpochMilli(now), Instant.ofEpochMilli(now),
+                messageSize, queued ? new QueueState(SortKeys.timeOf(queueTime), queueFlags, null, null) : null);
     }
 
     private static void collectHandles(MessageImage image, Set<Long> into) {
@@ -351,23 +474,62 @@ final class SqliteMessages {
     /** Writes the message row's properties, copies of the indexed columns, version and queue state. */
     static void writeRoot(Connection c, long id, List<PropValue> props, long version, long now, boolean queued,
                           byte[] queueTime, int queueFlags) throws SQLException {
-        List<Object> params = new ArrayList<>();
+        writeRoot(c, id, props, version, now, queued, queueTime, queueFlags, null);
+    }
+
+    /**
+     * Writes the message row's properties, version, queue state and those property columns whose value differs from
+     * {@code before}. A column that is not set keeps its index entry untouched (an UPDATE that sets an indexed
+     * column rewrites its index entry even when the value is the same).
+     *
+     * @param before the row's current property-column values ({@link #columnValues} of the properties it was last
+     *               written with), or null to set every column
+     */
+    static void writeRoot(Connection c, long id, List<PropValue> props, long version, long now, boolean queued,
+                          byte[] queueTime, int queueFlags, Object[] before) throws SQLException {
+        Object[] cols = columnValues(props);
+        List<Object> params = new ArrayList<>(7 + cols.length);
         params.add(PropCodec.encode(props));
         params.add(version);
         params.add(now);
         params.add(queued);
         params.add(queued ? queueTime : null);
         params.add(queued ? queueFlags : 0);
-        for (IndexedColumn col : IndexedColumn.values()) {
-            PropValue v = find(props, col.propId());
-            params.add(col.columnValue(v));
-            if (col.kind() == IndexedColumn.Kind.STRING) {
-                params.add(col.foldValue(v));
-                params.add(col.sizeValue(v));
+        String sql;
+        if (before == null) {
+            params.addAll(Arrays.asList(cols));
+            sql = SET_ROOT;
+        } else {
+            StringBuilder b = new StringBuilder(SET_ROOT_HEAD);
+            for (int i = 0; i < cols.length; i++) {
+                if (!Objects.deepEquals(cols[i], before[i])) {
+                    b.append(", ").append(PROP_COLUMNS[i]).append(" = ?");
+                    params.add(cols[i]);
+                }
             }
+            sql = b.append(" WHERE id = ?").toString();
         }
         params.add(id);
-        Sql.update(c, SET_ROOT, params.toArray());
+        Sql.update(c, sql, params.toArray());
+    }
+
+    /**
+     * @param props top-level properties as stored
+     * @return the values of the property columns ({@link IndexedColumn}) for them, in the order of
+     *         {@link #PROP_COLUMNS}
+     */
+    static Object[] columnValues(List<PropValue> props) {
+        Object[] out = new Object[PROP_COLUMNS.length];
+        int i = 0;
+        for (IndexedColumn col : IndexedColumn.values()) {
+            PropValue v = find(props, col.propId());
+            out[i++] = col.columnValue(v);
+            if (col.kind() == IndexedColumn.Kind.STRING) {
+                out[i++] = col.foldValue(v);
+                out[i++] = col.sizeValue(v);
+            }
+        }
+        return out;
     }
 
     private static PropValue find(List<PropValue> props, int propId) {
@@ -384,7 +546,7 @@ final class SqliteMessages {
         for (Recipient r : image.recipients()) {
             byte[] props = PropCodec.encode(ImageRules.recipientProperties(r));
             size[0] += props.length;
-            Sql.insert(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) VALUES (?, ?, ?, ?, ?)",
+            Sql.update(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) VALUES (?, ?, ?, ?, ?)",
                     messageId, parent, KIND_RECIPIENT, r.rowId(), props);
         }
         for (Attachment a : image.attachments()) {
@@ -422,8 +584,8 @@ final class SqliteMessages {
             boolean column = topLevel && IndexedColumn.byPropId(v.id()) != null;
             byte[] bytes = column ? null : outOfLineBytes(v, limit);
             if (bytes != null) {
-                long valueId = insertValue(c, messageId, objectId, v.tag());
-                writeChunks(c, valueId, new ByteArrayInputStream(bytes), v.tag());
+                long valueId = insertValue(c, messageId, objectId, v.tag(), bytes.length);
+                writeChunks(c, valueId, new ByteArrayInputStream(bytes), v.tag(), bytes.length);
                 size[0] += bytes.length;
             } else {
                 inline.add(v);
@@ -462,35 +624,38 @@ final class SqliteMessages {
         return null;
     }
 
-    private static long insertValue(Connection c, long messageId, long objectId, int tag) throws SQLException {
-        return Sql.insert(c, "INSERT INTO large_value (message_id, object_id, prop_tag, size) VALUES (?, ?, ?, 0)",
-                messageId, objectId, tag);
+    /** @param size the value's size when it is known before its chunks are written, else 0 */
+    private static long insertValue(Connection c, long messageId, long objectId, int tag, long size)
+            throws SQLException {
+        return Sql.insert(c, "INSERT INTO large_value (message_id, object_id, prop_tag, size) VALUES (?, ?, ?, ?)",
+                messageId, objectId, tag, size);
     }
 
-    /** Writes a stream into chunks of a large value row and records its size. */
-    private long writeChunks(Connection c, long valueId, InputStream in, int tag) throws SQLException, IOException {
+    /**
+     * Writes a stream into chunks of a large value row and records its size (unless the row was inserted with it).
+     *
+     * @param insertedSize the size the large_value row was inserted with
+     */
+    private long writeChunks(Connection c, long valueId, InputStream in, int tag, long insertedSize)
+            throws SQLException, IOException {
         int chunkSize = options().chunkSize();
         long total = 0;
         int seq = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO large_chunk (value_id, seq, data) VALUES (?, ?, ?)")) {
-            while (true) {
-                byte[] chunk = in.readNBytes(chunkSize);
-                if (chunk.length == 0) {
-                    break;
-                }
-                ps.setLong(1, valueId);
-                ps.setInt(2, seq++);
-                ps.setBytes(3, chunk);
-                ps.executeUpdate();
-                total += chunk.length;
+        while (true) {
+            byte[] chunk = in.readNBytes(chunkSize);
+            if (chunk.length == 0) {
+                break;
             }
+            Sql.update(c, "INSERT INTO large_chunk (value_id, seq, data) VALUES (?, ?, ?)", valueId, seq++, chunk);
+            total += chunk.length;
         }
         if (PropTag.type(tag) == PropType.PT_UNICODE && (total & 1) != 0) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream for " + PropTag.toString(tag)
                     + " has " + total + " bytes; a PT_UNICODE stream holds UTF-16LE code units (an even count)");
         }
-        Sql.update(c, "UPDATE large_value SET size = ? WHERE id = ?", total, valueId);
+        if (total != insertedSize) {
+            Sql.update(c, "UPDATE large_value SET size = ? WHERE id = ?", total, valueId);
+        }
         return total;
     }
 
@@ -510,8 +675,9 @@ final class SqliteMessages {
                     return v;
                 }
             }
-            long valueId = insertValue(c, messageId, objectId, s.tag());
-            size[0] += writeChunks(c, valueId, new SequenceInputStream(new ByteArrayInputStream(head), in), s.tag());
+            long valueId = insertValue(c, messageId, objectId, s.tag(), 0);
+            size[0] += writeChunks(c, valueId, new SequenceInputStream(new ByteArrayInputStream(head), in), s.tag(),
+                    0);
             return null;
         }
     }
@@ -722,9 +888,11 @@ final class SqliteMessages {
         return db().write("changing the flags of message " + id, true, c -> {
             Head h = requireHead(c, id);
             List<PropValue> props = PropCodec.decode(h.props());
+            Object[] before = columnValues(props);
             int flags = (flagsOf(props) | setBits) & ~clearBits;
             props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS, flags));
-            writeRoot(c, id, props, h.version() + 1, storage.now(), h.queued(), h.queueTime(), h.queueFlags());
+            writeRoot(c, id, props, h.version() + 1, storage.now(), h.queued(), h.queueTime(), h.queueFlags(),
+                    before);
             boolean unread = !h.associated() && (flags & Flags.MSGFLAG_READ) == 0;
             SqliteFolders.adjustCounts(c, h.folderId(), 0, (unread ? 1 : 0) - (h.unread() ? 1 : 0), 0);
             return info(c, id);

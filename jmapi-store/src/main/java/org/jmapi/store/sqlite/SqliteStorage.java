@@ -73,6 +73,15 @@ import java.util.UUID;
  */
 public final class SqliteStorage implements Storage {
     /**
+     * The page cache of each read connection, in KiB ({@code PRAGMA cache_size = -16384}: 16 MiB; SQLite's default is
+     * 2 MiB). A message row carries its properties blob and the copies of the indexed columns, so a folder scan (a
+     * restriction the indexes cannot answer) touches more pages than a plain table of the same messages; with the
+     * default cache the pages of one scan of a large folder no longer fit, and every scan reads them all again from
+     * the file. The cache fills only as pages are read, up to this size per read connection.
+     */
+    public static final int READ_CACHE_KIB = 16 * 1024;
+
+    /**
      * How an instance behaves. Immutable.
      *
      * @param busyTimeout     how long a call waits for another connection's lock before MAPI_E_BUSY
