@@ -42,7 +42,7 @@ import java.util.function.Consumer;
 import static org.jmapi.prop.PropTags.*;
 
 /**
- * One logon on an SQLite store file: the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and,
+ * One logon on a store (an SQLite file or a PostgreSQL store, whichever {@link StoreBackend} the provider has): the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and,
  * through {@link BaseMsgStore}, its {@link org.jmapi.spi.MsLogon}. The whole shutdown protocol (StoreLogoff, the
  * final release's SLT(LOGOFF_ABORT), the forced logoff, R-SL-1..9, R-SR-2) is the base class's; this class is the
  * store's content, read from and written to the {@link Storage} of its {@link StoreFile}.
@@ -89,8 +89,6 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             STORE_UNICODE_OK = 0x40000;
     /** PR_VALID_FOLDER_MASK bits: IPM subtree, Inbox, Outbox, Wastebasket, Sent Mail. */
     static final int VALID_FOLDERS = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
-    /** PR_MDB_PROVIDER: the SQLite store's provider-type UID, the same for every SQLite store. */
-    static final byte[] MDB_PROVIDER = {'j', 'm', 'a', 'p', 'i', '.', 's', 'q', 'l', 'i', 't', 'e', '-', 'm', 's', 1};
 
     private static final int ADVISE_EVENTS = Flags.fnevCriticalError | Flags.fnevNewMail | Flags.fnevObjectCreated
             | Flags.fnevObjectDeleted | Flags.fnevObjectModified | Flags.fnevObjectMoved | Flags.fnevObjectCopied
@@ -451,7 +449,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         b.putComputed(PropValue.ofBinary(PR_RECORD_KEY, ids().uid().toBytes()));
         b.putComputed(PropValue.ofBinary(PR_STORE_RECORD_KEY, ids().uid().toBytes()));
         b.putComputed(PropValue.ofInt(PR_OBJECT_TYPE, Flags.MAPI_STORE));
-        b.putComputed(PropValue.ofBinary(PR_MDB_PROVIDER, MDB_PROVIDER));
+        b.putComputed(PropValue.ofBinary(PR_MDB_PROVIDER, provider.backend().mdbProvider()));
         int common = STORE_ENTRYID_UNIQUE | STORE_NOTIFY_OK | STORE_MV_PROPS_OK | STORE_RESTRICTION_OK
                 | STORE_SORT_OK | STORE_UNICODE_OK | STORE_ATTACH_OK | STORE_SUBMIT_OK;
         b.putComputed(PropValue.ofInt(PR_STORE_SUPPORT_MASK, writable
@@ -565,7 +563,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
 
     /** CopyTo / CopyProps of the store: its own settable properties (the folders are copied folder by folder). */
     private List<PropProblem> copy(PropCopy.Selection sel, org.jmapi.prop.MapiProp dest, int flags) {
-        if (dest instanceof SqliteMsgStore other && other.file().path().equals(file.path())) {
+        if (dest instanceof SqliteMsgStore other && other.file().key().equals(file.key())) {
             throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyTo: the destination is this store");
         }
         if ((flags & Flags.MAPI_MOVE) != 0) {
@@ -869,7 +867,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     protected MapiStatus createStatusObject() {
         return new SqliteStatus(this::enterGate, () -> List.of(
                 PropValue.ofString(PR_DISPLAY_NAME, displayName()),
-                PropValue.ofString(PR_PROVIDER_DISPLAY, SqliteStoreService.DISPLAY_NAME),
+                PropValue.ofString(PR_PROVIDER_DISPLAY, provider.backend().providerDisplay()),
                 PropValue.ofInt(PR_STATUS_CODE, Flags.STATUS_AVAILABLE),
                 PropValue.ofString(PR_STATUS_STRING, "Available")));
     }
@@ -917,6 +915,6 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
 
     @Override
     protected String describe() {
-        return (isSpoolerLogon() ? "spooler SQLite store " : "SQLite store ") + file.path();
+        return (isSpoolerLogon() ? "spooler " : "") + provider.backend().engine() + " " + file;
     }
 }
