@@ -75,7 +75,8 @@ import static org.jmapi.prop.PropTags.*;
  *
  * <p><b>Spooler methods</b> (R-OQ-1..7), on the spooler's object only (the base class refuses clients, R-OQ-6):
  * the outgoing queue table, SetLockState (saves, then locks in the storage: the lock belongs to this process's open
- * instance and ends with it, R-MAIL-1), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
+ * instance and ends with it, R-MAIL-1; a message another spooler sharing the queue holds is refused with
+ * MAPI_E_NO_ACCESS), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
  * R-OQ-5) and NotifyNewMail. Locks this logon still holds at its logoff are released.
  *
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
@@ -796,7 +797,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         StoreFile.Mutation mu = file.mutation();
         MessageInfo info;
         if (lockState == Flags.MSG_LOCKED) {
-            info = storage().lockMessage(id);
+            info = lockInStorage(id);
             locked.add(id);
         } else {
             storage().unlockMessage(id);
@@ -804,6 +805,32 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             info = storage().messageInfo(id);
         }
         mu.done(info.folderId());
+    }
+
+    /**
+     * Locks a queued message in the storage for this logon's spooler (R-OQ-2).
+     *
+     * @throws MapiException MAPI_E_NO_ACCESS when another spooler — another process or host sharing the store's
+     *                       queue — holds the message: it is that spooler's to send, and this one should pass it by;
+     *                       MAPI_E_BUSY when the storage could not decide right now (another instance is taking the
+     *                       message at this moment, or the database is busy); MAPI_E_NOT_IN_QUEUE when it was sent or
+     *                       aborted meanwhile
+     */
+    private MessageInfo lockInStorage(long id) {
+        try {
+            return storage().lockMessage(id);
+        } catch (MapiException e) {
+            if (e.hresult() == HResult.MAPI_E_BUSY) {
+                MessageInfo now = storage().messageInfo(id);
+                if (now.queue() != null && now.queue().locked()
+                        && !storage().ownerId().equals(now.queue().lockOwner())) {
+                    throw new MapiException(HResult.MAPI_E_NO_ACCESS, "SetLockState: message " + id
+                            + " is being sent by another spooler sharing this store's outgoing queue ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+            throw e;
+        }
     }
 
     @Override
