@@ -36,7 +36,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * finished (FinishedMsg, R-OQ-5) once every recipient was dealt with. Anything else leaves it queued and unlocked,
  * with a retry time (RESEND_LATER, MAPI_E_BUSY, MAPI_E_WAIT / NETWORK_ERROR with the transport's delay, other errors
  * with exponential backoff) or, for END_DONT_RESEND, deferred until the transport reports it with
- * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose send was abandoned (TransportLogoff, cancel) stays queued
+ * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose SetLockState is refused because another spooler sharing the
+ * store's queue holds it (MAPI_E_NO_ACCESS, or MAPI_E_BUSY while it is being taken) is passed by without a retry
+ * time; one that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was abandoned (TransportLogoff, cancel) stays queued
  * (R-MAIL-2). Runs on the spooler's mail thread only.
  */
 final class Outbound {
@@ -217,7 +219,22 @@ final class Outbound {
         boolean locked = false;
         try {
             session.trace("IMsgStore::SetLockState", "spooler", Flags.MSG_LOCKED);
-            store.setLockState(msg, Flags.MSG_LOCKED);
+            try {
+                store.setLockState(msg, Flags.MSG_LOCKED);
+            } catch (MapiException e) {
+                switch (e.hresult()) {
+                    case HResult.MAPI_E_NO_ACCESS, HResult.MAPI_E_BUSY -> {
+                        // Another spooler sharing the store's queue (another process or host) holds it, or is
+                        // taking it right now: it is that spooler's to send. No retry time: the next pass looks again.
+                        return Outcome.SKIPPED;
+                    }
+                    case HResult.MAPI_E_NOT_IN_QUEUE -> {
+                        retries.remove(k); // sent or aborted meanwhile
+                        return Outcome.SKIPPED;
+                    }
+                    default -> throw e;
+                }
+            }
             locked = true;
             Set<TransportLogonRecord> refused = new HashSet<>();
             boolean unroutableReported = false;

@@ -86,7 +86,7 @@ final class Spooler {
 
         SpoolerStore(MapiUid section) {
             this.section = section;
-            this.activity = new StoreActivity(this::unlockedQueued, Spooler.this::wake);
+            this.activity = new StoreActivity(this::queue, Spooler.this::wake);
         }
 
         /** @return whether the mail thread may use the store (ACTIVE or DRAINING, logon alive) */
@@ -95,18 +95,21 @@ final class Spooler {
             return (state == State.ACTIVE || state == State.DRAINING) && r != null && r.isActive();
         }
 
-        private int unlockedQueued() {
+        /** @return the store's outgoing queue as the store reports it: unlocked and locked messages (R-SLT-4) */
+        private StoreActivity.Queue queue() {
             StoreLogonRecord r = record;
             if (r == null || state == State.RELEASED || !r.isActive()) {
-                return 0;
+                return StoreActivity.Queue.NONE;
             }
             session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
             try (MapiTable q = r.store().getOutgoingQueue(0)) {
+                int all = q.getRowCount(0);
                 q.restrict(new Restriction.Not(new Restriction.Bitmask(Restriction.BMR_NEZ,
                         PropTags.PR_SUBMIT_FLAGS, Flags.SUBMITFLAG_LOCKED)), 0);
-                return q.getRowCount(0);
+                int unlocked = q.getRowCount(0);
+                return new StoreActivity.Queue(unlocked, Math.max(0, all - unlocked));
             } catch (MapiException e) {
-                return 0; // a store that never sends has no queue (R-OQ-1)
+                return StoreActivity.Queue.NONE; // a store that never sends has no queue (R-OQ-1)
             }
         }
     }

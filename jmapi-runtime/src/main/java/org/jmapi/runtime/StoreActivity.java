@@ -3,7 +3,7 @@ package org.jmapi.runtime;
 import org.jmapi.Flags;
 
 import java.util.Optional;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * What the spooler is doing for one store right now: the state {@code IMAPISupport::StoreLogoffTransports}
@@ -13,7 +13,10 @@ import java.util.function.IntSupplier;
  *   <li>INBOUND: a received message is being written into the store (StartMessage until its post-processing
  *       ended) — one {@link #tryBeginInbound()} transfer per message;</li>
  *   <li>OUTBOUND: a message of the store is locked by the spooler, between SubmitMessage and FinishedMsg — one
- *       {@link #tryBeginOutbound()} transfer per message;</li>
+ *       {@link #tryBeginOutbound()} transfer per message — or the store's outgoing queue holds a message locked
+ *       (SUBMITFLAG_LOCKED) by any spooler: read from the store itself, so a spooler of another process or host that
+ *       shares the store's queue (a PostgreSQL store served by several hosts) counts too, for as long as its lock
+ *       lives (the store ends the locks of a spooler that died);</li>
  *   <li>OUTBOUND_QUEUE: the store's outgoing queue holds a message not yet locked — read from the store itself
  *       (its spooler object's outgoing queue), so it reflects what any process submitted.</li>
  * </ul>
@@ -24,7 +27,18 @@ import java.util.function.IntSupplier;
  * Thread-safe; transfers may be opened and closed on any thread.
  */
 public final class StoreActivity {
-    private final IntSupplier unlockedQueued;
+    /**
+     * What the store's outgoing queue holds now, as the store reports it to every process.
+     *
+     * @param unlocked queued messages no spooler holds
+     * @param locked   queued messages a spooler (this one or another sharing the queue) holds
+     */
+    record Queue(int unlocked, int locked) {
+        /** A store that cannot tell (no queue, logged off). */
+        static final Queue NONE = new Queue(0, 0);
+    }
+
+    private final Supplier<Queue> queue;
     private final Runnable onTransferEnd;
     private int inbound;
     private int outbound;
@@ -39,11 +53,12 @@ public final class StoreActivity {
     }
 
     /**
-     * @param unlockedQueued counts the store's queued, not yet locked messages (0 when it cannot tell)
-     * @param onTransferEnd  run after each transfer closed, outside the lock (the spooler re-checks its drains)
+     * @param queue         reads the store's queue: unlocked and locked messages ({@link Queue#NONE} when it cannot
+     *                      tell)
+     * @param onTransferEnd run after each transfer closed, outside the lock (the spooler re-checks its drains)
      */
-    StoreActivity(IntSupplier unlockedQueued, Runnable onTransferEnd) {
-        this.unlockedQueued = unlockedQueued;
+    StoreActivity(Supplier<Queue> queue, Runnable onTransferEnd) {
+        this.queue = queue;
         this.onTransferEnd = onTransferEnd;
     }
 
@@ -96,11 +111,11 @@ public final class StoreActivity {
 
     /** @return LOGOFF_INBOUND, LOGOFF_OUTBOUND and LOGOFF_OUTBOUND_QUEUE as observed now */
     public int snapshot() {
-        int queued = unlockedQueued.getAsInt();
+        Queue q = queue.get();
         synchronized (this) {
             return (inbound > 0 ? Flags.LOGOFF_INBOUND : 0)
-                    | (outbound > 0 ? Flags.LOGOFF_OUTBOUND : 0)
-                    | (queued > 0 ? Flags.LOGOFF_OUTBOUND_QUEUE : 0);
+                    | (outbound > 0 || q.locked() > 0 ? Flags.LOGOFF_OUTBOUND : 0)
+                    | (q.unlocked() > 0 ? Flags.LOGOFF_OUTBOUND_QUEUE : 0);
         }
     }
 

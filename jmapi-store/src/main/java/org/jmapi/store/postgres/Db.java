@@ -18,10 +18,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The connection pool of one open {@link PostgresStorage} and the transaction discipline every call goes through.
  *
  * <p><b>Writes</b> run in a READ COMMITTED transaction whose first statement locks the store's row in
- * {@code jmapi.store} (and, for changes other instances should notice, bumps its change counter in the same
- * statement). So the writes of one store are serialised across every process and host — each sees everything the
- * previous one committed, exactly like SQLite's single writer — while different stores in the same database write
- * in parallel. A writer waits for that lock at most {@code lock_timeout} (the busy timeout), then gets MAPI_E_BUSY.
+ * {@code jmapi.store} ({@code FOR NO KEY UPDATE}; for changes other instances should notice, the update that bumps
+ * its change counter takes the same lock). So the writes of one store are serialised across every process and host —
+ * each sees everything the previous one committed, exactly like SQLite's single writer — while different stores in
+ * the same database write in parallel. A writer waits for that lock at most {@code lock_timeout} (the busy timeout),
+ * then gets MAPI_E_BUSY. The lock is the weaker {@code NO KEY UPDATE} so that foreign-key checks of other
+ * transactions (which share-lock the {@code store} row) never wait for it. The outgoing queue's claims
+ * ({@link #claim}) do not take it at all.
  *
  * <p><b>Reads</b> run in a {@code REPEATABLE READ, READ ONLY} transaction: one consistent snapshot that never
  * blocks and is never blocked by writers.
@@ -123,12 +126,48 @@ final class Db implements AutoCloseable {
                 try {
                     int locked = changes
                             ? Sql.update(c, "UPDATE jmapi.store SET changes = changes + 1 WHERE id = ?", storeId)
-                            : Sql.list(c, "SELECT id FROM jmapi.store WHERE id = ? FOR UPDATE", rs -> rs.getLong(1),
+                            : Sql.list(c, "SELECT id FROM jmapi.store WHERE id = ? FOR NO KEY UPDATE",
+                            rs -> rs.getLong(1),
                             storeId).size();
                     if (locked != 1) {
                         throw new MapiException(HResult.MAPI_E_NOT_FOUND, where + " no longer exists (it was"
                                 + " deleted from the database while open)");
                     }
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (Throwable t) {
+                    rollback(c);
+                    throw t;
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} in a READ COMMITTED write transaction <em>without</em> the store's write lock: for the
+     * outgoing queue's claims (lock, unlock), which lock only the rows they change — the message row with
+     * {@code SELECT ... FOR UPDATE SKIP LOCKED} (or {@code FOR UPDATE}), the instance's own owner row, and last the
+     * store's {@code queue_state} row — so that several spoolers claim messages in parallel. To stay free of
+     * deadlocks with the writers that hold the store lock, such work takes row locks in that order (owner row,
+     * message row, queue_state last) and never waits for the store row.
+     *
+     * @param what what the call does, for error messages
+     * @param work the work
+     * @return its result
+     */
+    <T> T claim(String what, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            try (Connection c = pool.getConnection()) {
+                try {
                     T result = work.run(c);
                     c.commit();
                     return result;

@@ -40,16 +40,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>The queue state (queued, submit time, submit flags) is persistent. Locks and activities are not: each belongs
  * to an owner — one open {@link PostgresStorage} — registered in {@code storage_owner} with its process id, process
- * start time, host and a lease the instance renews every {@code heartbeat}. An owner is alive while its lease runs
- * and, when it runs on this host, while its process exists; a lock or activity of a dead owner counts as absent, and
- * is swept away at the next renewal of any live instance. Closing the instance drops its locks and activities at
- * once. Package-private part of {@link PostgresStorage}; thread-safe.
+ * start time, host and a lease the instance renews every {@code heartbeat}. An owner is dead when its lease ran out
+ * or, when it ran on this host, its process is gone; a lock counts while its own lease runs and its owner is not
+ * dead, an activity while its owner is alive. Dead owners are swept away (their rows, locks and activities) at the
+ * next renewal of any live instance. Closing the instance drops its locks and activities at once.
+ *
+ * <p><b>Several spoolers on one queue.</b> Taking a lock ({@link #lock}, {@link #lockNext}) and giving it back
+ * ({@link #unlock}) do not take the store's write lock ({@link Db#claim}): the claim locks the message's row with
+ * {@code SELECT ... FOR UPDATE SKIP LOCKED} — {@code lockNext} takes the oldest queued message whose row no other
+ * transaction holds and whose spooler lock is free (none, expired, or of a dead owner); {@code lock} fails at once
+ * with MAPI_E_BUSY when another instance holds the row or the lock — writes the lock with its lease, and bumps the
+ * store's {@code queue_state} counter as its last statement. So spoolers on several hosts claim messages in
+ * parallel, each message goes to exactly one of them, and a message whose spooler died is claimed again by another
+ * after the lease (at once on the same host, where the dead process is seen). The writers that decide from a lock
+ * (finish, abort, unlock) read the message row {@code FOR UPDATE}, so they wait for a claim in progress and see its
+ * result. Leases compare the hosts' clocks: keep them synchronised (NTP) well within the lease.
+ *
+ * <p>Package-private part of {@link PostgresStorage}; thread-safe.
  */
 final class PostgresQueue {
     private static final long PID = ProcessHandle.current().pid();
     private static final long PROCESS_START = ProcessHandle.current().info().startInstant()
             .map(Instant::toEpochMilli).orElse(0L);
-    private static final String HOST = hostKey();
+    /** This host: its name and boot id (a restarted machine is another host for the pid check). */
+    static final String HOST = hostKey();
 
     private final PostgresStorage storage;
     private final Object registration = new Object();
@@ -93,37 +107,57 @@ final class PostgresQueue {
         }
     }
 
-    /** Which lock and activity owners are alive, decided once per transaction. Immutable. */
+    /**
+     * Which lock and activity owners are alive and which are dead, decided once per transaction. An owner that has
+     * no row (yet) is neither: its locks count until their own lease runs out (a READ COMMITTED claim may see a lock
+     * taken by an instance that registered after the owners were read). Immutable.
+     */
     static final class Live {
-        private final Set<String> owners;
+        private final Set<String> alive;
+        private final Set<String> dead;
         private final long now;
 
-        Live(Set<String> owners, long now) {
-            this.owners = owners;
+        Live(Set<String> alive, Set<String> dead, long now) {
+            this.alive = alive;
+            this.dead = dead;
             this.now = now;
         }
 
         /** @return whether a lock with this owner and lease expiry is held */
         boolean holds(String owner, Long expires) {
-            return owner != null && expires != null && expires > now && owners.contains(owner);
+            return owner != null && expires != null && expires > now && !dead.contains(owner);
         }
 
+        /** @return whether the owner is registered and alive (its activities count) */
         boolean isLive(String owner) {
-            return owners.contains(owner);
+            return alive.contains(owner);
+        }
+
+        /** @return the owners known to be dead */
+        Set<String> dead() {
+            return dead;
+        }
+
+        /** @return the time the decision was made for */
+        long now() {
+            return now;
         }
     }
 
     Live live(Connection c) throws SQLException {
         long now = storage.now();
         Set<String> alive = new HashSet<>();
+        Set<String> dead = new HashSet<>();
         for (Object[] o : Sql.list(c, "SELECT owner_id, pid, process_start, host, lease_expires "
                 + "FROM jmapi.storage_owner WHERE store_id = ?", rs -> new Object[] {rs.getString(1), rs.getLong(2),
                 rs.getLong(3), rs.getString(4), rs.getLong(5)}, sid())) {
             if ((Long) o[4] > now && (!HOST.equals(o[3]) || processAlive((Long) o[1], (Long) o[2]))) {
                 alive.add((String) o[0]);
+            } else {
+                dead.add((String) o[0]);
             }
         }
-        return new Live(alive, now);
+        return new Live(alive, dead, now);
     }
 
     private static boolean processAlive(long pid, long start) {
@@ -211,20 +245,29 @@ final class PostgresQueue {
         }
     }
 
-    /** Removes the owner rows, locks and activities of dead owners (they already read as absent). */
+    /**
+     * Removes the owner rows, locks and activities of dead owners (they already read as absent). An owner whose lease
+     * ran out is removed only if it is still expired when its row is deleted (it may have renewed meanwhile); its
+     * locks are cleared only while they are still its own.
+     */
     private void sweep(Connection c) throws SQLException {
         Live live = live(c);
-        for (String owner : Sql.list(c, "SELECT owner_id FROM jmapi.storage_owner WHERE store_id = ?",
-                rs -> rs.getString(1), sid())) {
-            if (!live.isLive(owner) && !owner.equals(me())) {
-                Sql.update(c, "DELETE FROM jmapi.storage_owner WHERE store_id = ? AND owner_id = ?", sid(), owner);
+        List<String> gone = new ArrayList<>();
+        for (String owner : live.dead()) {
+            if (owner.equals(me())) {
+                continue;
+            }
+            if (Sql.update(c, "DELETE FROM jmapi.storage_owner WHERE store_id = ? AND owner_id = ? AND (lease_expires"
+                    + " <= ? OR host = ?)", sid(), owner, live.now(), HOST) > 0) {
+                gone.add(owner);
             }
         }
         Sql.update(c, "DELETE FROM jmapi.activity a WHERE a.store_id = ? AND NOT EXISTS (SELECT 1 FROM "
                 + "jmapi.storage_owner o WHERE o.store_id = a.store_id AND o.owner_id = a.owner_id)", sid());
-        Sql.update(c, "UPDATE jmapi.message m SET lock_owner = NULL, lock_expires = NULL WHERE m.store_id = ? "
-                + "AND m.lock_owner IS NOT NULL AND NOT EXISTS (SELECT 1 FROM jmapi.storage_owner o WHERE "
-                + "o.store_id = m.store_id AND o.owner_id = m.lock_owner)", sid());
+        if (!gone.isEmpty()) {
+            Sql.update(c, "UPDATE jmapi.message SET lock_owner = NULL, lock_expires = NULL WHERE store_id = ? AND "
+                    + "lock_owner = ANY(?)", sid(), c.createArrayOf("text", gone.toArray()));
+        }
     }
 
     /** At close: drops this instance's locks, activities and owner row, stops renewing. Best effort. */
@@ -291,23 +334,46 @@ final class PostgresQueue {
 
     MessageInfo lock(long id) {
         register();
-        return db().write("locking message " + id, true, c -> {
-            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+        return db().claim("locking message " + id, c -> {
+            Live live = live(c);
+            touchOwner(c);
+            PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
+                    + "WHERE store_id = ? AND id = ? FOR UPDATE SKIP LOCKED", PostgresMessages::mapHead, sid(), id)
+                    .orElse(null);
+            if (h == null) {
+                storage.messagesComponent().requireHead(c, id); // MAPI_E_NOT_FOUND when there is no such message
+                throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is being locked or changed by "
+                        + "another instance right now; another spooler may be taking it");
+            }
             if (!h.queued()) {
                 return notInQueue(id);
             }
-            Live live = live(c);
             if (live.holds(h.lockOwner(), h.lockExpires()) && !h.lockOwner().equals(me())) {
                 throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is locked by another spooler ("
                         + describeOwner(c, h.lockOwner()) + ") until " + Instant.ofEpochMilli(h.lockExpires()));
             }
             takeLock(c, id);
+            lockChanged(c);
             return storage.messagesComponent().info(c, id);
         });
     }
 
+    /** The queue's change counter rises: the last statement of every claim (see {@link Db#claim}). */
+    private void lockChanged(Connection c) throws SQLException {
+        if (Sql.update(c, "UPDATE jmapi.queue_state SET lock_changes = lock_changes + 1 WHERE store_id = ?",
+                sid()) == 0) {
+            // a store whose row is missing (created between migration 3's statements by an older jmapi)
+            Sql.update(c, "INSERT INTO jmapi.queue_state (store_id, lock_changes) VALUES (?, 1) ON CONFLICT "
+                    + "(store_id) DO UPDATE SET lock_changes = jmapi.queue_state.lock_changes + 1", sid());
+        }
+    }
+
+    /**
+     * Writes this instance's lock with a fresh lease on a message row the caller locked. The caller extended its own
+     * owner lease ({@link #touchOwner}) first, once: a second update of that row in the same transaction would make
+     * PostgreSQL re-check its foreign key, a share lock on the {@code store} row that a claim must never wait for.
+     */
     private void takeLock(Connection c, long id) throws SQLException {
-        touchOwner(c);
         Sql.update(c, "UPDATE jmapi.message SET lock_owner = ?, lock_expires = ? WHERE store_id = ? AND id = ?", me(),
                 storage.now() + storage.options().lease().toMillis(), sid(), id);
     }
@@ -320,24 +386,27 @@ final class PostgresQueue {
 
     Optional<MessageRow> lockNext() {
         register();
-        return db().write("locking the next queued message", true, c -> {
+        return db().claim("locking the next queued message", c -> {
             Live live = live(c);
-            for (PostgresMessages.Head h : Sql.list(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM "
-                    + "jmapi.message WHERE store_id = ? AND queued ORDER BY queue_time, id", PostgresMessages::mapHead,
-                    sid())) {
-                if (!live.holds(h.lockOwner(), h.lockExpires())) {
-                    takeLock(c, h.id());
-                    PostgresMessages.Head locked = storage.messagesComponent().requireHead(c, h.id());
-                    return Optional.of(storage.messagesComponent().row(c, locked, live(c)));
-                }
+            touchOwner(c);
+            Optional<Long> next = Sql.one(c, "SELECT id FROM jmapi.message WHERE store_id = ? AND queued AND "
+                    + "(lock_owner IS NULL OR lock_expires <= ? OR lock_owner = ANY(?)) "
+                    + "ORDER BY queue_time, id LIMIT 1 FOR UPDATE SKIP LOCKED", rs -> rs.getLong(1), sid(),
+                    live.now(), c.createArrayOf("text", live.dead().toArray()));
+            if (next.isEmpty()) {
+                return Optional.<MessageRow>empty();
             }
-            return Optional.empty();
+            takeLock(c, next.get());
+            PostgresMessages.Head locked = storage.messagesComponent().requireHead(c, next.get());
+            MessageRow row = storage.messagesComponent().row(c, locked, live(c));
+            lockChanged(c);
+            return Optional.of(row);
         });
     }
 
     void unlock(long id) {
-        db().write("unlocking message " + id, true, c -> {
-            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+        db().claim("unlocking message " + id, c -> {
+            PostgresMessages.Head h = headForUpdate(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -350,14 +419,26 @@ final class PostgresQueue {
             }
             Sql.update(c, "UPDATE jmapi.message SET lock_owner = NULL, lock_expires = NULL WHERE store_id = ? AND "
                     + "id = ?", sid(), id);
+            lockChanged(c);
             return null;
         });
+    }
+
+    /**
+     * @return the message's row, locked {@code FOR UPDATE}: waits for a claim in progress (up to the lock timeout)
+     *         and sees its result
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
+     */
+    private PostgresMessages.Head headForUpdate(Connection c, long id) throws SQLException {
+        PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
+                + "store_id = ? AND id = ? FOR UPDATE", PostgresMessages::mapHead, sid(), id).orElse(null);
+        return h != null ? h : storage.messagesComponent().requireHead(c, id);
     }
 
     void finish(long id, Disposal disposal) {
         Objects.requireNonNull(disposal, "disposal");
         db().write("finishing message " + id, true, c -> {
-            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            PostgresMessages.Head h = headForUpdate(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -381,7 +462,8 @@ final class PostgresQueue {
 
     void abort(long id) {
         db().write("aborting the submission of message " + id, true, c -> {
-            PostgresMessages.Head h = storage.messagesComponent().head(c, id);
+            PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
+                    + "WHERE store_id = ? AND id = ? FOR UPDATE", PostgresMessages::mapHead, sid(), id).orElse(null);
             if (h == null || !h.queued()) {
                 return notInQueue(id);
             }

@@ -75,13 +75,17 @@ import java.util.UUID;
  * <p><b>Spooler locks and activities</b> are owned by the instance ({@link #ownerId()}); the instance records its
  * process (pid, start time, host) and renews a lease every {@link Options#heartbeat()}. Another instance treats
  * them as gone as soon as it sees the owning process is dead (same host), or when the lease ran out (any host).
+ * Taking and giving back a spooler lock does not take the store's write lock: {@link #lockNextQueued()} and
+ * {@link #lockMessage} claim the message's row with {@code SELECT ... FOR UPDATE SKIP LOCKED}, so spoolers on several
+ * hosts share one outgoing queue, in parallel, each message going to exactly one of them (see {@code PostgresQueue}).
  *
  * <p><b>Portability.</b> The SQL is meant to stay within what PostgreSQL-compatible distributed engines
  * (YugabyteDB, CockroachDB) accept: it relies on row locks ({@code FOR UPDATE}), {@code ON CONFLICT},
  * {@code RETURNING}, {@code = ANY(array)}, recursive CTEs, identity columns, partial and expression indexes with
  * {@code NULLS FIRST}, {@code COLLATE "C"}, {@code left}/{@code strpos}, and session settings in the connection's
- * startup options; it uses no advisory locks, LISTEN/NOTIFY, large objects, triggers or deferred constraints. It is
- * tested against PostgreSQL only (14, embedded); running it on a distributed engine has not been tried yet.
+ * startup options, {@code FOR UPDATE SKIP LOCKED} and {@code FOR NO KEY UPDATE}; it uses no advisory locks,
+ * LISTEN/NOTIFY, large objects, triggers or deferred constraints. It is tested against PostgreSQL only (embedded);
+ * running it on a distributed engine has not been tried yet (docs/scaling.md).
  *
  * <p>Thread-safe; see {@link Storage} for the contract.
  */
@@ -249,7 +253,7 @@ public final class PostgresStorage implements Storage {
             if (version < Schema.latest(migrations)) {
                 migrate(c, version, migrations, now, where);
             }
-            storeId = createStoreRow(c, storeName, displayName, uid, now, where);
+            storeId = createStoreRow(c, storeName, displayName, uid, now, where, Schema.latest(migrations) >= 3);
         } catch (SQLException e) {
             throw Db.translate(e, "creating", where);
         }
@@ -257,7 +261,7 @@ public final class PostgresStorage implements Storage {
     }
 
     private static long createStoreRow(Connection c, String storeName, String displayName, MapiUid uid, long now,
-                                       String where) throws SQLException {
+                                       String where, boolean queueState) throws SQLException {
         c.setAutoCommit(false);
         try {
             if (Sql.longValue(c, "SELECT count(*) FROM jmapi.store WHERE name = ?", storeName) > 0) {
@@ -270,6 +274,9 @@ public final class PostgresStorage implements Storage {
                     + "folder_type, props, created_at, modified_at) VALUES (?, NULL, '', '', ?, ?, ?, ?)", id,
                     FolderRecord.FOLDER_ROOT, PropCodec.encode(List.of()), now, now);
             Sql.update(c, "UPDATE jmapi.store SET root_folder_id = ? WHERE id = ?", root, id);
+            if (queueState) {
+                Sql.update(c, "INSERT INTO jmapi.queue_state (store_id) VALUES (?)", id);
+            }
             c.commit();
             return id;
         } catch (SQLException e) {
@@ -608,7 +615,8 @@ public final class PostgresStorage implements Storage {
     @Override
     public long changeCounter() {
         return db.read("reading the change counter",
-                c -> Sql.longValue(c, "SELECT changes FROM jmapi.store WHERE id = ?", sid()));
+                c -> Sql.longValue(c, "SELECT s.changes + coalesce((SELECT q.lock_changes FROM jmapi.queue_state q "
+                        + "WHERE q.store_id = s.id), 0) FROM jmapi.store s WHERE s.id = ?", sid()));
     }
 
     /** Events kept per store in the log; older ones are trimmed (a reader further behind misses them). */

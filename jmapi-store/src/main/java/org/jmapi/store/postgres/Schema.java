@@ -33,6 +33,8 @@ import java.util.List;
  *   <li>{@code storage_owner} / {@code activity} — the open instances that hold spooler locks or record activity,
  *       with their process identity and lease; the live activity records.</li>
  * </ul>
+ * Migration 2 adds {@code store_event} (the event log), migration 3 {@code queue_state} (the queue's own change
+ * counter, which concurrent claims bump instead of the store row's).
  * Ids are identity columns: a folder, message or value id is never handed out twice in the database (R-UID-9), so
  * ids are unique across stores too. Every foreign key that ties a part to its owner cascades deletes, down from the
  * {@code store} row.
@@ -50,11 +52,30 @@ final class Schema {
     /** The description of migration 1, which marks a {@code jmapi} schema as jmapi's own. */
     static final String FIRST = "create the jmapi store schema";
 
-    /** The migrations this version of jmapi knows, in order. */
     /** What migration 2 does. */
     static final String EVENT_LOG = "add the store event log";
 
-    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2());
+    /** What migration 3 does. */
+    static final String QUEUE_STATE = "add the queue's own change counter, for spooler locks taken concurrently";
+
+    /** The migrations this version of jmapi knows, in order. */
+    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3());
+
+    /**
+     * Version 3: {@code queue_state}, one row per store (created on first use) whose {@code lock_changes} counts the
+     * spooler locks taken and given back. Claiming a queued message ({@code SELECT ... FOR UPDATE SKIP LOCKED}) does
+     * not take the store's write lock, so several spoolers claim in parallel; it bumps this counter, as its last
+     * statement, instead of the store row's. The store's change counter is the sum of the two. Every store has its
+     * row from its creation on (the migration adds them for the stores already there), so a claim only updates it
+     * and never touches the {@code store} row, not even for a foreign-key check.
+     */
+    private static Migration migration3() {
+        return new Migration(3, QUEUE_STATE, List.of(
+                "CREATE TABLE jmapi.queue_state ("
+                        + " store_id BIGINT PRIMARY KEY REFERENCES jmapi.store (id) ON DELETE CASCADE,"
+                        + " lock_changes BIGINT NOT NULL DEFAULT 0)",
+                "INSERT INTO jmapi.queue_state (store_id) SELECT id FROM jmapi.store"));
+    }
 
     /** Version 2: the per-store event log that carries notifications to other instances (like SQLite's). */
     private static Migration migration2() {

@@ -24,7 +24,6 @@ import org.jmapi.store.ValueStream;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -169,13 +168,14 @@ final class PropCopy {
      * Where copied values come from.
      *
      * @param storage the source's storage (out-of-line values are read from it)
-     * @param file    the source's store file (same file: values by reference, named ids as they are)
+     * @param file    the source's store key ({@link StoreFile#key()}; same store: values by reference, named ids as
+     *                they are)
      * @param store   the source's logon, for the names of named properties
      */
-    record Origin(Storage storage, Path file, SqliteMsgStore store) {
+    record Origin(Storage storage, String file, SqliteMsgStore store) {
         /** @param s a logon @return the origin of its objects */
         static Origin of(SqliteMsgStore s) {
-            return new Origin(s.storage(), s.file().path(), s);
+            return new Origin(s.storage(), s.file().key(), s);
         }
     }
 
@@ -245,13 +245,13 @@ final class PropCopy {
         return o instanceof StoreObject || o instanceof SqliteMsgStore;
     }
 
-    /** @return the store file an object of an SQLite store belongs to, or null */
-    static Path fileOf(MapiObject o) {
+    /** @return the key of the store an object of a jmapi store belongs to, or null */
+    static String fileOf(MapiObject o) {
         if (o instanceof StoreObject so) {
-            return so.store.file().path();
+            return so.store.file().key();
         }
         if (o instanceof SqliteMsgStore ms) {
-            return ms.file().path();
+            return ms.file().key();
         }
         return null;
     }

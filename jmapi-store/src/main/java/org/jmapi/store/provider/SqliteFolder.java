@@ -373,7 +373,7 @@ final class SqliteFolder extends StoreObject implements MapiFolder, SqliteStream
 
     /** @return whether {@code other} is a folder of the same store file */
     private boolean sameFile(MapiObject other) {
-        return other instanceof SqliteFolder f && f.store.file().path().equals(store.file().path());
+        return other instanceof SqliteFolder f && f.store.file().key().equals(store.file().key());
     }
 
     @Override

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
 import static org.jmapi.prop.PropTags.*;
 
 /**
- * One logon on an SQLite store file: the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and,
+ * One logon on a store (an SQLite file or a PostgreSQL store, whichever {@link StoreBackend} the provider has): the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and,
  * through {@link BaseMsgStore}, its {@link org.jmapi.spi.MsLogon}. The whole shutdown protocol (StoreLogoff, the
  * final release's SLT(LOGOFF_ABORT), the forced logoff, R-SL-1..9, R-SR-2) is the base class's; this class is the
  * store's content, read from and written to the {@link Storage} of its {@link StoreFile}.
@@ -75,7 +75,8 @@ import static org.jmapi.prop.PropTags.*;
  *
  * <p><b>Spooler methods</b> (R-OQ-1..7), on the spooler's object only (the base class refuses clients, R-OQ-6):
  * the outgoing queue table, SetLockState (saves, then locks in the storage: the lock belongs to this process's open
- * instance and ends with it, R-MAIL-1), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
+ * instance and ends with it, R-MAIL-1; a message another spooler sharing the queue holds is refused with
+ * MAPI_E_NO_ACCESS), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
  * R-OQ-5) and NotifyNewMail. Locks this logon still holds at its logoff are released.
  *
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
@@ -89,8 +90,6 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             STORE_UNICODE_OK = 0x40000;
     /** PR_VALID_FOLDER_MASK bits: IPM subtree, Inbox, Outbox, Wastebasket, Sent Mail. */
     static final int VALID_FOLDERS = 0x1 | 0x2 | 0x4 | 0x8 | 0x10;
-    /** PR_MDB_PROVIDER: the SQLite store's provider-type UID, the same for every SQLite store. */
-    static final byte[] MDB_PROVIDER = {'j', 'm', 'a', 'p', 'i', '.', 's', 'q', 'l', 'i', 't', 'e', '-', 'm', 's', 1};
 
     private static final int ADVISE_EVENTS = Flags.fnevCriticalError | Flags.fnevNewMail | Flags.fnevObjectCreated
             | Flags.fnevObjectDeleted | Flags.fnevObjectModified | Flags.fnevObjectMoved | Flags.fnevObjectCopied
@@ -451,7 +450,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         b.putComputed(PropValue.ofBinary(PR_RECORD_KEY, ids().uid().toBytes()));
         b.putComputed(PropValue.ofBinary(PR_STORE_RECORD_KEY, ids().uid().toBytes()));
         b.putComputed(PropValue.ofInt(PR_OBJECT_TYPE, Flags.MAPI_STORE));
-        b.putComputed(PropValue.ofBinary(PR_MDB_PROVIDER, MDB_PROVIDER));
+        b.putComputed(PropValue.ofBinary(PR_MDB_PROVIDER, provider.backend().mdbProvider()));
         int common = STORE_ENTRYID_UNIQUE | STORE_NOTIFY_OK | STORE_MV_PROPS_OK | STORE_RESTRICTION_OK
                 | STORE_SORT_OK | STORE_UNICODE_OK | STORE_ATTACH_OK | STORE_SUBMIT_OK;
         b.putComputed(PropValue.ofInt(PR_STORE_SUPPORT_MASK, writable
@@ -565,7 +564,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
 
     /** CopyTo / CopyProps of the store: its own settable properties (the folders are copied folder by folder). */
     private List<PropProblem> copy(PropCopy.Selection sel, org.jmapi.prop.MapiProp dest, int flags) {
-        if (dest instanceof SqliteMsgStore other && other.file().path().equals(file.path())) {
+        if (dest instanceof SqliteMsgStore other && other.file().key().equals(file.key())) {
             throw new MapiException(HResult.MAPI_E_NO_ACCESS, "CopyTo: the destination is this store");
         }
         if ((flags & Flags.MAPI_MOVE) != 0) {
@@ -798,7 +797,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         StoreFile.Mutation mu = file.mutation();
         MessageInfo info;
         if (lockState == Flags.MSG_LOCKED) {
-            info = storage().lockMessage(id);
+            info = lockInStorage(id);
             locked.add(id);
         } else {
             storage().unlockMessage(id);
@@ -806,6 +805,32 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             info = storage().messageInfo(id);
         }
         mu.done(info.folderId());
+    }
+
+    /**
+     * Locks a queued message in the storage for this logon's spooler (R-OQ-2).
+     *
+     * @throws MapiException MAPI_E_NO_ACCESS when another spooler — another process or host sharing the store's
+     *                       queue — holds the message: it is that spooler's to send, and this one should pass it by;
+     *                       MAPI_E_BUSY when the storage could not decide right now (another instance is taking the
+     *                       message at this moment, or the database is busy); MAPI_E_NOT_IN_QUEUE when it was sent or
+     *                       aborted meanwhile
+     */
+    private MessageInfo lockInStorage(long id) {
+        try {
+            return storage().lockMessage(id);
+        } catch (MapiException e) {
+            if (e.hresult() == HResult.MAPI_E_BUSY) {
+                MessageInfo now = storage().messageInfo(id);
+                if (now.queue() != null && now.queue().locked()
+                        && !storage().ownerId().equals(now.queue().lockOwner())) {
+                    throw new MapiException(HResult.MAPI_E_NO_ACCESS, "SetLockState: message " + id
+                            + " is being sent by another spooler sharing this store's outgoing queue ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -870,7 +895,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         // Read-only, ValidateState only: a store file has no connection to revalidate and no queues to flush.
         return new org.jmapi.spi.LogonStatus(this::enterGate, () -> List.of(
                 PropValue.ofString(PR_DISPLAY_NAME, displayName()),
-                PropValue.ofString(PR_PROVIDER_DISPLAY, SqliteStoreService.DISPLAY_NAME),
+                PropValue.ofString(PR_PROVIDER_DISPLAY, provider.backend().providerDisplay()),
                 PropValue.ofInt(PR_STATUS_CODE, Flags.STATUS_AVAILABLE),
                 PropValue.ofString(PR_STATUS_STRING, "Available")), Flags.STATUS_VALIDATE_STATE,
                 new org.jmapi.spi.LogonStatus.Actions() {
@@ -929,6 +954,6 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
 
     @Override
     protected String describe() {
-        return (isSpoolerLogon() ? "spooler SQLite store " : "SQLite store ") + file.path();
+        return (isSpoolerLogon() ? "spooler " : "") + provider.backend().engine() + " " + file;
     }
 }

@@ -12,9 +12,8 @@ import org.jmapi.prop.PropValue;
 import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.MsLogonResult;
 import org.jmapi.spi.MsProvider;
-import org.jmapi.store.sqlite.SqliteStorage;
+import org.jmapi.prop.PropValues;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,12 +30,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.jmapi.prop.PropTags.*;
 
 /**
- * The SQLite store's IMSProvider: one object per configured store provider per session (R-LOAD-3), created by
- * {@link SqliteStoreService#msProviderInit}.
+ * The store's IMSProvider: one object per configured store provider per session (R-LOAD-3), created by
+ * {@link SqliteStoreService#msProviderInit} (a SQLite file per store) or {@link PostgresStoreService#msProviderInit}
+ * (a store in a PostgreSQL database). The class is named after the engine it was first written for; everything in it
+ * works on any {@link org.jmapi.store.Storage}, and its {@link StoreBackend} says where the stores live.
  *
- * <p><b>Logon</b> (R-MS-1..6): the store file is the one {@link SqliteStoreService#PR_STORE_PATH} names in the
- * provider's or its service's profile section (none: MAPI_E_UNCONFIGURED; a missing file: MAPI_E_NOT_FOUND; a
- * corrupt or foreign one: the storage's MAPI_E_CORRUPT_STORE, file untouched). A first open publishes PR_ENTRYID
+ * <p><b>Logon</b> (R-MS-1..6): the store is the one the backend's settings name in the provider's or its service's
+ * profile section (none: MAPI_E_UNCONFIGURED; a store that is not there: MAPI_E_NOT_FOUND; a corrupt or foreign one:
+ * the storage's MAPI_E_CORRUPT_STORE, left untouched; an unreachable server: MAPI_E_NETWORK_ERROR). A first open
+ * publishes PR_ENTRYID
  * (the unwrapped store id {@code EntryId.create(0, storeUid, [kind, version])}), PR_RECORD_KEY (the store's MAPIUID),
  * PR_PROVIDER_DISPLAY and, when absent, PR_DISPLAY_NAME in the section; creates the store/logon pair (which AddRefs
  * the support object); registers the store's MAPIUID with SetProviderUID; adds its status row; calls ModifyProfile
@@ -45,10 +47,10 @@ import static org.jmapi.prop.PropTags.*;
  * MDB_WRITE the store is read-only (R-MS-8, R-MS-9).
  *
  * <p><b>SpoolerLogon</b> (R-MS-7): a separate, always writable, spooler-marked store over the <em>same</em>
- * {@link SqliteStorage} instance as the client's (so the spooler's locks and the client's view agree), registering
+ * {@link org.jmapi.store.Storage} instance as the client's (so the spooler's locks and the client's view agree), registering
  * the same UID (routing goes to the earliest registration, R-UID-4) and adding no status row.
  *
- * <p><b>Shutdown</b> (R-SR-3): closes the store files no logon uses any more (their spooler locks end, queued mail
+ * <p><b>Shutdown</b> (R-SR-3): closes the stores no logon uses any more (their spooler locks end, queued mail
  * stays queued, R-MAIL-1) and stops the provider's two daemon threads ({@code jmapi-sqlite-poll}, the change poller,
  * and {@code jmapi-sqlite-notify}, where table notifications run). A final release without Shutdown does the same
  * (R-LOFF-5).
@@ -61,8 +63,9 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final Object logonLock = new Object();
-    /** Open store files by path; guarded by {@link #logonLock}. */
-    private final Map<Path, StoreFile> files = new HashMap<>();
+    /** Open stores by {@link StoreBackend.Location#key()}; guarded by {@link #logonLock}. */
+    private final Map<String, StoreFile> files = new HashMap<>();
+    private final StoreBackend backend;
     private final List<SqliteMsgStore> clientStores = new CopyOnWriteArrayList<>();
     private final AtomicInteger liveLogons = new AtomicInteger();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
@@ -70,8 +73,18 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(daemon("jmapi-sqlite-notify-"));
     private volatile boolean shutdownCalled;
 
-    /** Created by {@link SqliteStoreService#msProviderInit}. */
-    SqliteStoreProvider() {
+    /**
+     * Created by the service's {@code msProviderInit}.
+     *
+     * @param backend where the service's stores live
+     */
+    SqliteStoreProvider(StoreBackend backend) {
+        this.backend = backend;
+    }
+
+    /** @return where this provider's stores live */
+    StoreBackend backend() {
+        return backend;
     }
 
     private static ThreadFactory daemon(String prefix) {
@@ -102,7 +115,8 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
     private void checkUsable() {
         checkValid();
         if (shutdownCalled) {
-            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "the SQLite store provider object was shut down");
+            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "the " + backend.engine()
+                    + " store provider object was shut down");
         }
     }
 
@@ -116,7 +130,7 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
         }
         if (iface != null && !iface.isAssignableFrom(SqliteMsgStore.class)) {
             throw new MapiException(HResult.MAPI_E_INTERFACE_NOT_SUPPORTED,
-                    "the SQLite store does not implement " + iface.getSimpleName());
+                    "the " + backend.engine() + " store does not implement " + iface.getSimpleName());
         }
         synchronized (logonLock) {
             if (entryId != null) {
@@ -134,13 +148,13 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
 
     private MsLogonResult firstOpen(MapiSupport support, EntryId entryId, int flags) {
         try (ProfileSection section = support.openProfileSection(null, Flags.MAPI_MODIFY)) {
-            Path path = configuredPath(support, section);
-            StoreFile file = file(path);
+            StoreBackend.Location where = configured(support, section);
+            StoreFile file = file(where);
             try {
                 EntryId storeId = file.ids().store();
                 MapiUid uid = file.ids().uid();
                 if (entryId != null && !compareStoreIds(entryId, storeId, 0)) {
-                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the store file " + path + " holds store "
+                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the " + where.description() + " holds store "
                             + uid + ", not the store entry id " + entryId.toHex() + " names");
                 }
                 Optional<PropValue> name = section.getProps(new int[] {PR_DISPLAY_NAME}, 0).find(PR_DISPLAY_NAME);
@@ -149,7 +163,7 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                 List<PropValue> publish = new ArrayList<>(List.of(
                         PropValue.ofBinary(PR_ENTRYID, storeId.toBytes()),
                         PropValue.ofBinary(PR_RECORD_KEY, uid.toBytes()),
-                        PropValue.ofString(PR_PROVIDER_DISPLAY, SqliteStoreService.DISPLAY_NAME)));
+                        PropValue.ofString(PR_PROVIDER_DISPLAY, backend.providerDisplay())));
                 if (name.isEmpty()) {
                     publish.add(PropValue.ofString(PR_DISPLAY_NAME, displayName));
                 }
@@ -161,7 +175,7 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                     support.setProviderUid(uid, 0);
                     support.modifyStatusRow(List.of(
                             PropValue.ofString(PR_DISPLAY_NAME, displayName),
-                            PropValue.ofString(PR_PROVIDER_DISPLAY, SqliteStoreService.DISPLAY_NAME),
+                            PropValue.ofString(PR_PROVIDER_DISPLAY, backend.providerDisplay()),
                             PropValue.ofInt(PR_STATUS_CODE, Flags.STATUS_AVAILABLE),
                             PropValue.ofString(PR_STATUS_STRING, "Available"),
                             PropValue.ofInt(PR_RESOURCE_METHODS, Flags.STATUS_VALIDATE_STATE)), 0);
@@ -183,18 +197,17 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
     /**
      * @param support the logon's support object
      * @param own     the provider's own section
-     * @return the configured store file, absolute
-     * @throws MapiException MAPI_E_UNCONFIGURED when neither the provider's nor the service's section names one
+     * @return the configured store
+     * @throws MapiException MAPI_E_UNCONFIGURED when neither the provider's nor the service's section configures one
      */
-    private static Path configuredPath(MapiSupport support, ProfileSection own) {
-        Optional<PropValue> p = own.getProps(new int[] {SqliteStoreService.PR_STORE_PATH}, 0)
-                .find(SqliteStoreService.PR_STORE_PATH);
-        if (p.isEmpty()) {
+    private StoreBackend.Location configured(MapiSupport support, ProfileSection own) {
+        int[] tags = backend.settingTags();
+        PropValues settings = own.getProps(tags, 0);
+        if (settings.find(tags[0]).isEmpty()) {
             Optional<PropValue> service = own.getProps(new int[] {PR_SERVICE_UID}, 0).find(PR_SERVICE_UID);
             if (service.isPresent() && service.get().asBinary().length == MapiUid.LENGTH) {
                 try (ProfileSection s = support.openProfileSection(MapiUid.of(service.get().asBinary()), 0)) {
-                    p = s.getProps(new int[] {SqliteStoreService.PR_STORE_PATH}, 0)
-                            .find(SqliteStoreService.PR_STORE_PATH);
+                    settings = s.getProps(tags, 0);
                 } catch (MapiException e) {
                     if (e.hresult() != HResult.MAPI_E_NOT_FOUND) {
                         throw e;
@@ -202,35 +215,30 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                 }
             }
         }
-        if (p.isEmpty() || p.get().asString().isBlank()) {
-            throw new MapiException(HResult.MAPI_E_UNCONFIGURED, SqliteStoreService.NAME
-                    + ": no store file is configured; configure the service with the file's path as "
-                    + org.jmapi.prop.PropTag.toString(SqliteStoreService.PR_STORE_PATH));
-        }
-        return SqliteStoreService.checkPath(p.get().asString());
+        return backend.locate(settings);
     }
 
-    /** Under the logon lock: the open store file for {@code path}, opened now if needed. */
-    private StoreFile file(Path path) {
-        StoreFile f = files.get(path);
+    /** Under the logon lock: the open store for {@code where}, opened now if needed. */
+    private StoreFile file(StoreBackend.Location where) {
+        StoreFile f = files.get(where.key());
         if (f != null) {
             return f;
         }
-        SqliteStorage storage = SqliteStorage.open(path);
+        org.jmapi.store.Storage storage = where.open();
         try {
-            f = new StoreFile(path, storage, poller, notifier);
+            f = new StoreFile(where, storage, poller, notifier);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
-        files.put(path, f);
+        files.put(where.key(), f);
         return f;
     }
 
     /** Under the logon lock: closes a file that a failed logon opened and nobody uses. */
     private void closeIfUnused(StoreFile file) {
         if (file.unused()) {
-            files.remove(file.path());
+            files.remove(file.key());
             file.close();
         }
     }
@@ -245,7 +253,8 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                     "IMSProvider::SpoolerLogon needs a support object and the store's entry id");
         }
         if (!StoreIds.isStoreId(entryId)) {
-            throw new MapiException(HResult.MAPI_E_INVALID_ENTRYID, "not an SQLite store entry id: " + entryId.toHex());
+            throw new MapiException(HResult.MAPI_E_INVALID_ENTRYID, "not a " + backend.engine() + " store entry id: "
+                    + entryId.toHex());
         }
         MapiUid uid = entryId.providerUid();
         if (spoolSecurity != null && spoolSecurity.length > 0 && !Arrays.equals(spoolSecurity, uid.toBytes())) {
@@ -253,14 +262,14 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                     "the spool security data belongs to another store than " + uid);
         }
         synchronized (logonLock) {
-            Path path;
+            StoreBackend.Location where;
             try (ProfileSection section = support.openProfileSection(null, 0)) {
-                path = configuredPath(support, section);
+                where = configured(support, section);
             }
-            StoreFile file = file(path);
+            StoreFile file = file(where);
             try {
                 if (!file.ids().uid().equals(uid)) {
-                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the store file " + path + " holds store "
+                    throw new MapiException(HResult.MAPI_E_NOT_FOUND, "the " + where.description() + " holds store "
                             + file.ids().uid() + ", not " + uid);
                 }
                 EntryId wrapped = support.wrapStoreEntryId(entryId);
@@ -309,7 +318,7 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
             shutdownCalled = true;
             for (StoreFile f : List.copyOf(files.values())) {
                 if (f.unused()) {
-                    files.remove(f.path());
+                    files.remove(f.key());
                     f.close();
                 }
             }
@@ -343,7 +352,7 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
                 // Shutdown came while this logon still used its file (it should not, R-SR-3): close it now.
                 for (StoreFile f : List.copyOf(files.values())) {
                     if (f.unused()) {
-                        files.remove(f.path());
+                        files.remove(f.key());
                         f.close();
                     }
                 }
@@ -357,6 +366,6 @@ final class SqliteStoreProvider extends BaseMapiObject implements MsProvider {
 
     @Override
     protected String describe() {
-        return "SQLite store provider";
+        return backend.engine() + " store provider";
     }
 }

@@ -53,6 +53,48 @@ public final class SqliteStoreService implements MessageService {
     /** PROP_TAG(PT_UNICODE, 0x6700): the store file's path, in the service's (or the provider's) profile section. */
     public static final int PR_STORE_PATH = PropTag.tag(PropType.PT_UNICODE, 0x6700);
 
+    /** PR_MDB_PROVIDER of every SQLite store. */
+    static final byte[] MDB_PROVIDER = {'j', 'm', 'a', 'p', 'i', '.', 's', 'q', 'l', 'i', 't', 'e', '-', 'm', 's', 1};
+
+    /** The SQLite stores' {@link StoreBackend}: one file per store, named by {@link #PR_STORE_PATH}. */
+    static final StoreBackend BACKEND = new StoreBackend() {
+        @Override
+        public String serviceName() {
+            return NAME;
+        }
+
+        @Override
+        public String providerDisplay() {
+            return DISPLAY_NAME;
+        }
+
+        @Override
+        public String engine() {
+            return "SQLite";
+        }
+
+        @Override
+        public byte[] mdbProvider() {
+            return MDB_PROVIDER.clone();
+        }
+
+        @Override
+        public int[] settingTags() {
+            return new int[] {PR_STORE_PATH};
+        }
+
+        @Override
+        public Location locate(org.jmapi.prop.PropValues settings) {
+            Optional<PropValue> p = settings.find(PR_STORE_PATH);
+            if (p.isEmpty() || !Rows.isString(p.get().type()) || p.get().asString().isBlank()) {
+                throw new MapiException(HResult.MAPI_E_UNCONFIGURED, NAME + ": no store file is configured;"
+                        + " configure the service with the file's path as " + PropTag.toString(PR_STORE_PATH));
+            }
+            Path file = checkPath(p.get().asString());
+            return StoreBackend.location(file.toString(), "store file " + file, () -> SqliteStorage.open(file));
+        }
+    };
+
     /** Creates the service; ServiceLoader calls this. */
     public SqliteStoreService() {
     }
@@ -192,6 +234,6 @@ public final class SqliteStoreService implements MessageService {
             throw new MapiException(HResult.MAPI_E_VERSION, NAME + " needs SPI version "
                     + HResult.hex(Flags.CURRENT_SPI_VERSION) + ", MAPI offers " + HResult.hex(mapiSpiVersion));
         }
-        return new SqliteStoreProvider();
+        return new SqliteStoreProvider(BACKEND);
     }
 }

@@ -3,7 +3,6 @@ package org.jmapi.store.provider;
 import org.jmapi.MapiException;
 import org.jmapi.store.Storage;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One store file as one provider object has it open: the {@link Storage} instance every logon of that provider
+ * One store (a SQLite file, a PostgreSQL store: a {@link StoreBackend.Location}) as one provider object has it open: the {@link Storage} instance every logon of that provider
  * object on the file shares (the client's and the spooler's, R-MS-7), the file's {@link StoreLayout} and
  * {@link StoreIds}, and the change fan-out that keeps open tables current.
  *
@@ -120,7 +119,7 @@ final class StoreFile {
         }
     }
 
-    private final Path path;
+    private final StoreBackend.Location location;
     private final Storage storage;
     private final StoreIds ids;
     private final StoreLayout layout;
@@ -143,13 +142,13 @@ final class StoreFile {
     private boolean closed;
 
     /**
-     * @param path     the file, as configured
+     * @param location the store, as configured
      * @param storage  the open storage; owned by this object from now on
      * @param poller   where the change poll runs
      * @param notifier where table notifications run (asynchronously, R-NTF-3)
      */
-    StoreFile(Path path, Storage storage, ScheduledExecutorService poller, Executor notifier) {
-        this.path = path;
+    StoreFile(StoreBackend.Location location, Storage storage, ScheduledExecutorService poller, Executor notifier) {
+        this.location = location;
         this.storage = storage;
         this.ids = new StoreIds(storage.identity().storeUid());
         this.poller = poller;
@@ -159,9 +158,9 @@ final class StoreFile {
         this.eventSeq = storage.lastEventSeq();
     }
 
-    /** @return the configured path */
-    Path path() {
-        return path;
+    /** @return what names the store: equal keys are the same store ({@link StoreBackend.Location#key()}) */
+    String key() {
+        return location.key();
     }
 
     /** @return the storage; shared, never close it */
@@ -231,7 +230,7 @@ final class StoreFile {
                 w.changed(c);
             } catch (RuntimeException e) {
                 System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING,
-                        "a table failed to refresh after a change of " + path, e);
+                        "a table failed to refresh after a change of " + location.description(), e);
             }
         }
     }
@@ -256,7 +255,8 @@ final class StoreFile {
         try {
             storage.publishEvents(payloads);
         } catch (MapiException e) {
-            System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING, "notifications of " + path
+            System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING, "notifications of "
+                    + location.description()
                     + " could not be published for other processes: " + e.getMessage());
         }
     }
@@ -288,7 +288,8 @@ final class StoreFile {
                         foreign.add(EventCodec.decode(e.payload()));
                     } catch (MapiException bad) {
                         System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING,
-                                "skipping event log entry " + e.seq() + " of " + path + ": " + bad.getMessage());
+                                "skipping event log entry " + e.seq() + " of " + location.description() + ": "
+                                        + bad.getMessage());
                     }
                 }
             }
@@ -317,7 +318,7 @@ final class StoreFile {
     /** A logon starts using the file: the poller runs while there is one. */
     synchronized void acquire() {
         if (closed) {
-            throw new IllegalStateException("store file " + path + " was closed");
+            throw new IllegalStateException(location.description() + " was closed");
         }
         if (users++ == 0) {
             long ms = POLL_INTERVAL.toMillis();
@@ -407,6 +408,6 @@ final class StoreFile {
 
     @Override
     public String toString() {
-        return "store file " + path;
+        return location.description();
     }
 }

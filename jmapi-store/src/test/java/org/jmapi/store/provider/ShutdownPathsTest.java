@@ -39,10 +39,20 @@ import static org.jmapi.store.provider.StoreFixture.*;
  * R-SR-1..4, R-LOFF-1/2), every object open under the logon is invalid afterwards (R-SR-2, R-INV-1/2), also with
  * 10,000 of them, and sinks registered through the store hear nothing more and are released.
  *
- * <p>The profile holds only the SQLite store (no transport, no address book), so P3's trace is the store part of
- * the runtime's P3 trace.
+ * <p>The profile holds only the store (no transport, no address book), so P3's trace is the store part of the
+ * runtime's P3 trace. {@link PostgresShutdownPathsTest} runs every test again with the store in PostgreSQL
+ * ({@link #fixture}).
  */
 class ShutdownPathsTest {
+    /**
+     * @param home a fresh jmapi home
+     * @return the fixture every test runs on: here a SQLite store file in the home; subclasses run the same tests
+     *         on other engines
+     */
+    StoreFixture fixture(Path home) {
+        return StoreFixture.start(home);
+    }
+
     private static final int COMPLETE = Flags.LOGOFF_COMPLETE;
     private static final String SLT = "IMAPISupport::StoreLogoffTransports";
     private static final String UNREGISTER = "MAPI::UnregisterUIDs";
@@ -66,8 +76,8 @@ class ShutdownPathsTest {
     }
 
     /** QUIET / ABORT / PURGE on an idle store: the spooler lets go inside SLT; the client's release ends it all. */
-    private static void p1SpoolerReleasedInsideSlt(Path home, int flag) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+    private void p1SpoolerReleasedInsideSlt(Path home, int flag) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Labels l = new Labels(o.labels());
@@ -104,8 +114,8 @@ class ShutdownPathsTest {
     }
 
     /** NO_WAIT / ORDERLY: SLT returns at once; the spooler lets go in the background, then the client releases. */
-    private static void p1SpoolerReleasedInBackground(Path home, int flag) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+    private void p1SpoolerReleasedInBackground(Path home, int flag) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Labels l = new Labels(o.labels());
@@ -133,7 +143,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_SL_1_badFlags_nothingHappens_storeStillUsable(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             long m = f.mark();
@@ -152,7 +162,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_SL_4_R_SR_1_P2_releaseOnly_sltAbortFirst_thenTheSameChain(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Labels l = new Labels(o.labels());
@@ -177,7 +187,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_SL_3_R_SESOFF_2_P3_sessionLogoff_fullOrderedTrace(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Labels l = new Labels(o.labels());
@@ -211,7 +221,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_SR_2_R_INV_2_P1_everyObjectOfTheStoreIsInvalid_sinksSilencedAndReleased(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Victims v = victims(o.store());
@@ -228,7 +238,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_INV_2_P2_everyObjectOfTheStoreIsInvalid_sinksSilencedAndReleased(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Victims v = victims(o.store());
@@ -244,7 +254,7 @@ class ShutdownPathsTest {
 
     @Test
     void R_INV_2_P3_everyObjectOfTheStoreIsInvalid_sinksSilencedAndReleased(@TempDir Path home) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             StoreFixture.Opened o = f.openAndAwaitSpooler(s);
             Victims v = victims(o.store());
@@ -269,8 +279,8 @@ class ShutdownPathsTest {
         tenThousand(home, false);
     }
 
-    private static void tenThousand(Path home, boolean sessionLogoff) {
-        try (StoreFixture f = StoreFixture.start(home)) {
+    private void tenThousand(Path home, boolean sessionLogoff) {
+        try (StoreFixture f = fixture(home)) {
             MapiSession s = f.logon();
             MsgStore store = open(s);
             List<EntryId> folders = List.of(entryId(store, PropTags.PR_IPM_SUBTREE_ENTRYID),

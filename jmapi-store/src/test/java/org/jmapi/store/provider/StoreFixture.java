@@ -32,38 +32,68 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A throw-away jmapi home with one profile ({@value #PROFILE}) holding one {@value SqliteStoreService#NAME} service
- * configured to a store file in the home, driven through the real runtime ({@code Mapi.initialize}, {@code logonEx},
- * {@code adminProfiles}), with a lifecycle trace recorder. Closing it uninitialises MAPI completely.
+ * A throw-away jmapi home with one profile ({@value #PROFILE}) holding one store service — {@value
+ * SqliteStoreService#NAME} configured to a store file in the home, or {@value PostgresStoreService#NAME} configured
+ * to a store in a PostgreSQL database ({@link #startPostgres}) — driven through the real runtime
+ * ({@code Mapi.initialize}, {@code logonEx}, {@code adminProfiles}), with a lifecycle trace recorder. Closing it
+ * uninitialises MAPI completely.
  */
 final class StoreFixture implements AutoCloseable {
     static final String PROFILE = "test";
     final Path home;
+    /** The SQLite store file, or null for a PostgreSQL store. */
     final Path storeFile;
     final TraceRecorder trace = new TraceRecorder();
     final MapiUid service;
     private Runnable stopTrace;
 
     private StoreFixture(Path home, Path storeFile, boolean configure) {
+        this(home, storeFile, SqliteStoreService.NAME, configure
+                ? List.of(PropValue.ofString(SqliteStoreService.PR_STORE_PATH, storeFile.toString())) : null);
+    }
+
+    private StoreFixture(Path home, Path storeFile, String serviceName, List<PropValue> settings) {
         this.home = home;
         this.storeFile = storeFile;
         Mapi.initialize(MapiInit.home(home));
         try (ProfileAdmin admin = Mapi.adminProfiles(0)) {
             admin.createProfile(PROFILE, null, 0, 0);
             try (MsgServiceAdmin services = admin.adminServices(PROFILE, 0)) {
-                service = services.createMsgService(SqliteStoreService.NAME, "Personal Folders", 0, 0);
-                if (configure) {
-                    services.configureMsgService(service, 0, 0,
-                            List.of(PropValue.ofString(SqliteStoreService.PR_STORE_PATH, storeFile.toString())));
+                service = services.createMsgService(serviceName, "Personal Folders", 0, 0);
+                if (settings != null) {
+                    services.configureMsgService(service, 0, 0, settings);
                 }
             }
         }
         stopTrace = Mapi.trace().addListener(trace);
     }
 
+    /**
+     * @param home      the jmapi home
+     * @param url       a PostgreSQL database (it must exist)
+     * @param storeName the store's name in it; created by the configuration when missing, with the display name
+     *                  "personal" (as a SQLite fixture's file {@code personal.jmapi} gives)
+     * @return a fixture whose profile's store is that PostgreSQL store, as {@link
+     *         org.jmapi.store.postgres.PostgresServer#USER}
+     */
+    static StoreFixture startPostgres(Path home, String url, String storeName) {
+        return new StoreFixture(home, null, PostgresStoreService.NAME, List.of(
+                PropValue.ofString(PostgresStoreService.PR_PG_JDBC_URL, url),
+                PropValue.ofString(PostgresStoreService.PR_PG_USER, org.jmapi.store.postgres.PostgresServer.USER),
+                PropValue.ofString(PostgresStoreService.PR_PG_PASSWORD,
+                        org.jmapi.store.postgres.PostgresServer.PASSWORD),
+                PropValue.ofString(PostgresStoreService.PR_PG_STORE_NAME, storeName),
+                PropValue.ofString(PropTags.PR_DISPLAY_NAME, "personal")));
+    }
+
     /** @return a fixture whose store file is {@code home/personal.jmapi}, created by the configuration */
     static StoreFixture start(Path home) {
         return new StoreFixture(home, home.resolve("personal.jmapi"), true);
+    }
+
+    /** @return a fixture whose {@value PostgresStoreService#NAME} service was created but never configured */
+    static StoreFixture unconfiguredPostgres(Path home) {
+        return new StoreFixture(home, null, PostgresStoreService.NAME, null);
     }
 
     /** @return a fixture whose service was created but never configured */

@@ -45,7 +45,7 @@ class StoreObjectsTest {
             assertThat(mask).as("STORE_MODIFY_OK | STORE_CREATE_OK | STORE_NOTIFY_OK | STORE_SUBMIT_OK")
                     .matches(x -> (x & 0x8) != 0 && (x & 0x10) != 0 && (x & 0x100) != 0 && (x & 0x80) != 0);
             assertThat(store.getProp(PropTags.PR_MDB_PROVIDER).orElseThrow().asBinary())
-                    .isEqualTo(SqliteMsgStore.MDB_PROVIDER);
+                    .isEqualTo(SqliteStoreService.MDB_PROVIDER);
             assertThat(integer(store, PropTags.PR_VALID_FOLDER_MASK)).isEqualTo(0x1F);
             List<String> names = new ArrayList<>();
             for (int tag : new int[] {PropTags.PR_IPM_SUBTREE_ENTRYID, PropTags.PR_IPM_OUTBOX_ENTRYID,

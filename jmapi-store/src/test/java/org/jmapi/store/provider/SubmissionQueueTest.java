@@ -180,6 +180,31 @@ class SubmissionQueueTest {
     }
 
     @Test
+    void R_OQ_2_setLockState_onAMessageAnotherSpoolerHolds_noAccess_thenItsOwnOnceReleased(@TempDir Path dir) {
+        // two provider objects on one store: two spoolers sharing its queue (other processes, other hosts)
+        try (Direct here = Direct.open(dir); Direct there = Direct.open(dir)) {
+            EntryId id = submitted(here.store(), "contested");
+            MsgStore mine = here.spoolerStore();
+            MsgStore theirs = there.spoolerStore();
+            Message held = (Message) theirs.openEntry(id, Flags.MAPI_MODIFY);
+            theirs.setLockState(held, Flags.MSG_LOCKED);
+            try (Message m = (Message) mine.openEntry(id, Flags.MAPI_MODIFY)) {
+                assertCode(HResult.MAPI_E_NO_ACCESS, () -> mine.setLockState(m, Flags.MSG_LOCKED));
+                assertCode(HResult.MAPI_E_INVALID_PARAMETER, () -> mine.finishedMsg(0, id));
+            }
+            theirs.setLockState(held, Flags.MSG_UNLOCKED);
+            held.release();
+            try (Message m = (Message) mine.openEntry(id, Flags.MAPI_MODIFY)) {
+                mine.setLockState(m, Flags.MSG_LOCKED);
+            }
+            mine.finishedMsg(0, id);
+            try (Message m = (Message) theirs.openEntry(id, Flags.MAPI_MODIFY)) {
+                assertCode(HResult.MAPI_E_NOT_IN_QUEUE, () -> theirs.setLockState(m, Flags.MSG_LOCKED));
+            }
+        }
+    }
+
+    @Test
     void R_OQ_3_queuedMessage_modifyIsSubmitted_bestAccessOpensReadOnly(@TempDir Path dir) {
         try (Direct d = Direct.open(dir)) {
             EntryId id = submitted(d.store(), "queued");
