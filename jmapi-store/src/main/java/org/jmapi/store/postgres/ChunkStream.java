@@ -63,7 +63,7 @@ final class ChunkStream extends InputStream {
     private void fetch() throws IOException {
         byte[] next;
         try {
-            next = db.read("reading " + PropTag.toString(tag), c -> Sql.one(c, "SELECT data FROM jmapi.large_chunk "
+            next = db.readOne("reading " + PropTag.toString(tag), c -> Sql.one(c, "SELECT data FROM jmapi.large_chunk "
                     + "WHERE store_id = ? AND value_id = ? AND seq = ?", rs -> rs.getBytes(1), db.storeId(), valueId,
                     seq).orElse(null));
         } catch (MapiException e) {

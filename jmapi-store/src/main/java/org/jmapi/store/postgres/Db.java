@@ -213,6 +213,37 @@ final class Db implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs a read of <em>one</em> statement outside an explicit transaction (autocommit): a single statement sees one
+     * consistent snapshot anyway, and this costs one round trip to the server instead of three (the transaction's
+     * settings, the statement, the rollback). For the cheap reads other instances poll: the change counter, the
+     * event log, a value chunk.
+     *
+     * @param what what the call does, for error messages
+     * @param work the work; runs exactly one statement
+     * @return its result
+     */
+    <T> T readOne(String what, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(true);
+                try {
+                    return work.run(c);
+                } finally {
+                    c.setAutoCommit(false);
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw translate(e, what);
+        } catch (SqlFailure e) {
+            throw translate(e.sql(), what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
     private static void rollback(Connection c) {
         try {
             c.rollback();

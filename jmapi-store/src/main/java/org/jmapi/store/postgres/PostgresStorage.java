@@ -614,7 +614,7 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public long changeCounter() {
-        return db.read("reading the change counter",
+        return db.readOne("reading the change counter",
                 c -> Sql.longValue(c, "SELECT s.changes + coalesce((SELECT q.lock_changes FROM jmapi.queue_state q "
                         + "WHERE q.store_id = s.id), 0) FROM jmapi.store s WHERE s.id = ?", sid()));
     }
@@ -658,7 +658,7 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public long lastEventSeq() {
-        return db.read("reading the event log", c -> Sql.longValue(c,
+        return db.readOne("reading the event log", c -> Sql.longValue(c,
                 "SELECT coalesce(max(seq), 0) FROM jmapi.store_event WHERE store_id = ?", sid()));
     }
 
@@ -667,14 +667,14 @@ public final class PostgresStorage implements Storage {
         if (limit <= 0) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "eventsAfter: the limit must be positive");
         }
-        return db.read("reading the event log", c -> Sql.list(c, "SELECT seq, origin, payload FROM jmapi.store_event "
+        return db.readOne("reading the event log", c -> Sql.list(c, "SELECT seq, origin, payload FROM jmapi.store_event "
                 + "WHERE store_id = ? AND seq > ? ORDER BY seq LIMIT ?", rs -> new org.jmapi.store.StoreEvent(
                 rs.getLong(1), rs.getString(2), rs.getBytes(3)), sid(), afterSeq, limit));
     }
 
     @Override
     public List<PropValue> storeProperties() {
-        return db.read("reading the store properties", c -> PropCodec.decode(
+        return db.readOne("reading the store properties", c -> PropCodec.decode(
                 Sql.one(c, "SELECT props FROM jmapi.store WHERE id = ?", rs -> rs.getBytes(1), sid()).orElseThrow()));
     }
 

@@ -23,9 +23,13 @@ import java.util.function.Supplier;
  * submitted) invalidates the view, which drops the view's sinks (R-INV-2).
  *
  * <p>A table built from the store ({@link Source}) keeps its rows current: when the store file reports a change
- * the table is marked stale, and it re-reads its rows before its next call, or at once when it has sinks, so that
+ * the table is marked stale, and it re-reads its rows before its next call, or, when it has sinks, at once so that
  * they get their TABLE_ROW_ADDED / MODIFIED / DELETED notifications (R-TBL-9, R-OQ-1). Only rows whose values
- * really changed are rewritten, so a re-read does not produce spurious events. Tables of a message (recipients,
+ * really changed are rewritten, so a re-read does not produce spurious events. A listening table of more than
+ * {@value #SYNC_REFRESH_ROWS} rows (a long outgoing queue, which the spooler watches) is not re-read on the changing
+ * thread for every change: the re-read runs on the store's poll thread {@link #LARGE_REFRESH_DELAY} later, once for
+ * all the changes of that interval, so that a spooler working through thousands of queued messages does not re-read
+ * the whole queue several times per message. Tables of a message (recipients,
  * attachments) have no source: the message updates their data itself.
  *
  * <p>The caller owns one reference. <b>Threads:</b> thread-safe.
@@ -80,8 +84,15 @@ final class LogonTable extends GatedTable implements StoreFile.Watcher {
         }
     }
 
+    /** The most rows a listening table re-reads on the changing thread, at each change. */
+    static final int SYNC_REFRESH_ROWS = 500;
+    /** How long a larger listening table gathers changes before it re-reads its rows once for all of them. */
+    static final java.time.Duration LARGE_REFRESH_DELAY = java.time.Duration.ofSeconds(1);
+
     private final SqliteMsgStore store;
     private final Source source;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final Consumer<LogonTable> onGone;
     private volatile boolean stale;
     private volatile int listeners;
@@ -126,8 +137,26 @@ final class LogonTable extends GatedTable implements StoreFile.Watcher {
         }
         stale = true;
         if (listeners > 0) {
+            if (source.data().size() <= SYNC_REFRESH_ROWS) {
+                stale = false;
+                source.refresh();
+            } else if (refreshPending.compareAndSet(false, true)) {
+                store.file().later(this::deferredRefresh, LARGE_REFRESH_DELAY);
+            }
+        }
+    }
+
+    /** The re-read of a large listening table, on the poll thread, for the changes since it was scheduled. */
+    private void deferredRefresh() {
+        refreshPending.set(false);
+        if (!stale || listeners == 0 || isInvalid() || isDestroyed()) {
+            return;
+        }
+        try {
             stale = false;
             source.refresh();
+        } catch (RuntimeException e) {
+            stale = true; // the store went away meanwhile (logoff): the next call, if any, tries again
         }
     }
 

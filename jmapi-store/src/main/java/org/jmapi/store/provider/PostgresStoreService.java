@@ -277,7 +277,8 @@ public final class PostgresStoreService implements MessageService {
     /** @return the string value with the tag's id, either string flavour */
     private static Optional<String> find(List<PropValue> props, int tag) {
         for (PropValue v : props) {
-            if (v != null && v.id() == PropTag.id(tag) && Rows.isString(v.type()) && !PropType.isMultiValued(v.type())) {
+            if (v != null && v.id() == PropTag.id(tag) && Rows.isString(v.type())
+                    && !PropType.isMultiValued(v.type())) {
                 return Optional.of(v.asString());
             }
         }

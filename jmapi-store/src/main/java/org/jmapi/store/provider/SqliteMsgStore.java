@@ -42,8 +42,9 @@ import java.util.function.Consumer;
 import static org.jmapi.prop.PropTags.*;
 
 /**
- * One logon on a store (an SQLite file or a PostgreSQL store, whichever {@link StoreBackend} the provider has): the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and,
- * through {@link BaseMsgStore}, its {@link org.jmapi.spi.MsLogon}. The whole shutdown protocol (StoreLogoff, the
+ * One logon on a store (an SQLite file or a PostgreSQL store, whichever {@link StoreBackend} the provider has):
+ * the {@link org.jmapi.client.MsgStore} a client (or the spooler) holds and, through {@link BaseMsgStore}, its
+ * {@link org.jmapi.spi.MsLogon}. The whole shutdown protocol (StoreLogoff, the
  * final release's SLT(LOGOFF_ABORT), the forced logoff, R-SL-1..9, R-SR-2) is the base class's; this class is the
  * store's content, read from and written to the {@link Storage} of its {@link StoreFile}.
  *

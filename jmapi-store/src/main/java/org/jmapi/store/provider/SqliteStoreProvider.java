@@ -47,8 +47,8 @@ import static org.jmapi.prop.PropTags.*;
  * MDB_WRITE the store is read-only (R-MS-8, R-MS-9).
  *
  * <p><b>SpoolerLogon</b> (R-MS-7): a separate, always writable, spooler-marked store over the <em>same</em>
- * {@link org.jmapi.store.Storage} instance as the client's (so the spooler's locks and the client's view agree), registering
- * the same UID (routing goes to the earliest registration, R-UID-4) and adding no status row.
+ * {@link org.jmapi.store.Storage} instance as the client's (so the spooler's locks and the client's view agree),
+ * registering the same UID (routing goes to the earliest registration, R-UID-4) and adding no status row.
  *
  * <p><b>Shutdown</b> (R-SR-3): closes the stores no logon uses any more (their spooler locks end, queued mail
  * stays queued, R-MAIL-1) and stops the provider's two daemon threads ({@code jmapi-sqlite-poll}, the change poller,

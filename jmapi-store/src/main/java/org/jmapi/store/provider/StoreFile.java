@@ -128,6 +128,12 @@ final class StoreFile {
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> writers = new ConcurrentHashMap<>();
     private final List<EventTarget> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Encoded notifications not yet written to the event log, in order; guarded by itself. */
+    private final List<byte[]> unpublished = new java.util.ArrayList<>();
+    /** Whether a flush of {@link #unpublished} is scheduled; guarded by {@link #unpublished}. */
+    private boolean publishScheduled;
+    /** Held while a batch is written. */
+    private final Object publishing = new Object();
     /** The last event-log entry read; guarded by {@code this}. */
     private long eventSeq;
     /** Logons using the file; guarded by {@code this}. */
@@ -237,7 +243,10 @@ final class StoreFile {
 
     /**
      * Publishes notifications raised through this instance in the store's event log, for other processes and
-     * sessions (see {@link Storage#publishEvents}). A failure to publish never fails the change that was made.
+     * sessions (see {@link Storage#publishEvents}). The write happens on the poll thread, soon after, for every
+     * notification raised meanwhile at once (in the order they were raised), so that a thread making many changes
+     * (the spooler sending a long queue) does not wait for one event-log transaction per change. A failure to publish
+     * never fails the change that was made. {@link #close()} publishes what is still pending.
      *
      * @param events the notifications
      */
@@ -252,12 +261,39 @@ final class StoreFile {
         if (payloads.isEmpty()) {
             return;
         }
-        try {
-            storage.publishEvents(payloads);
-        } catch (MapiException e) {
-            System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING, "notifications of "
-                    + location.description()
-                    + " could not be published for other processes: " + e.getMessage());
+        boolean schedule;
+        synchronized (unpublished) {
+            unpublished.addAll(payloads);
+            schedule = !publishScheduled;
+            publishScheduled = true;
+        }
+        if (schedule) {
+            try {
+                poller.execute(this::flushEvents);
+            } catch (RejectedExecutionException e) {
+                flushEvents(); // the provider's threads are gone: publish on this thread
+            }
+        }
+    }
+
+    /** Writes the pending notifications into the event log, in one call; one flush at a time: batches keep order. */
+    private void flushEvents() {
+        synchronized (publishing) {
+            List<byte[]> batch;
+            synchronized (unpublished) {
+                publishScheduled = false;
+                if (unpublished.isEmpty()) {
+                    return;
+                }
+                batch = List.copyOf(unpublished);
+                unpublished.clear();
+            }
+            try {
+                storage.publishEvents(batch);
+            } catch (MapiException e) {
+                System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING, "notifications of "
+                        + location.description() + " could not be published for other processes: " + e.getMessage());
+            }
         }
     }
 
@@ -312,6 +348,21 @@ final class StoreFile {
                     // logged off meanwhile: try the next one
                 }
             }
+        }
+    }
+
+    /**
+     * Runs {@code task} on the poll thread after {@code delay} (a large table's deferred re-read); nothing when the
+     * provider's threads were stopped.
+     *
+     * @param task  what to run; must not throw
+     * @param delay when
+     */
+    void later(Runnable task, Duration delay) {
+        try {
+            poller.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down: nobody listens any more
         }
     }
 
@@ -403,6 +454,7 @@ final class StoreFile {
             }
         }
         watchers.clear();
+        flushEvents();
         storage.close();
     }
 

@@ -165,11 +165,14 @@ class PostgresQueueTest {
                         return mine;
                     }));
                 }
+                long started = System.nanoTime();
                 start.countDown();
                 int total = 0;
                 for (Future<Integer> f : futures) {
                     total += f.get(150, TimeUnit.SECONDS);
                 }
+                System.out.printf("%d messages claimed and finished by 5 instances x 3 threads in %d ms%n", n,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 assertThat(duplicates).as("messages claimed twice").isEmpty();
                 assertThat(taken).isEqualTo(all);
                 assertThat(total).isEqualTo(n);

@@ -180,6 +180,30 @@ class SubmissionQueueTest {
     }
 
     @Test
+    void R_OQ_1_aLongOutgoingQueue_notifiesToo_rereadLaterOnceForManyChanges(@TempDir Path dir) {
+        try (Direct d = Direct.open(dir)) {
+            int n = LogonTable.SYNC_REFRESH_ROWS + 20;
+            for (int i = 0; i < n; i++) {
+                submitted(d.store(), "m" + i);
+            }
+            MapiTable q = d.spoolerStore().getOutgoingQueue(0);
+            assertThat(q.getRowCount(0)).isEqualTo(n);
+            ShutdownPathsTest.CountingSink sink = new ShutdownPathsTest.CountingSink();
+            q.advise(Flags.fnevTableModified, sink);
+            EntryId late = submitted(d.store(), "late one");
+            submitted(d.store(), "later one");
+            await(() -> sink.received.stream().filter(x -> x instanceof Notification.Table t
+                    && t.tableEvent() == Flags.TABLE_ROW_ADDED).count() == 2, () -> "two TABLE_ROW_ADDED");
+            d.store().abortSubmit(late, 0);
+            await(() -> sink.received.stream().anyMatch(x -> x instanceof Notification.Table t
+                    && t.tableEvent() == Flags.TABLE_ROW_DELETED), () -> "TABLE_ROW_DELETED");
+            assertThat(q.getRowCount(0)).isEqualTo(n + 1);
+            q.release();
+            sink.release();
+        }
+    }
+
+    @Test
     void R_OQ_2_setLockState_onAMessageAnotherSpoolerHolds_noAccess_thenItsOwnOnceReleased(@TempDir Path dir) {
         // two provider objects on one store: two spoolers sharing its queue (other processes, other hosts)
         try (Direct here = Direct.open(dir); Direct there = Direct.open(dir)) {
