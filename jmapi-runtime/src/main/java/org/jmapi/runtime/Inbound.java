@@ -101,7 +101,6 @@ final class Inbound {
                 try (MapiFolder folder = (MapiFolder) store.openEntry(rf.folderId(), Flags.MAPI_MODIFY);
                      Message msg = folder.createMessage(0)) {
                     MessageRef ref = new MessageRef(1);
-                    spooler.receiving(t, ref);
                     session.trace("IXPLogon::StartMessage", t.label, 0);
                     try {
                         t.logon().startMessage(0, msg, ref);
@@ -109,8 +108,6 @@ final class Inbound {
                     } catch (MapiException e) {
                         session.traceReturn("IXPLogon::StartMessage", t.label, 0, e.hresult());
                         return false; // R-RCV-2: nothing stored; the transport keeps the mail
-                    } finally {
-                        spooler.receiving(t, null);
                     }
                     Optional<PropValue> eid = msg.getProp(PropTags.PR_ENTRYID);
                     if (eid.isEmpty()) {

@@ -42,9 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * (R-MAIL-2). Runs on the spooler's mail thread only.
  */
 final class Outbound {
-    /** What one message's attempt came to. */
-    enum Outcome { FINISHED, RETRY, DEFERRED, SKIPPED }
-
     private static final int RESEND_NOW_LIMIT = 3;
     private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
@@ -206,7 +203,7 @@ final class Outbound {
     }
 
     /** One message: lock, route, submit to each transport, report, finish or unlock. */
-    private Outcome sendOne(Spooler.SpoolerStore ss, EntryId id) {
+    private void sendOne(Spooler.SpoolerStore ss, EntryId id) {
         MsgStore store = ss.record.store();
         String k = key(id);
         Message msg;
@@ -214,7 +211,7 @@ final class Outbound {
             msg = (Message) store.openEntry(id, Flags.MAPI_MODIFY);
         } catch (MapiException e) {
             retries.remove(k); // gone meanwhile (aborted, deleted): nothing to send
-            return Outcome.SKIPPED;
+            return;
         }
         boolean locked = false;
         try {
@@ -226,11 +223,11 @@ final class Outbound {
                     case HResult.MAPI_E_NO_ACCESS, HResult.MAPI_E_BUSY -> {
                         // Another spooler sharing the store's queue (another process or host) holds it, or is
                         // taking it right now: it is that spooler's to send. No retry time: the next pass looks again.
-                        return Outcome.SKIPPED;
+                        return;
                     }
                     case HResult.MAPI_E_NOT_IN_QUEUE -> {
                         retries.remove(k); // sent or aborted meanwhile
-                        return Outcome.SKIPPED;
+                        return;
                     }
                     default -> throw e;
                 }
@@ -248,7 +245,8 @@ final class Outbound {
                     if (spooler.stopping()) {
                         // The session is logging off and its transports are going away under this pass: that is
                         // no reason to bounce the mail. It stays queued for the next spooler (R-MAIL-1).
-                        return later(store, msg, k, BUSY_RETRY);
+                        retryIn(k, BUSY_RETRY);
+                        return;
                     }
                     reportUnroutable(store, msg, unroutable);
                     unroutableReported = true;
@@ -260,11 +258,11 @@ final class Outbound {
                 Map.Entry<TransportLogonRecord, List<Row>> step = plan.entrySet().iterator().next();
                 TransportLogonRecord t = step.getKey();
                 if (!spooler.available(t, true)) {
-                    return later(store, msg, k, BUSY_RETRY);
+                    retryIn(k, BUSY_RETRY);
+                    return;
                 }
                 int flags = redeliver.remove(k) ? Flags.BEGIN_DEFERRED : 0;
                 MessageRef ref = new MessageRef(0);
-                spooler.submitting(t, ref);
                 int end;
                 try {
                     session.trace("IXPLogon::SubmitMessage", t.label, flags);
@@ -288,19 +286,23 @@ final class Outbound {
                             continue;
                         }
                         case HResult.MAPI_E_BUSY -> {
-                            return later(store, reopen(store, msg, id), k, BUSY_RETRY);
+                            msg = reopen(store, msg, id); // released unsaved (R-XPS-2)
+                            retryIn(k, BUSY_RETRY);
+                            return;
                         }
                         case HResult.MAPI_E_WAIT, HResult.MAPI_E_NETWORK_ERROR -> {
                             Duration wait = ref.retryAfterSeconds() > 0 ? Duration.ofSeconds(ref.retryAfterSeconds())
                                     : backoff(k);
-                            return later(store, reopen(store, msg, id), k, wait);
+                            msg = reopen(store, msg, id); // released unsaved (R-XPS-2)
+                            retryIn(k, wait);
+                            return;
                         }
                         default -> {
-                            return later(store, reopen(store, msg, id), k, backoff(k));
+                            msg = reopen(store, msg, id); // released unsaved (R-XPS-2)
+                            retryIn(k, backoff(k));
+                            return;
                         }
                     }
-                } finally {
-                    spooler.submitting(t, null);
                 }
                 if (end == 0) {
                     msg.saveChanges(Flags.KEEP_OPEN_READWRITE); // keep PR_RESPONSIBILITY of the recipients reached
@@ -316,9 +318,10 @@ final class Outbound {
                     retries.remove(k);
                     unlock(store, msg);
                     locked = false;
-                    return Outcome.DEFERRED;
+                    return;
                 }
-                return later(store, msg, k, (end & Flags.END_RESEND_LATER) != 0 ? retryBase : backoff(k));
+                retryIn(k, (end & Flags.END_RESEND_LATER) != 0 ? retryBase : backoff(k));
+                return;
             }
             msg.release();
             msg = null;
@@ -326,11 +329,9 @@ final class Outbound {
             store.finishedMsg(0, id);
             locked = false;
             retries.remove(k);
-            return Outcome.FINISHED;
         } catch (MapiException e) {
             // The store failed under us (logoff, deleted message): the message stays queued (R-MAIL-1, R-MAIL-2).
-            retries.put(k, new Retry(Instant.now().plus(backoff(k)), attempts(k) + 1));
-            return Outcome.RETRY;
+            retryIn(k, backoff(k));
         } finally {
             if (msg != null) {
                 if (locked) {
@@ -372,11 +373,9 @@ final class Outbound {
         return (Message) store.openEntry(id, Flags.MAPI_MODIFY);
     }
 
-    private Outcome later(MsgStore store, Message msg, String k, Duration wait) {
+    /** The message is tried again after {@code wait}; sendOne's finally unlocks and releases it (once). */
+    private void retryIn(String k, Duration wait) {
         retries.put(k, new Retry(Instant.now().plus(wait), attempts(k) + 1));
-        unlock(store, msg);
-        msg.release();
-        return Outcome.RETRY;
     }
 
     private void unlock(MsgStore store, Message msg) {

@@ -134,7 +134,6 @@ final class Spooler {
     private final java.util.concurrent.ConcurrentLinkedQueue<FlushRequest> flushes =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final Map<TransportLogonRecord, java.time.Instant> lastPoll = new ConcurrentHashMap<>();
-    private final Map<TransportLogonRecord, org.jmapi.spi.MessageRef> inFlightRefs = new ConcurrentHashMap<>();
 
     /** A flush the mail thread runs: these transports, these FLUSH_* flags, then completes {@code done}. */
     private record FlushRequest(List<TransportLogonRecord> targets, int flags, SpoolerStore purging,
@@ -373,20 +372,6 @@ final class Spooler {
         }
         SpoolerStore ss = stores.get(def.get().uid());
         return ss != null && ss.serving() ? java.util.Optional.of(ss) : java.util.Optional.empty();
-    }
-
-    /** Records the message a transport is sending now (for NOTIFY_CANCEL_MESSAGE); null when it is done. */
-    void submitting(TransportLogonRecord t, org.jmapi.spi.MessageRef ref) {
-        if (ref == null) {
-            inFlightRefs.remove(t);
-        } else {
-            inFlightRefs.put(t, ref);
-        }
-    }
-
-    /** Records the message a transport is receiving now; null when it is done. */
-    void receiving(TransportLogonRecord t, org.jmapi.spi.MessageRef ref) {
-        submitting(t, ref);
     }
 
     /** IMAPISupport::StatusRecips (R-XPS-5): a report into the store of the message being sent. */
