@@ -348,6 +348,155 @@ class SpoolerMailTest {
         }
     }
 
+    // ---- transport logon order and control traffic (R-XP-*, R-TN-2/3, R-FLUSH-1) --------------------------------
+
+    private static int indexOf(List<TraceEvent> events, java.util.function.Predicate<TraceEvent> p) {
+        for (int i = 0; i < events.size(); i++) {
+            if (p.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean call(TraceEvent e, String name) {
+        return e.phase() == TraceEvent.Phase.CALL && e.call().equals(name);
+    }
+
+    @Test
+    void R_XP_1_transportsLogOnWithoutTrafficAndAreEnabledOnlyOnceAStoreIsOpen(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MapiSession s = f.logon();
+            RealSession rs = (RealSession) s;
+            rs.spooler.awaitReady();
+            List<TraceEvent> before = f.trace.since(0);
+            TraceEvent logon = before.stream().filter(e -> call(e, "IXPProvider::TransportLogon")).findFirst()
+                    .orElseThrow();
+            assertThat(logon.flags() & (Flags.LOGON_NO_INBOUND | Flags.LOGON_NO_OUTBOUND))
+                    .isEqualTo(Flags.LOGON_NO_INBOUND | Flags.LOGON_NO_OUTBOUND);
+            assertThat(before).noneMatch(e -> call(e, "IXPLogon::TransportNotify")); // no store open yet
+            Opened a = Opened.of(s);
+            List<TraceEvent> all = f.trace.since(0);
+            int spoolerLogon = indexOf(all, e -> call(e, "IMSProvider::SpoolerLogon"));
+            int begin = indexOf(all, e -> call(e, "IXPLogon::TransportNotify")
+                    && e.flags() == (Flags.NOTIFY_BEGIN_INBOUND | Flags.NOTIFY_BEGIN_OUTBOUND));
+            assertThat(spoolerLogon).isNotNegative();
+            assertThat(begin).isGreaterThan(spoolerLogon);
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XP_3_addressTypesIsTheNextCallAfterTransportLogon_andItsTypesRoute(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            TransportLogonRecord t = a.rs.spooler.transports().get(0);
+            List<TraceEvent> xp = f.trace.since(0).stream().filter(e -> e.object().equals(t.label)
+                    && e.call().startsWith("IXP")).toList();
+            int ret = indexOf(xp, e -> e.phase() == TraceEvent.Phase.RETURN
+                    && e.call().equals("IXPProvider::TransportLogon"));
+            assertThat(xp.get(ret + 1).call()).isEqualTo("IXPLogon::AddressTypes");
+            assertThat(t.addressTypes.types()).containsExactly(MemoryTransportProvider.ADDRESS_TYPE);
+            assertThat(t.addressTypes.uids()).containsExactly(MemoryTransportProvider.ADDRESS_TYPE_UID);
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XP_4_everyTransportLogonHasAStatusRow(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            assertThat(a.rs.spooler.transports()).isNotEmpty().allSatisfy(t ->
+                    assertThat(a.rs.statusTable.rowCount(t)).isGreaterThanOrEqualTo(1));
+            end(a);
+        }
+    }
+
+    @Test
+    void R_XP_5_noSubmitStartOrPollBeforeTheMatchingBeginNotification(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            Opened a = Opened.of(f.logon());
+            submit(a.store, "ordered", List.of(memxp("bob@example.org")));
+            await(() -> a.data.queuedCount() == 0 && a.data.messageCount("Inbox") == 1, "mail both ways");
+            List<TraceEvent> all = f.trace.since(0);
+            int begin = indexOf(all, e -> call(e, "IXPLogon::TransportNotify")
+                    && (e.flags() & Flags.NOTIFY_BEGIN_OUTBOUND) != 0 && (e.flags() & Flags.NOTIFY_BEGIN_INBOUND) != 0);
+            assertThat(begin).isNotNegative();
+            for (String c : List.of("IXPLogon::SubmitMessage", "IXPLogon::StartMessage", "IXPLogon::Poll")) {
+                assertThat(indexOf(all, e -> call(e, c))).as(c).isGreaterThan(begin);
+            }
+            end(a);
+        }
+    }
+
+    @Test
+    void R_TN_2_spoolerNotifyFlagsPerSupportKind_andCritsecStopsPolling(@TempDir Path home) throws Exception {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            TransportLogonRecord t = a.rs.spooler.transports().get(0);
+            Fixture.assertMapiError(() -> t.support.spoolerNotify(Flags.NOTIFY_NEWMAIL_RECEIVED, null),
+                    HResult.MAPI_E_INVALID_PARAMETER);
+            Fixture.assertMapiError(() -> t.support.spoolerNotify(Flags.NOTIFY_CRITICAL_ERROR
+                    | Flags.NOTIFY_SENTDEFERRED, null), HResult.MAPI_E_INVALID_PARAMETER);
+            Fixture.assertMapiError(() -> a.ss.record.support.spoolerNotify(Flags.NOTIFY_NEWMAIL, null),
+                    HResult.MAPI_E_INVALID_PARAMETER);
+            t.support.spoolerNotify(Flags.NOTIFY_CRITSEC, null);
+            long mark = f.mark();
+            MemoryTransportProvider.setPendingInbound(PROFILE, 1);
+            Thread.sleep(400); // several poll intervals
+            assertThat(calls(f, mark, "IXPLogon::Poll", "IXPLogon::StartMessage")).isEmpty();
+            t.support.spoolerNotify(Flags.NOTIFY_NONCRIT, null);
+            await(() -> a.data.messageCount("Inbox") == 1, "polling to resume after NOTIFY_NONCRIT");
+            end(a);
+        }
+    }
+
+    @Test
+    void R_TN_3_spoolerYieldAnswersCancelOnceWhenTheSpoolerAsked_transportSupportOnly(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            TransportLogonRecord t = a.rs.spooler.transports().get(0);
+            assertThat(t.support.spoolerYield(0)).isEqualTo(HResult.S_OK);
+            t.requestCancel();
+            assertThat(t.support.spoolerYield(0)).isEqualTo(HResult.MAPI_W_CANCEL_MESSAGE);
+            assertThat(t.support.spoolerYield(0)).isEqualTo(HResult.S_OK);
+            Fixture.assertMapiError(() -> t.support.spoolerYield(1), HResult.MAPI_E_UNKNOWN_FLAGS);
+            Fixture.assertMapiError(() -> a.ss.record.support.spoolerYield(0), HResult.MAPI_E_NO_SUPPORT);
+            end(a);
+        }
+    }
+
+    @Test
+    void R_FLUSH_1_theSpoolerFlushesSynchronously_aTransportStatusTakesNoTargetOrAsync(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = Opened.of(f.logon());
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_DISCONNECT);
+            submit(a.store, "flush me", List.of(memxp("bob@example.org")));
+            a.rs.spooler.validateTransports(0, Flags.FORCE_XP_CONNECT);
+            EntryId spoolerStatus;
+            try (org.jmapi.table.MapiTable st = a.session.getStatusTable(0)) {
+                st.setColumns(StatusTable.COLUMNS, 0);
+                spoolerStatus = EntryId.of(st.queryRows(1000, 0).stream()
+                        .filter(r -> r.get(org.jmapi.prop.PropTags.PR_RESOURCE_TYPE).asInt() == Flags.MAPI_SPOOLER)
+                        .findFirst().orElseThrow().get(PR_ENTRYID).asBinary());
+            }
+            try (org.jmapi.client.MapiStatus spooler = (org.jmapi.client.MapiStatus) a.session.openEntry(spoolerStatus,
+                    0)) {
+                spooler.flushQueues(0, null, Flags.FLUSH_UPLOAD);
+            }
+            assertThat(sentSubjects()).contains("flush me"); // done when FlushQueues returned (no FLUSH_ASYNC_OK)
+            TransportLogonRecord t = a.rs.spooler.transports().get(0);
+            try (org.jmapi.client.MapiStatus xp = t.logon().openStatusEntry(0)) {
+                Fixture.assertMapiError(() -> xp.flushQueues(0, spoolerStatus, Flags.FLUSH_UPLOAD),
+                        HResult.MAPI_E_INVALID_PARAMETER);
+                Fixture.assertMapiError(() -> xp.flushQueues(0, null, Flags.FLUSH_ASYNC_OK),
+                        HResult.MAPI_E_UNKNOWN_FLAGS);
+            }
+            end(a);
+        }
+    }
+
     // ---- the table of spec 11.3 with real activity -------------------------------------------------------------
 
     /**
