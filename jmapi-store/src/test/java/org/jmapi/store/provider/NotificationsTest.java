@@ -101,6 +101,31 @@ class NotificationsTest {
     }
 
     @Test
+    void R_NTF_4_oneNotificationPerEvent_inOrder_evenForSeveralOfOneType(@TempDir Path home) {
+        try (StoreFixture f = StoreFixture.start(home)) {
+            MapiSession s = f.logon();
+            MsgStore store = open(s);
+            Recorder sink = new Recorder();
+            MapiFolder outbox = folder(store, PropTags.PR_IPM_OUTBOX_ENTRYID);
+            int c = store.advise(null, Flags.fnevObjectCreated | Flags.fnevObjectDeleted, sink);
+            List<EntryId> ids = List.of(saved(outbox, "one"), saved(outbox, "two"), saved(outbox, "three"));
+            outbox.deleteMessages(List.of(ids.get(2), ids.get(0)), 0); // two events of one call
+            await(() -> sink.objects(Flags.fnevObjectDeleted).size() == 2, () -> "two fnevObjectDeleted");
+            assertThat(sink.objects(Flags.fnevObjectCreated)).extracting(Notification.ObjectEvent::entryId)
+                    .containsExactlyElementsOf(ids); // one NOTIFICATION per message, in event order
+            assertThat(sink.objects(Flags.fnevObjectDeleted)).extracting(Notification.ObjectEvent::entryId)
+                    .containsExactlyInAnyOrder(ids.get(2), ids.get(0));
+            assertThat(sink.received).hasSize(5).allSatisfy(n ->
+                    assertThat(((Notification.ObjectEvent) n).entryId().isLongTerm()).isTrue());
+            store.unadvise(c);
+            outbox.release();
+            store.release();
+            s.logoff(0, 0, 0);
+            s.release();
+        }
+    }
+
+    @Test
     void anotherSessionsChange_reachesOpenTables_throughTheChangePoll(@TempDir Path home) {
         try (StoreFixture f = StoreFixture.start(home)) {
             MapiSession first = f.logon();
