@@ -40,6 +40,21 @@ import org.jmapi.table.MapiTable;
  * hooks. <b>Threads:</b> safe from any thread; hooks run inside the logon gate.
  */
 public abstract class BaseMsgStore extends BaseMapiObject implements MsgStore {
+    /**
+     * PROP_TAG(PT_LONG, 0x67F0), jmapi's own store property: the transport activity the store has recorded from
+     * <em>every</em> process and host that has it open, as the bits of R-SLT-4 (LOGOFF_INBOUND: a spooler is writing
+     * a received message into the store; LOGOFF_OUTBOUND: a spooler holds a queued message locked; LOGOFF_OUTBOUND_QUEUE:
+     * a queued message no spooler holds). The spooler ORs it into what {@code IMAPISupport::StoreLogoffTransports}
+     * reports, so a client on one host sees the spooler of another host that shares the store (spec &sect;11.3,
+     * ARCHITECTURE.md &sect;5).
+     *
+     * <p>Computed at each GetProps and read-only. Provider-private (0x6600..0x67FF): returned only when asked for by
+     * tag. A store that does not record activity answers it with PT_ERROR (MAPI_E_NOT_FOUND); the spooler then knows
+     * only its own process's activity. After the store's logoff the property is gone with the store object
+     * (MAPI_E_INVALID_OBJECT); any thread may read it.
+     */
+    public static final int PR_TRANSPORT_ACTIVITY = 0x67F00003;
+
     /** This logon's support object; one reference held while {@link #supportHeld} (R-LOGON-1). */
     private final MapiSupport support;
     /** Whether SpoolerLogon created this store (R-MS-7). */

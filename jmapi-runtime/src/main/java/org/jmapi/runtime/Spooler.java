@@ -11,6 +11,7 @@ import org.jmapi.client.MsgStore;
 import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.runtime.profile.ProviderRecord;
+import org.jmapi.spi.BaseMsgStore;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Restriction;
 
@@ -86,7 +87,7 @@ final class Spooler {
 
         SpoolerStore(MapiUid section) {
             this.section = section;
-            this.activity = new StoreActivity(this::queue, Spooler.this::wake);
+            this.activity = new StoreActivity(this::shared, Spooler.this::wake);
         }
 
         /** @return whether the mail thread may use the store (ACTIVE or DRAINING, logon alive) */
@@ -95,22 +96,36 @@ final class Spooler {
             return (state == State.ACTIVE || state == State.DRAINING) && r != null && r.isActive();
         }
 
-        /** @return the store's outgoing queue as the store reports it: unlocked and locked messages (R-SLT-4) */
-        private StoreActivity.Queue queue() {
+        /**
+         * @return what the store reports to every process (R-SLT-4): its outgoing queue, unlocked and locked
+         *         messages, and the transport activity it recorded from every process and host sharing it
+         */
+        private StoreActivity.Shared shared() {
             StoreLogonRecord r = record;
             if (r == null || state == State.RELEASED || !r.isActive()) {
-                return StoreActivity.Queue.NONE;
+                return StoreActivity.Shared.NONE;
             }
+            MsgStore store = r.store();
+            int unlocked = 0;
+            int locked = 0;
             session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
-            try (MapiTable q = r.store().getOutgoingQueue(0)) {
+            try (MapiTable q = store.getOutgoingQueue(0)) {
                 int all = q.getRowCount(0);
                 q.restrict(new Restriction.Not(new Restriction.Bitmask(Restriction.BMR_NEZ,
                         PropTags.PR_SUBMIT_FLAGS, Flags.SUBMITFLAG_LOCKED)), 0);
-                int unlocked = q.getRowCount(0);
-                return new StoreActivity.Queue(unlocked, Math.max(0, all - unlocked));
+                unlocked = q.getRowCount(0);
+                locked = Math.max(0, all - unlocked);
             } catch (MapiException e) {
-                return StoreActivity.Queue.NONE; // a store that never sends has no queue (R-OQ-1)
+                // a store that never sends has no queue (R-OQ-1)
             }
+            int recorded = 0;
+            try {
+                // absent (PT_ERROR) when the store keeps no records
+                recorded = store.getProp(BaseMsgStore.PR_TRANSPORT_ACTIVITY).map(PropValue::asInt).orElse(0);
+            } catch (MapiException e) {
+                // logged off meanwhile: nothing to add
+            }
+            return new StoreActivity.Shared(unlocked, locked, recorded);
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  *       lives (the store ends the locks of a spooler that died);</li>
  *   <li>OUTBOUND_QUEUE: the store's outgoing queue holds a message not yet locked — read from the store itself
  *       (its spooler object's outgoing queue), so it reflects what any process submitted.</li>
+ *   <li>and whatever the store itself recorded from every process and host that shares it
+ *       ({@link org.jmapi.spi.BaseMsgStore#PR_TRANSPORT_ACTIVITY}, when the store keeps such records): so an
+ *       INBOUND transfer of another host's spooler writing into the store counts too.</li>
  * </ul>
  *
  * <p>The code that moves mail (the spooler's send and receive loops) opens a transfer before it touches a message
@@ -28,17 +31,19 @@ import java.util.function.Supplier;
  */
 public final class StoreActivity {
     /**
-     * What the store's outgoing queue holds now, as the store reports it to every process.
+     * What the store reports now to every process: its outgoing queue and its activity records.
      *
      * @param unlocked queued messages no spooler holds
      * @param locked   queued messages a spooler (this one or another sharing the queue) holds
+     * @param recorded LOGOFF_* bits of the transport activity the store recorded from every process and host
+     *                 ({@link org.jmapi.spi.BaseMsgStore#PR_TRANSPORT_ACTIVITY}); 0 when it keeps none
      */
-    record Queue(int unlocked, int locked) {
+    record Shared(int unlocked, int locked, int recorded) {
         /** A store that cannot tell (no queue, logged off). */
-        static final Queue NONE = new Queue(0, 0);
+        static final Shared NONE = new Shared(0, 0, 0);
     }
 
-    private final Supplier<Queue> queue;
+    private final Supplier<Shared> shared;
     private final Runnable onTransferEnd;
     private int inbound;
     private int outbound;
@@ -53,12 +58,11 @@ public final class StoreActivity {
     }
 
     /**
-     * @param queue         reads the store's queue: unlocked and locked messages ({@link Queue#NONE} when it cannot
-     *                      tell)
+     * @param shared        reads what the store reports to every process ({@link Shared#NONE} when it cannot tell)
      * @param onTransferEnd run after each transfer closed, outside the lock (the spooler re-checks its drains)
      */
-    StoreActivity(Supplier<Queue> queue, Runnable onTransferEnd) {
-        this.queue = queue;
+    StoreActivity(Supplier<Shared> shared, Runnable onTransferEnd) {
+        this.shared = shared;
         this.onTransferEnd = onTransferEnd;
     }
 
@@ -111,11 +115,13 @@ public final class StoreActivity {
 
     /** @return LOGOFF_INBOUND, LOGOFF_OUTBOUND and LOGOFF_OUTBOUND_QUEUE as observed now */
     public int snapshot() {
-        Queue q = queue.get();
+        Shared s = shared.get();
+        int recorded = s.recorded() & (Flags.LOGOFF_INBOUND | Flags.LOGOFF_OUTBOUND | Flags.LOGOFF_OUTBOUND_QUEUE);
         synchronized (this) {
-            return (inbound > 0 ? Flags.LOGOFF_INBOUND : 0)
-                    | (outbound > 0 || q.locked() > 0 ? Flags.LOGOFF_OUTBOUND : 0)
-                    | (q.unlocked() > 0 ? Flags.LOGOFF_OUTBOUND_QUEUE : 0);
+            return recorded
+                    | (inbound > 0 ? Flags.LOGOFF_INBOUND : 0)
+                    | (outbound > 0 || s.locked() > 0 ? Flags.LOGOFF_OUTBOUND : 0)
+                    | (s.unlocked() > 0 ? Flags.LOGOFF_OUTBOUND_QUEUE : 0);
         }
     }
 

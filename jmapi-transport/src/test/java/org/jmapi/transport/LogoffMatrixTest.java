@@ -20,6 +20,9 @@ import org.jmapi.runtime.Mapi;
 import org.jmapi.runtime.MapiInit;
 import org.jmapi.runtime.trace.TraceEvent;
 import org.jmapi.runtime.trace.TraceRecorder;
+import org.jmapi.spi.BaseMsgStore;
+import org.jmapi.store.postgres.PostgresServer;
+import org.jmapi.store.provider.PostgresStoreService;
 import org.jmapi.store.provider.SqliteStoreService;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
@@ -32,6 +35,7 @@ import org.jmapi.transport.smtp.SmtpFixture;
 import org.jmapi.transport.smtp.SmtpTransportService;
 import org.jmapi.transport.smtp.TcpProxy;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -85,6 +89,9 @@ class LogoffMatrixTest {
     private static final Set<String> SPOOLER_STORE_CALLS = Set.of("IMsgStore::GetOutgoingQueue",
             "IMsgStore::SetLockState", "IMsgStore::FinishedMsg", "IMsgStore::NotifyNewMail");
     private static final String SLT = "IMAPISupport::StoreLogoffTransports";
+
+    /** Where the store lives. */
+    enum Engine { SQLITE, POSTGRESQL }
 
     /** The receiving half of the profile. */
     enum Receiver {
@@ -163,6 +170,71 @@ class LogoffMatrixTest {
     void R_SLT_9_purgeReturnsOnlyAfterEverythingWasSentAndReceived(Receiver receiver, @TempDir Path home)
             throws Exception {
         runRow(Flags.LOGOFF_PURGE, receiver, home);
+    }
+
+    /**
+     * R-SLT-4 across processes and hosts: the activity StoreLogoffTransports reports is read from the store, so a
+     * client whose own session's spooler is idle still sees another session's spooler writing a received message
+     * into the same store. "Host A" is a second profile on the same store file with a spooler and no transports;
+     * "host B" is the rig's session, held mid-fetch. A's LOGOFF_QUIET is refused with LOGOFF_INBOUND while B
+     * receives, and A's store answers {@link BaseMsgStore#PR_TRANSPORT_ACTIVITY} with it; once B's message is in the
+     * store the record is gone and the same call completes.
+     */
+    @ParameterizedTest(name = "store in {0}")
+    @EnumSource(Engine.class)
+    @ExtendWith(PostgresServer.class)
+    void R_SLT_4_inboundOfAnotherSessionsSpoolerOnTheSameStoreIsReported(Engine engine, @TempDir Path home,
+            PostgresServer pg) throws Exception {
+        String service = engine == Engine.SQLITE ? SqliteStoreService.NAME : PostgresStoreService.NAME;
+        List<PropValue> settings = engine == Engine.SQLITE
+                ? List.of(PropValue.ofString(SqliteStoreService.PR_STORE_PATH, home.resolve("mail.jmapi").toString()))
+                : List.of(PropValue.ofString(PostgresStoreService.PR_PG_JDBC_URL, pg.newDatabase("matrix")),
+                        PropValue.ofString(PostgresStoreService.PR_PG_USER, PostgresServer.USER),
+                        PropValue.ofString(PostgresStoreService.PR_PG_PASSWORD, PostgresServer.PASSWORD),
+                        PropValue.ofString(PostgresStoreService.PR_PG_STORE_NAME, "mailbox"));
+        try (Rig rig = new Rig(home, Receiver.POP3, service, settings)) {
+            rig.logon();
+            try (ProfileAdmin admin = Mapi.adminProfiles(0)) {
+                admin.createProfile("hostA", null, 0, 0);
+                try (MsgServiceAdmin services = admin.adminServices("hostA", 0)) {
+                    MapiUid st = services.createMsgService(service, "Mailbox", 0, 0);
+                    services.configureMsgService(st, 0, 0, settings);
+                }
+            }
+            long mark = rig.mark();
+            MapiSession hostA = Mapi.logonEx(0, "hostA", null, Flags.MAPI_EXTENDED | Flags.MAPI_NEW_SESSION);
+            try {
+                MsgStore storeA = SessionFixture.openStoreOnly(hostA);
+                rig.awaitEvent(mark, e -> e.call().equals("IMSProvider::SpoolerLogon")
+                        && e.phase() == TraceEvent.Phase.RETURN && e.hresult() != null && e.hresult() == HResult.S_OK);
+                assertThat(activity(storeA)).as("nothing recorded yet").isZero();
+
+                rig.inProxy.holdAfter(Receiver.POP3.fetchCommand, 4);
+                rig.peer.deliver(MailPeer.message("matrix-c", ""));
+                assertThat(rig.inProxy.awaitHolding(SmtpFixture.DEADLINE.toMillis())).as("C held mid-fetch").isTrue();
+
+                assertThat(activity(storeA)).as("B's delivery, seen through A's store")
+                        .isEqualTo(Flags.LOGOFF_INBOUND);
+                int refused = storeA.storeLogoff(Flags.LOGOFF_QUIET);
+                assertThat(refused).as("A's QUIET while B receives").isEqualTo(Flags.LOGOFF_INBOUND);
+                assertThat(storeA.getProp(PropTags.PR_DISPLAY_NAME)).as("A's store still works").isPresent();
+
+                rig.releaseHolds();
+                await(() -> SessionFixture.inboxSubjects(storeA).contains(SUBJECT_C), () -> "C in the Inbox");
+                await(() -> activity(storeA) == 0, () -> "B's record to end with its delivery");
+                assertThat(storeA.storeLogoff(Flags.LOGOFF_QUIET)).isEqualTo(Flags.LOGOFF_COMPLETE);
+                storeA.release();
+            } finally {
+                hostA.logoff(0, 0, 0);
+                hostA.release();
+            }
+        }
+    }
+
+    /** @return the store's {@link BaseMsgStore#PR_TRANSPORT_ACTIVITY}: what every process's spoolers do */
+    private static int activity(MsgStore store) {
+        return store.getProp(BaseMsgStore.PR_TRANSPORT_ACTIVITY).map(PropValue::asInt)
+                .orElseThrow(() -> new AssertionError("the store does not answer PR_TRANSPORT_ACTIVITY"));
     }
 
     // ---- the scenario --------------------------------------------------------------------------------------------
@@ -328,6 +400,15 @@ class LogoffMatrixTest {
         MsgStore observed;
 
         Rig(Path home, Receiver receiver) throws Exception {
+            this(home, receiver, SqliteStoreService.NAME, List.of(PropValue.ofString(
+                    SqliteStoreService.PR_STORE_PATH, home.resolve("mail.jmapi").toString())));
+        }
+
+        /**
+         * @param storeService  the store's message service
+         * @param storeSettings its ConfigureMsgService values
+         */
+        Rig(Path home, Receiver receiver, String storeService, List<PropValue> storeSettings) throws Exception {
             this.receiver = receiver;
             smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
             smtp.start();
@@ -344,9 +425,8 @@ class LogoffMatrixTest {
             try (ProfileAdmin admin = Mapi.adminProfiles(0)) {
                 admin.createProfile(PROFILE, null, 0, 0);
                 try (MsgServiceAdmin services = admin.adminServices(PROFILE, 0)) {
-                    MapiUid st = services.createMsgService(SqliteStoreService.NAME, "Mailbox", 0, 0);
-                    services.configureMsgService(st, 0, 0, List.of(PropValue.ofString(
-                            SqliteStoreService.PR_STORE_PATH, home.resolve("mail.jmapi").toString())));
+                    MapiUid st = services.createMsgService(storeService, "Mailbox", 0, 0);
+                    services.configureMsgService(st, 0, 0, storeSettings);
                     MapiUid out = services.createMsgService(SmtpTransportService.NAME, "SMTP", 0, 0);
                     services.configureMsgService(out, 0, 0, smtpSettings);
                     MapiUid in = services.createMsgService(receiver.service, receiver.name(), 0, 0);

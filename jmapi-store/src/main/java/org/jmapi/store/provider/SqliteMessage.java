@@ -13,6 +13,8 @@ import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropType;
 import org.jmapi.prop.PropValue;
 import org.jmapi.prop.PropValues;
+import org.jmapi.store.Activity;
+import org.jmapi.store.ActivityKind;
 import org.jmapi.store.Attachment;
 import org.jmapi.store.MessageImage;
 import org.jmapi.store.MessageInfo;
@@ -108,6 +110,12 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     private boolean dirty;
     private int nextRowId;
     private int nextAttachNum;
+    /**
+     * A message the spooler creates (a received message being written, R-RCV-2): its INBOUND record in the store,
+     * which every process and host sharing the store sees (LOGOFF_INBOUND, R-SLT-4), until the message object goes.
+     * Null for other messages.
+     */
+    private Activity delivery;
 
     private SqliteMessage(SqliteMsgStore store, long folderId, boolean associated, boolean writable) {
         this(store, folderId, associated, writable, null);
@@ -135,6 +143,9 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
      */
     static SqliteMessage create(SqliteMsgStore store, long folderId, boolean associated) {
         SqliteMessage m = new SqliteMessage(store, folderId, associated, true);
+        if (store.isSpoolerLogon() && !associated) {
+            m.delivery = store.storage().beginActivity(ActivityKind.INBOUND, store.storage().ownerId(), 0);
+        }
         m.props.put(PropValue.ofInt(PR_MESSAGE_FLAGS, associated ? Flags.MSGFLAG_ASSOCIATED : Flags.MSGFLAG_UNSENT));
         m.dirty = true;
         m.derive();
@@ -904,6 +915,7 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
 
     @Override
     protected synchronized void onInvalidate() {
+        endDelivery();
         dropWriter();
         recipientTable.invalidateViews();
         attachmentTable.invalidateViews();
@@ -913,12 +925,26 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
     @Override
     protected void destroyed() {
         synchronized (this) {
+            endDelivery();
             dropWriter();
             dropBuffers();
         }
         if (host != null) {
             host.dependentGone(this);
             host.release();
+        }
+    }
+
+    /** Ends the INBOUND record of a message the spooler created: the object is gone (released or logged off). */
+    private void endDelivery() {
+        Activity a = delivery;
+        delivery = null;
+        if (a != null) {
+            try {
+                a.close();
+            } catch (MapiException e) {
+                // The store is failing: its record ends with this storage instance (or the lease) instead.
+            }
         }
     }
 

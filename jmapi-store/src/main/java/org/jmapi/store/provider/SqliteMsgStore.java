@@ -31,6 +31,7 @@ import org.jmapi.table.SortOrder;
 import org.jmapi.table.TableData;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,8 @@ import static org.jmapi.prop.PropTags.*;
  * (the wrapped store id, R-UID-8), PR_RECORD_KEY / PR_STORE_RECORD_KEY (the store's MAPIUID), PR_OBJECT_TYPE,
  * PR_MDB_PROVIDER, PR_STORE_SUPPORT_MASK, the PR_IPM_*_ENTRYID of the default folders and PR_VALID_FOLDER_MASK are
  * computed; other properties a client sets are stored in the file at once (stores are not transacted, R-PROP-5).
+ * {@link BaseMsgStore#PR_TRANSPORT_ACTIVITY}, asked for by tag, is read from the storage's activity records of every
+ * process at that call (R-SLT-4); a message the spooler's logon creates holds an INBOUND record while it is open.
  *
  * <p><b>Access</b> (R-MS-8, R-MS-9): a client logon without MDB_WRITE is read-only: PR_STORE_SUPPORT_MASK lacks
  * STORE_MODIFY_OK and STORE_CREATE_OK (and has STORE_READONLY), and SetProps, DeleteProps, OpenEntry with
@@ -462,7 +465,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         b.putComputed(PropValue.ofBinary(PR_IPM_WASTEBASKET_ENTRYID, ids().folder(l.deletedItems()).toBytes()));
         b.putComputed(PropValue.ofBinary(PR_IPM_DRAFTS_ENTRYID, ids().folder(l.drafts()).toBytes()));
         b.putComputed(PropValue.ofInt(PR_VALID_FOLDER_MASK, VALID_FOLDERS));
-        b.protect(StoreLayout.PR_LAYOUT_IDS);
+        b.protect(StoreLayout.PR_LAYOUT_IDS, PR_TRANSPORT_ACTIVITY);
         b.setReadOnly(!writable);
         return b;
     }
@@ -470,7 +473,12 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     @Override
     public PropValues getProps(int[] tags, int flags) {
         try (var pass = enter()) {
-            return bag().getProps(tags, flags);
+            PropertyBag b = bag();
+            if (tags != null && Arrays.stream(tags).anyMatch(t -> t == PR_TRANSPORT_ACTIVITY)) {
+                // Read from the store only when asked for by tag (secure range): every process's activity.
+                b.putComputed(PropValue.ofInt(PR_TRANSPORT_ACTIVITY, storage().activitySummary().logoffFlags()));
+            }
+            return b.getProps(tags, flags);
         }
     }
 

@@ -394,7 +394,7 @@ final class SqliteQueue {
         }
         register();
         long now = storage.now();
-        long id = db().write("recording " + kind + " activity", false, c -> {
+        long id = db().write("recording " + kind + " activity", false, false, c -> { // not durable: see close
             touchOwner(c);
             return Sql.insert(c, "INSERT INTO activity (owner_id, spooler_id, kind, message_id, started_at, "
                     + "lease_expires) VALUES (?, ?, ?, ?, ?, ?)", me(), spoolerId, kind.ordinal(), messageId, now,
@@ -411,7 +411,9 @@ final class SqliteQueue {
             public void close() {
                 if (ended.compareAndSet(false, true) && !db().isClosed()) {
                     try {
-                        db().write("ending activity " + id, false, c ->
+                        // Activity records describe live processes, so their writes skip the fsync: after a
+                        // power loss every record's owner is gone and the record no longer counts.
+                        db().write("ending activity " + id, false, false, c ->
                                 Sql.update(c, "DELETE FROM activity WHERE id = ?", id));
                     } catch (MapiException e) {
                         if (e.hresult() != HResult.MAPI_E_INVALID_OBJECT) {

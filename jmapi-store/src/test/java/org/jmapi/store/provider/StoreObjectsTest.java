@@ -15,6 +15,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropType;
 import org.jmapi.prop.PropValue;
 import org.jmapi.prop.PropValues;
+import org.jmapi.spi.BaseMsgStore;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,41 @@ class StoreObjectsTest {
             assertThat(d.spoolerStore().getProp(PropTags.PR_COMMENT)).isEmpty();
             assertCode(HResult.MAPI_E_INVALID_PARAMETER, () -> d.store().setProps(List.of()));
         }
+    }
+
+    /**
+     * R-SLT-4 across processes: a message the spooler's logon creates (a received message being written) is an
+     * INBOUND record of the store while its object lives, seen by every logon through PR_TRANSPORT_ACTIVITY; a
+     * client's new message is not; the property cannot be set.
+     */
+    @Test
+    void R_SLT_4_transportActivity_inboundWhileTheSpoolersNewMessageLives(@TempDir Path dir) {
+        try (Direct d = Direct.open(dir)) {
+            MsgStore store = d.store();
+            assertThat(activity(store)).isZero();
+            assertThat(store.getProps(null, 0).values()).as("secure: only by tag")
+                    .noneMatch(v -> v.id() == (BaseMsgStore.PR_TRANSPORT_ACTIVITY >>> 16));
+            EntryId inboxId = store.getReceiveFolder("IPM.Note", 0).folderId();
+            try (MapiFolder inbox = (MapiFolder) store.openEntry(inboxId, Flags.MAPI_MODIFY);
+                 Message draft = inbox.createMessage(0)) {
+                assertThat(activity(store)).as("a client's new message").isZero();
+            }
+            try (MapiFolder inbox = (MapiFolder) d.spoolerStore().openEntry(inboxId, Flags.MAPI_MODIFY)) {
+                Message received = inbox.createMessage(0);
+                assertThat(activity(store)).isEqualTo(Flags.LOGOFF_INBOUND);
+                received.setProps(List.of(PropValue.ofString(PropTags.PR_SUBJECT, "arriving")));
+                received.saveChanges(Flags.KEEP_OPEN_READWRITE);
+                assertThat(activity(d.spoolerStore())).as("until the object goes").isEqualTo(Flags.LOGOFF_INBOUND);
+                received.release();
+                assertThat(activity(store)).isZero();
+            }
+            assertThat(store.setProps(List.of(PropValue.ofInt(BaseMsgStore.PR_TRANSPORT_ACTIVITY, 0))))
+                    .singleElement().satisfies(p -> assertThat(p.scode()).isEqualTo(HResult.MAPI_E_NO_ACCESS));
+        }
+    }
+
+    private static int activity(MsgStore store) {
+        return store.getProp(BaseMsgStore.PR_TRANSPORT_ACTIVITY).orElseThrow().asInt();
     }
 
     @Test
