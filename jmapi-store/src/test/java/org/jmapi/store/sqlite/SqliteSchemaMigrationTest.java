@@ -262,4 +262,106 @@ class SqliteSchemaMigrationTest {
             assertThat(s.db().pragmas()).containsEntry("foreign_keys", "1");
         }
     }
+
+    private static byte[] pattern(int n, int k) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * k + 7);
+        }
+        return b;
+    }
+
+    private static MessageRow bySubject(SqliteStorage s, long folder, String subject) {
+        return s.query(ContentsQuery.of(folder)).stream()
+                .filter(r -> r.get(PropTags.PR_SUBJECT) != null && r.get(PropTags.PR_SUBJECT).asString().equals(subject))
+                .findFirst().orElseThrow(() -> new AssertionError("no message " + subject));
+    }
+
+    private static byte[] stream(SqliteStorage s, StoredMessage m, int tag) {
+        return readAll(s.openValueStream(m.image().findLarge(tag).orElseThrow(
+                () -> new AssertionError("no out-of-line " + org.jmapi.prop.PropTag.toString(tag)))));
+    }
+
+    @Test
+    @DisplayName("a schema-2 store written by the schema-2 code (commit 5ce3392) opens upgraded, every value intact")
+    void migration3_upgradesAStoreWrittenByTheOldCode() throws Exception {
+        // schema2-5ce3392.jmapi.gz: written by commit 5ce3392's SqliteStorage with default options (the generator is
+        // schema2-5ce3392.GenV2.java.txt next to it): 4 messages, 5 out-of-line values, a queued message, an
+        // associated one, an embedded message, message id 5 deleted
+        Path p = dir.resolve("old.jmapi");
+        try (InputStream in = new java.util.zip.GZIPInputStream(SqliteSchemaMigrationTest.class
+                .getResourceAsStream("schema2-5ce3392.jmapi.gz"))) {
+            java.nio.file.Files.copy(in, p);
+        }
+        assertThat(number(p, "SELECT max(version) FROM schema_version")).isEqualTo(2);
+        assertThat(number(p, "SELECT count(*) FROM large_chunk")).isEqualTo(5);
+        try (SqliteStorage s = SqliteStorage.open(p)) {
+            assertThat(s.identity().schemaVersion()).isEqualTo(3);
+            assertThat(s.identity().displayName()).isEqualTo("written by 5ce3392");
+            assertThat(s.checkIntegrity()).isEmpty();
+            long root = s.identity().rootFolderId();
+            List<FolderRecord> folders = s.listFolders(root);
+            long inbox = folders.stream().filter(f -> f.displayName().equals("Inbox")).findFirst().orElseThrow().id();
+            long outbox = folders.stream().filter(f -> f.displayName().equals("Outbox")).findFirst().orElseThrow()
+                    .id();
+            assertThat(s.loadFolder(inbox).contentCount()).isEqualTo(2);
+            assertThat(s.loadFolder(inbox).associatedContentCount()).isEqualTo(1);
+
+            StoredMessage ascii = s.loadMessage(bySubject(s, inbox, "ascii body").id());
+            // stored out of line by the old rule (6,000 bytes as UTF-16): still a reference, read exactly
+            assertThat(stream(s, ascii, PropTags.PR_BODY)).isEqualTo(
+                    "a".repeat(3000).getBytes(java.nio.charset.StandardCharsets.UTF_16LE));
+            assertThat(ascii.image().find(PropTags.PR_MESSAGE_DELIVERY_TIME)).contains(PropValue.ofTime(
+                    PropTags.PR_MESSAGE_DELIVERY_TIME, Instant.parse("2024-05-01T10:00:00Z")));
+            assertThat(ascii.image().recipients()).extracting(r -> r.properties().get(0).asString())
+                    .containsExactly("Ann", "Bob");
+
+            StoredMessage unicode = s.loadMessage(bySubject(s, inbox, "unicode body").id());
+            assertThat(stream(s, unicode, PropTags.PR_BODY)).isEqualTo(PropCodecStreams.utf16(
+                    "\u00e9\u4e2d\uD83D\uDE00 ".repeat(1000)));
+            assertThat(stream(s, unicode, PropTags.PR_HTML)).isEqualTo(pattern(5000, 3));
+            Attachment data = unicode.image().attachment(0).orElseThrow();
+            assertThat(data.properties()).contains(PropValue.ofString(PropTags.PR_ATTACH_FILENAME, "a.bin"));
+            assertThat(readAll(s.openValueStream(data.largeValues().get(0)))).isEqualTo(pattern(20_000, 5));
+            assertThat(readAll(s.openAttachmentValueStream(unicode.info().id(), 0, PropTags.PR_ATTACH_DATA_BIN)))
+                    .isEqualTo(pattern(20_000, 5));
+            MessageImage inner = unicode.image().attachment(1).orElseThrow().embeddedMessage();
+            assertThat(inner.find(PropTags.PR_SUBJECT)).contains(PropValue.ofString(PropTags.PR_SUBJECT, "inner"));
+            assertThat(readAll(s.openValueStream(inner.findLarge(PropTags.PR_BODY).orElseThrow())))
+                    .isEqualTo(PropCodecStreams.utf16("inner ".repeat(1000)));
+            // contents rows and sorts over the rebuilt table and indexes
+            assertThat(s.query(ContentsQuery.of(inbox).withSort(SortOrder.descending(
+                    PropTags.PR_MESSAGE_DELIVERY_TIME))).stream().map(r -> r.get(PropTags.PR_SUBJECT).asString()))
+                    .containsExactly("unicode body", "ascii body");
+            assertThat(s.query(ContentsQuery.of(inbox).withAssociated(true))).singleElement().satisfies(r -> assertThat(
+                    r.get(PropTags.PR_MESSAGE_CLASS).asString()).isEqualTo("IPM.Configuration.Test"));
+
+            MessageRow queued = bySubject(s, outbox, "queued");
+            assertThat(queued.info().queue()).isNotNull();
+            assertThat(queued.info().queue().submitTime()).isEqualTo(Instant.parse("2024-05-01T10:02:00Z"));
+            assertThat(queued.get(PropTags.PR_BODY)).isEqualTo(PropValue.ofString(PropTags.PR_BODY, "short body"));
+
+            // re-saved unchanged, the old out-of-line body stays a kept reference; the same body saved anew is inline
+            s.saveMessage(SaveRequest.update(ascii.info().id(), ascii.info().version(), ascii.image()));
+            assertThat(s.loadMessage(ascii.info().id()).image().findLarge(PropTags.PR_BODY))
+                    .isEqualTo(ascii.image().findLarge(PropTags.PR_BODY));
+            long copy = s.saveMessage(SaveRequest.create(inbox, MessageImage.of(List.of(
+                    PropValue.ofString(PropTags.PR_BODY, "a".repeat(3000)))))).id();
+            assertThat(copy).isEqualTo(6); // id 5 was handed out and deleted before the upgrade (R-UID-9)
+            assertThat(s.loadMessage(copy).image().find(PropTags.PR_BODY))
+                    .contains(PropValue.ofString(PropTags.PR_BODY, "a".repeat(3000)));
+            s.deleteMessage(unicode.info().id());
+            assertThat(s.checkIntegrity()).isEmpty();
+        }
+        assertThat(number(p, "SELECT count(*) FROM large_value")).isEqualTo(1);
+        assertThat(number(p, "SELECT count(*) FROM large_chunk")).isEqualTo(1);
+        assertThat(number(p, "SELECT count(*) FROM pragma_foreign_key_check")).isZero();
+    }
+
+    /** Stream forms for the expectations above. */
+    private static final class PropCodecStreams {
+        static byte[] utf16(String s) {
+            return org.jmapi.store.engine.PropCodec.streamBytes(org.jmapi.prop.PropType.PT_UNICODE, s);
+        }
+    }
 }
