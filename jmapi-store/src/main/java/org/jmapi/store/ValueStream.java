@@ -15,7 +15,8 @@ import java.util.Objects;
  * <p>The bytes are the value's stream form: PT_BINARY raw bytes, PT_UNICODE UTF-16LE code units (no terminator),
  * PT_STRING8 UTF-8. A stream no longer than the store's inline limit is kept inline and comes back from
  * {@link Storage#loadMessage} as an ordinary {@link org.jmapi.prop.PropValue}; a longer one comes back as a
- * {@link LargeValue}. Immutable.
+ * {@link LargeValue}, unless the engine stores it in fewer bytes than its stream form (the SQLite engine keeps
+ * PT_UNICODE text inline when its stored form, one byte per ASCII char, fits the limit). Immutable.
  *
  * @param tag    a PT_BINARY, PT_UNICODE or PT_STRING8 property tag
  * @param source where the bytes come from; opened once during the save

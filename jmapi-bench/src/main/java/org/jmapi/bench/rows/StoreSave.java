@@ -51,8 +51,9 @@ public final class StoreSave implements Row {
         params.put("properties", 20);
         params.put("recipients", 2);
         params.put("body_chars", InterleavedSaves.BODY_CHARS);
-        params.put("body_storage", "jmapi: PR_BODY (PT_UNICODE) has an 8,192-byte stream form, over the 4,096-byte"
-                + " inline limit, so it goes out of line (large_value + large_chunk rows); baseline: TEXT in its"
+        params.put("body_storage", "jmapi: PR_BODY (PT_UNICODE, 4,096 ASCII characters) is 4,096 bytes in the"
+                + " properties blob, within the 4,096-byte inline limit (store schema 3), so it stays in the message"
+                + " row (8,192 bytes as a UTF-16 stream, which put it out of line before); baseline: TEXT in its"
                 + " property row");
         params.put("durability", "WAL, synchronous=FULL, one transaction (one WAL fsync) per message, both sides");
         params.put("threads", 1);

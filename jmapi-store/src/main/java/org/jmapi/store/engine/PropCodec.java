@@ -196,20 +196,86 @@ public final class PropCodec {
     // ---- strings and bytes -----------------------------------------------------------------------------------
 
     private static void writeString(DataOutputStream out, String s) throws IOException {
-        out.writeInt(s.length());
-        for (int i = 0; i < s.length(); i++) {
+        int n = s.length();
+        out.writeInt(n);
+        if (asciiText(s)) {
+            // the common case: one byte per char, copied in bulk instead of one write per byte
+            out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+            return;
+        }
+        byte[] b = new byte[3 * n];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x01 && c <= 0x7F) {
-                out.write(c);
+                b[k++] = (byte) c;
             } else if (c <= 0x7FF) {
-                out.write(0xC0 | (c >> 6));
-                out.write(0x80 | (c & 0x3F));
+                b[k++] = (byte) (0xC0 | (c >> 6));
+                b[k++] = (byte) (0x80 | (c & 0x3F));
             } else {
-                out.write(0xE0 | (c >> 12));
-                out.write(0x80 | ((c >> 6) & 0x3F));
-                out.write(0x80 | (c & 0x3F));
+                b[k++] = (byte) (0xE0 | (c >> 12));
+                b[k++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[k++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        out.write(b, 0, k);
+    }
+
+    /** @return whether every char is U+0001..U+007F: stored as one byte each, the same byte as in ISO-8859-1 */
+    private static boolean asciiText(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0 || c > 0x7F) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The size a string takes in an encoded property list, not counting its 4-byte length: one byte per char
+     * U+0001..U+007F, two per U+0000 and U+0080..U+07FF, three per other UTF-16 code unit (so six per character
+     * outside the BMP). For ASCII text that is half of its PT_UNICODE stream form.
+     *
+     * @param s   a string
+     * @param max stop counting above this
+     * @return the size in bytes, or a number above {@code max} when it is larger than {@code max}
+     */
+    public static long stringBytes(String s, long max) {
+        long n = 0;
+        for (int i = 0; i < s.length() && n <= max; i++) {
+            char c = s.charAt(i);
+            n += c >= 0x01 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
+        }
+        return n;
+    }
+
+    /**
+     * Appends one value to an encoded property list without decoding it: the result is what {@link #encode} gives
+     * for the decoded list followed by {@code v}.
+     *
+     * @param encoded bytes written by {@link #encode}
+     * @param v       the value to add at the end (its id must not be in the list already: not checked)
+     * @return the new encoding
+     */
+    public static byte[] append(byte[] encoded, PropValue v) {
+        if (encoded.length < 5 || encoded[0] != FORMAT) {
+            throw corrupt("not an encoded property list", null);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 32);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(encoded);
+            writeValue(out, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        byte[] b = bytes.toByteArray();
+        int count = ((b[1] & 0xFF) << 24 | (b[2] & 0xFF) << 16 | (b[3] & 0xFF) << 8 | (b[4] & 0xFF)) + 1;
+        b[1] = (byte) (count >>> 24);
+        b[2] = (byte) (count >>> 16);
+        b[3] = (byte) (count >>> 8);
+        b[4] = (byte) count;
+        return b;
     }
 
     private static String readString(DataInputStream in) throws IOException {

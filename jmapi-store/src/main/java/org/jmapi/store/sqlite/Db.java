@@ -178,6 +178,57 @@ final class Db implements AutoCloseable {
     }
 
     /**
+     * Runs {@code work} (schema migrations) in a durable write transaction with foreign keys off, as SQLite documents
+     * for changes that rebuild a table: with them on, dropping the old copy of a parent table would cascade to its
+     * children. Before the commit {@code PRAGMA foreign_key_check} must come back empty, else nothing is committed.
+     * The writer is back at {@code foreign_keys=ON} before this returns (if even that fails, every later call fails).
+     *
+     * @param what what the call does, for error messages
+     * @param work the work
+     * @return its result
+     */
+    <T> T writeSchema(String what, Work<T> work) {
+        life.readLock().lock();
+        try {
+            checkOpen();
+            writeLock.lock();
+            try {
+                exec(writer, "PRAGMA foreign_keys=OFF");
+                try {
+                    return write(what, true, c -> {
+                        T result = work.run(c);
+                        List<String> violations = Sql.list(c, "PRAGMA foreign_key_check",
+                                rs -> rs.getString(1) + " row " + rs.getLong(2) + " -> " + rs.getString(3));
+                        if (!violations.isEmpty()) {
+                            throw new SQLException("foreign key check failed: " + violations.subList(0,
+                                    Math.min(5, violations.size())) + (violations.size() > 5 ? " and " + (violations.size() - 5)
+                                    + " more" : ""));
+                        }
+                        return result;
+                    });
+                } finally {
+                    restoreForeignKeys();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (SQLException e) {
+            throw translate(e, what);
+        } finally {
+            life.readLock().unlock();
+        }
+    }
+
+    private void restoreForeignKeys() {
+        try {
+            exec(writer, "PRAGMA foreign_keys=ON");
+        } catch (SQLException e) {
+            broken = true;
+            throw translate(e, "restoring foreign_keys=ON (every later call fails)");
+        }
+    }
+
+    /**
      * Runs {@code work} in a read transaction: one consistent snapshot of the store.
      *
      * @param what what the call does, for error messages

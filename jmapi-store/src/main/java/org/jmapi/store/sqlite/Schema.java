@@ -42,7 +42,7 @@ final class Schema {
     static final int APPLICATION_ID = 0x4A4D4150;
 
     /** The migrations this version of jmapi knows, in order. */
-    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2());
+    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3());
 
     /** @return the newest schema version this version of jmapi knows */
     static int latest(List<Migration> migrations) {
@@ -159,5 +159,83 @@ final class Schema {
                 + " origin TEXT NOT NULL,"
                 + " created_at INTEGER NOT NULL,"
                 + " payload BLOB NOT NULL)"));
+    }
+
+    /**
+     * Migration 3: the same tables, laid out for cheaper writes.
+     * <ul>
+     *   <li>{@code message}: the {@code props} blob moves behind every other column. A row's columns are stored in
+     *       declaration order and whatever does not fit the row's b-tree page goes to overflow pages, so with the blob
+     *       in the middle a message whose properties hold a body of a few KiB kept the property columns after it
+     *       ({@code subject_fold} and the others a folder scan compares) in the overflow pages, and every scan read
+     *       them. With the blob last the columns stay on the row's own page, which lets bodies of a few KiB be kept
+     *       inline ({@link SqliteMessages}) instead of in {@code large_value} + {@code large_chunk}.</li>
+     *   <li>{@code large_chunk}: {@code WITHOUT ROWID}, keyed by {@code (value_id, seq)}. The rowid table needed a
+     *       separate index for its primary key: one more b-tree page written per out-of-line value, and two lookups
+     *       per chunk read.</li>
+     * </ul>
+     * SQLite cannot reorder columns in place, so both tables are rebuilt the way SQLite documents for a schema change
+     * (create the new table, copy, drop the old one, rename, recreate the indexes), with foreign keys off for the
+     * migration ({@link Db#writeSchema}: dropping {@code message} would otherwise cascade to its recipients,
+     * attachments and values) and {@code PRAGMA foreign_key_check} before the commit. Ids and the AUTOINCREMENT high
+     * mark of {@code message} are kept, so no id is handed out again (R-UID-9). The upgrade copies every message row
+     * and every chunk once, inside the one upgrade transaction: it needs free disk space for a second copy of those
+     * tables (and the write-ahead log holds it until the next checkpoint).
+     */
+    private static Migration migration3() {
+        List<String> s = new ArrayList<>();
+        List<String> cols = new ArrayList<>(List.of("id", "folder_id", "associated", "version", "created_at",
+                "modified_at", "queued", "queue_time", "queue_flags", "lock_owner", "lock_expires"));
+        StringBuilder msg = new StringBuilder("CREATE TABLE message_v3 ("
+                + " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                + " folder_id INTEGER NOT NULL REFERENCES folder (id) ON DELETE CASCADE,"
+                + " associated INTEGER NOT NULL,"
+                + " version INTEGER NOT NULL,"
+                + " created_at INTEGER NOT NULL,"
+                + " modified_at INTEGER NOT NULL,"
+                + " queued INTEGER NOT NULL DEFAULT 0,"
+                + " queue_time BLOB,"
+                + " queue_flags INTEGER NOT NULL DEFAULT 0,"
+                + " lock_owner TEXT,"
+                + " lock_expires INTEGER");
+        for (IndexedColumn c : IndexedColumn.values()) {
+            switch (c.kind()) {
+                case TIME -> msg.append(", ").append(c.column()).append(" BLOB");
+                case INT -> msg.append(", ").append(c.column()).append(" INTEGER");
+                case STRING -> msg.append(", ").append(c.column()).append(" TEXT, ")
+                        .append(c.foldColumn()).append(" TEXT, ").append(c.sizeColumn()).append(" INTEGER");
+            }
+            cols.add(c.column());
+            if (c.kind() == IndexedColumn.Kind.STRING) {
+                cols.add(c.foldColumn());
+                cols.add(c.sizeColumn());
+            }
+        }
+        cols.add("props");
+        s.add(msg.append(", props BLOB NOT NULL)").toString());
+        String list = String.join(", ", cols);
+        s.add("INSERT INTO message_v3 (" + list + ") SELECT " + list + " FROM message ORDER BY id");
+        // the AUTOINCREMENT high mark: the copy's is the highest id left, the old one may be higher (deleted rows)
+        s.add("DELETE FROM sqlite_sequence WHERE name = 'message_v3'");
+        s.add("INSERT INTO sqlite_sequence (name, seq) SELECT 'message_v3', seq FROM sqlite_sequence"
+                + " WHERE name = 'message'");
+        s.add("DROP TABLE message");
+        s.add("ALTER TABLE message_v3 RENAME TO message");
+        for (IndexedColumn c : IndexedColumn.values()) {
+            s.add("CREATE INDEX " + c.indexName() + " ON message (folder_id, associated, " + c.column() + ", id)");
+        }
+        s.add("CREATE INDEX message_by_folder ON message (folder_id, associated, id)");
+        s.add("CREATE INDEX message_queue ON message (queue_time, id) WHERE queued = 1");
+        s.add("CREATE INDEX message_locks ON message (lock_owner) WHERE lock_owner IS NOT NULL");
+        s.add("CREATE TABLE large_chunk_v3 ("
+                + " value_id INTEGER NOT NULL REFERENCES large_value (id) ON DELETE CASCADE,"
+                + " seq INTEGER NOT NULL,"
+                + " data BLOB NOT NULL,"
+                + " PRIMARY KEY (value_id, seq)) WITHOUT ROWID");
+        s.add("INSERT INTO large_chunk_v3 (value_id, seq, data) SELECT value_id, seq, data FROM large_chunk"
+                + " ORDER BY value_id, seq");
+        s.add("DROP TABLE large_chunk");
+        s.add("ALTER TABLE large_chunk_v3 RENAME TO large_chunk");
+        return new Migration(3, "props blob last in message, large_chunk without rowid", s);
     }
 }

@@ -417,16 +417,23 @@ final class SqliteMessages {
         if (queued) {
             root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
         }
-        size += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        // withMaintained puts PR_MESSAGE_SIZE last: the row's blob is the encoding without it (whose length the
+        // size counts) with the size appended, so the properties (the body among them) are encoded once
+        List<PropValue> maintained = ImageRules.withMaintained(root, associated, queued, queueFlags, null);
+        byte[] encoded = PropCodec.encode(maintained);
+        size += encoded.length;
         int messageSize = (int) Math.min(Integer.MAX_VALUE, size);
-        root = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
+        PropValue sizeValue = PropValue.ofInt(PropTags.PR_MESSAGE_SIZE, messageSize);
+        root = new ArrayList<>(maintained.size() + 1);
+        root.addAll(maintained);
+        root.add(sizeValue);
         Object[] cols = columnValues(root);
         Object[] params = new Object[8 + cols.length];
         params[0] = r.folderId();
         params[1] = associated;
         params[2] = now;
         params[3] = now;
-        params[4] = PropCodec.encode(root);
+        params[4] = PropCodec.append(encoded, sizeValue);
         params[5] = queued;
         params[6] = queueTime;
         params[7] = queueFlags;
@@ -603,16 +610,28 @@ final class SqliteMessages {
         return inline;
     }
 
-    /** @return the stream bytes of a value to store out of line, or null when it stays inline */
-    private static byte[] outOfLineBytes(PropValue v, int limit) {
+    /**
+     * The inline rule, for values given as values: a PT_BINARY value stays inline when it has at most {@code limit}
+     * bytes, a PT_STRING8 value when its stream form (UTF-8) has, and a PT_UNICODE value when its stream form
+     * (UTF-16LE) has <em>or</em> its form in the properties blob ({@link PropCodec#stringBytes}: one byte per ASCII
+     * char) has ({@link #unicodeStaysInline}). A string that cannot be written as its stream exactly stays inline
+     * whatever its size.
+     *
+     * @return the stream bytes of a value to store out of line, or null when it stays inline
+     */
+    static byte[] outOfLineBytes(PropValue v, int limit) {
         int type = v.type();
         if (type == PropType.PT_BINARY) {
             byte[] b = (byte[]) v.value();
             return b.length > limit ? b : null;
         }
-        if (type == PropType.PT_UNICODE || type == PropType.PT_STRING8) {
+        if (type == PropType.PT_UNICODE) {
             String s = (String) v.value();
-            if (type == PropType.PT_UNICODE ? 2L * s.length() <= limit : 3L * s.length() <= limit) {
+            return unicodeStaysInline(s, limit) ? null : PropCodec.streamBytes(type, s);
+        }
+        if (type == PropType.PT_STRING8) {
+            String s = (String) v.value();
+            if (3L * s.length() <= limit) {
                 return null;
             }
             if (!PropCodec.streamExact(type, s)) {
@@ -622,6 +641,23 @@ final class SqliteMessages {
             return b.length > limit ? b : null;
         }
         return null;
+    }
+
+    /**
+     * Whether a PT_UNICODE value stays inline: when its UTF-16LE stream form has at most {@code limit} bytes (the
+     * rule before schema version 3, kept so that nothing kept inline then goes out of line now), or when its form in
+     * the properties blob has (UTF-8-like, one byte per ASCII char: a body of up to {@code limit} ASCII or Latin
+     * characters, 4,096 by default, stays in the message row).
+     *
+     * <p>Why there: out of line a value costs a {@code large_value} row and its index entry, a {@code large_chunk}
+     * row and, above ~4 KiB, overflow pages (a 4,096-character body: 8 KiB as UTF-16, about 6 b-tree pages written
+     * per save); inline it costs its blob bytes in the row, about one overflow page at 4 KiB. The {@code props}
+     * column is the row's last (migration 3), so an overflowing blob never pushes the indexed columns off the row's
+     * page. The blob is read and rewritten whole on every save and flag change of the message and decoded for every
+     * contents-table row, so much larger values, which also pay their out-of-line overhead back, stay out of line.
+     */
+    static boolean unicodeStaysInline(String s, int limit) {
+        return 2L * s.length() <= limit || (s.length() <= limit && PropCodec.stringBytes(s, limit) <= limit);
     }
 
     /** @param size the value's size when it is known before its chunks are written, else 0 */
@@ -668,10 +704,13 @@ final class SqliteMessages {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream source for "
                         + PropTag.toString(s.tag()) + " returned no stream");
             }
-            byte[] head = in.readNBytes(limit + 1);
-            if (head.length <= limit) {
+            // a PT_UNICODE stream of up to 2 * limit bytes may stay inline (unicodeStaysInline)
+            long longest = PropTag.type(s.tag()) == PropType.PT_UNICODE ? 2L * limit : limit;
+            int max = (int) Math.min(longest, Integer.MAX_VALUE - 16);
+            byte[] head = in.readNBytes(max + 1);
+            if (head.length <= max) {
                 PropValue v = inlineValue(s.tag(), head);
-                if (v != null) {
+                if (v != null && (head.length <= limit || unicodeStaysInline((String) v.value(), limit))) {
                     return v;
                 }
             }

@@ -87,8 +87,10 @@ public final class SqliteStorage implements Storage {
      * @param busyTimeout     how long a call waits for another connection's lock before MAPI_E_BUSY
      * @param lease           how long spooler locks and activities count without renewal
      * @param heartbeat       how often the instance renews its lease (zero: never, for tests that drive time)
-     * @param inlineLimit     strings and binaries whose stream form is longer than this many bytes are stored out of
-     *                        line (and loaded as {@link LargeValue}s)
+     * @param inlineLimit     binaries and PT_STRING8 strings whose stream form is longer than this many bytes are
+     *                        stored out of line (and loaded as {@link LargeValue}s); a PT_UNICODE string only when
+     *                        both its stream form (UTF-16LE) and its form in the properties blob (one byte per ASCII
+     *                        char) are longer, so a body of up to this many ASCII characters stays in the message row
      * @param chunkSize       the size of the chunks out-of-line values are written and read in
      * @param readConnections how many read connections the instance may open
      * @param clock           the clock for timestamps and leases
@@ -99,8 +101,9 @@ public final class SqliteStorage implements Storage {
          * @param busyTimeout how long a call waits for another connection's lock before MAPI_E_BUSY
          * @param lease how long spooler locks and activities count without renewal
          * @param heartbeat how often the instance renews its lease (zero: never, for tests that drive time)
-         * @param inlineLimit strings and binaries whose stream form is longer than this many bytes are stored out of
-         *     line (and loaded as {@link LargeValue}s)
+         * @param inlineLimit binaries and PT_STRING8 strings whose stream form is longer than this many bytes are
+         *     stored out of line (and loaded as {@link LargeValue}s); a PT_UNICODE string only when both its stream
+         *     form (UTF-16LE) and its form in the properties blob (one byte per ASCII char) are longer
          * @param chunkSize the size of the chunks out-of-line values are written and read in
          * @param readConnections how many read connections the instance may open
          * @param clock the clock for timestamps and leases
@@ -229,7 +232,7 @@ public final class SqliteStorage implements Storage {
             db = new Db(path, options);
             MapiUid uid = storeUid != null ? storeUid : MapiUid.random();
             long now = options.clock().millis();
-            db.write("creating the store", true, c -> {
+            db.writeSchema("creating the store", c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("PRAGMA application_id = " + Schema.APPLICATION_ID);
                 }
@@ -284,7 +287,7 @@ public final class SqliteStorage implements Storage {
         try {
             if (version < Schema.latest(migrations)) {
                 long now = options.clock().millis();
-                db.write("upgrading the store schema", true, c -> {
+                db.writeSchema("upgrading the store schema", c -> {
                     int current = (int) Sql.longValue(c, "SELECT max(version) FROM schema_version");
                     try {
                         migrate(c, current, migrations, now);

@@ -52,4 +52,56 @@ class PropCodecTest {
         assertThat(PropCodec.streamString(PropType.PT_UNICODE, new byte[] {65, 0, 66}, true)).isNull();
         assertThat(PropCodec.streamString(PropType.PT_UNICODE, new byte[] {65, 0, 66}, false)).isEqualTo("A");
     }
+
+    /** The string layout as the class comment states it, written out independently: the format on disk. */
+    private static byte[] referenceString(String s) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        int n = s.length();
+        b.write(n >>> 24);
+        b.write(n >>> 16);
+        b.write(n >>> 8);
+        b.write(n);
+        for (char c : s.toCharArray()) {
+            if (c >= 1 && c <= 0x7F) {
+                b.write(c);
+            } else if (c <= 0x7FF) {
+                b.write(0xC0 | (c >> 6));
+                b.write(0x80 | (c & 0x3F));
+            } else {
+                b.write(0xE0 | (c >> 12));
+                b.write(0x80 | ((c >> 6) & 0x3F));
+                b.write(0x80 | (c & 0x3F));
+            }
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void strings_keepTheirStoredForm_andStringBytesCountsIt() {
+        int tag = PropTag.tag(PropType.PT_UNICODE, 0x1000);
+        for (String s : List.of("", "plain ASCII text", "x".repeat(70_000), "\0", "caf\u00e9", "\u4e2d\u6587",
+                "a\uD83D\uDE00b", "\uD800 unpaired", "\u007f\u0080\u07ff\u0800\uffff", "\u00ff".repeat(3))) {
+            byte[] encoded = PropCodec.encode(List.of(PropValue.ofString(tag, s)));
+            byte[] expected = referenceString(s);
+            // format byte, count, tag, then the string
+            assertThat(Arrays.copyOfRange(encoded, 9, encoded.length)).as(s).isEqualTo(expected);
+            assertThat(PropCodec.stringBytes(s, Long.MAX_VALUE)).as(s).isEqualTo(expected.length - 4);
+            assertThat(PropCodec.decode(encoded)).containsExactly(PropValue.ofString(tag, s));
+        }
+        assertThat(PropCodec.stringBytes("x".repeat(10_000), 100)).isGreaterThan(100).isLessThan(10_000);
+        assertThat(PropCodec.stringBytes("\u00e9".repeat(50), 100)).isEqualTo(100);
+    }
+
+    @Test
+    void append_isEncodeOfTheLongerList() {
+        List<PropValue> values = TestValues.everyType();
+        PropValue extra = PropValue.ofInt(PropTag.tag(PropType.PT_LONG, 0x0E08), 12345);
+        List<PropValue> longer = new java.util.ArrayList<>(values);
+        longer.add(extra);
+        assertThat(PropCodec.append(PropCodec.encode(values), extra)).isEqualTo(PropCodec.encode(longer));
+        assertThat(PropCodec.append(PropCodec.encode(List.of()), extra)).isEqualTo(PropCodec.encode(List.of(extra)));
+        assertThatThrownBy(() -> PropCodec.append(new byte[] {9, 0, 0, 0, 0}, extra))
+                .isInstanceOfSatisfying(MapiException.class,
+                        e -> assertThat(e.hresult()).isEqualTo(HResult.MAPI_E_CORRUPT_DATA));
+    }
 }
