@@ -9,6 +9,7 @@ import org.jmapi.prop.PropValue;
 import org.jmapi.store.FolderRecord;
 import org.jmapi.store.LargeValue;
 import org.jmapi.store.MessageRow;
+import org.jmapi.store.engine.PropCodec;
 import org.jmapi.table.Row;
 import org.jmapi.table.RowSource;
 
@@ -80,8 +81,17 @@ final class Rows {
     }
 
     /**
-     * A message row as a table sees it: stored properties (secure ones left out), computed ones, and out-of-line
-     * values as PT_ERROR / MAPI_E_NOT_ENOUGH_MEMORY (too large for a row, R-PROP-1).
+     * The largest string or binary value a table row carries, in bytes of its stream form (UTF-16 for PT_UNICODE,
+     * UTF-8 for PT_STRING8); a larger one is PT_ERROR / MAPI_E_NOT_ENOUGH_MEMORY in the row (R-PROP-1: "typically
+     * &ge; 4 KB"). Fixed here, not left to where an engine happens to keep the value (SQLite keeps ASCII text of up to
+     * 4,096 characters inline), so that every engine's rows are the same.
+     */
+    static final int ROW_VALUE_LIMIT = 4096;
+
+    /**
+     * A message row as a table sees it: stored properties (secure ones left out), computed ones, and values over
+     * {@link #ROW_VALUE_LIMIT} (out-of-line ones always) as PT_ERROR / MAPI_E_NOT_ENOUGH_MEMORY (too large for a
+     * row, R-PROP-1).
      *
      * @param ids     the store's entry-id codec
      * @param storeId the wrapped store entry id
@@ -92,7 +102,8 @@ final class Rows {
         Map<Integer, PropValue> byId = new LinkedHashMap<>();
         for (PropValue v : r.properties()) {
             if (!PropTag.isSecure(v.tag())) {
-                byId.put(v.id(), v);
+                byId.put(v.id(), tooLargeForARow(v)
+                        ? PropValue.error(v.tag(), HResult.MAPI_E_NOT_ENOUGH_MEMORY) : v);
             }
         }
         for (LargeValue v : r.largeValues()) {
@@ -104,6 +115,17 @@ final class Rows {
             byId.put(v.id(), v);
         }
         return List.copyOf(byId.values());
+    }
+
+    /** @return whether a single-valued string or binary value's stream form is over {@link #ROW_VALUE_LIMIT} */
+    private static boolean tooLargeForARow(PropValue v) {
+        return switch (v.type()) {
+            case PropType.PT_UNICODE -> v.asString().length() * 2 > ROW_VALUE_LIMIT;
+            case PropType.PT_STRING8 -> v.asString().length() > ROW_VALUE_LIMIT / 4
+                    && PropCodec.streamBytes(PropType.PT_STRING8, v.asString()).length > ROW_VALUE_LIMIT;
+            case PropType.PT_BINARY -> v.asBinary().length > ROW_VALUE_LIMIT;
+            default -> false;
+        };
     }
 
     /**

@@ -49,6 +49,43 @@ class ContentsTableTest {
         return t;
     }
 
+    /**
+     * R-PROP-1 in rows: a string or binary value whose stream form is over 4,096 bytes is MAPI_E_NOT_ENOUGH_MEMORY in
+     * a table row, wherever the engine keeps it (SQLite keeps ASCII text of up to 4,096 characters inline); the open
+     * message still answers it whole.
+     */
+    @Test
+    void R_PROP_1_rowValuesOver4KiB_areNotEnoughMemory_whereverTheEngineKeepsThem(@TempDir Path dir) {
+        try (Direct d = Direct.open(dir); MapiFolder drafts = folder(d.store(), PropTags.PR_IPM_DRAFTS_ENTRYID)) {
+            String[] bodies = {"a".repeat(2048), "a".repeat(2049), "a".repeat(4096), "é".repeat(2048)};
+            byte[][] blobs = {new byte[4096], new byte[4097], new byte[10], new byte[4096]};
+            EntryId[] ids = new EntryId[bodies.length];
+            for (int i = 0; i < bodies.length; i++) {
+                ids[i] = saved(drafts, "v" + i, PropValue.ofString(PropTags.PR_BODY, bodies[i]),
+                        PropValue.ofBinary(PropTags.PR_SEARCH_KEY, blobs[i]));
+            }
+            try (MapiTable table = drafts.getContentsTable(0)) {
+                table.setColumns(new int[] {PropTags.PR_SUBJECT, PropTags.PR_BODY, PropTags.PR_SEARCH_KEY}, 0);
+                table.sortTable(List.of(SortOrder.ascending(PropTags.PR_SUBJECT)), 0);
+                List<Row> rows = table.queryRows(10, 0);
+                assertThat(rows).hasSize(4);
+                assertThat(rows.get(0).values().get(1).asString()).isEqualTo(bodies[0]);
+                assertThat(rows.get(0).values().get(2).asBinary()).hasSize(4096);
+                for (int i = 1; i < 3; i++) {
+                    assertThat(rows.get(i).values().get(1).errorCode()).as("body %d", i)
+                            .isEqualTo(HResult.MAPI_E_NOT_ENOUGH_MEMORY);
+                }
+                assertThat(rows.get(1).values().get(2).errorCode()).isEqualTo(HResult.MAPI_E_NOT_ENOUGH_MEMORY);
+                assertThat(rows.get(2).values().get(2).asBinary()).hasSize(10);
+                assertThat(rows.get(3).values().get(1).asString()).as("2,048 é: 4,096 stream bytes")
+                        .isEqualTo(bodies[3]);
+            }
+            try (Message m = (Message) drafts.openEntry(ids[2], 0)) {
+                assertThat(m.getProp(PropTags.PR_BODY).orElseThrow().asString()).isEqualTo(bodies[2]);
+            }
+        }
+    }
+
     @Test
     void R_TBL_1_setColumns_nullSlots_unknownColumnsAreNotFound_emptyRefused(@TempDir Path dir) {
         try (Direct d = Direct.open(dir); MapiFolder t = filled(d, 3); MapiTable table = t.getContentsTable(0)) {
