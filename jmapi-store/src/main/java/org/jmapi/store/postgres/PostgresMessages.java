@@ -178,7 +178,14 @@ final class PostgresMessages {
         for (Head h : heads) {
             ids.add(h.id());
         }
-        Map<Long, List<LargeValue>> large = topLargeValues(c, ids);
+        return rows(heads, live, topLargeValues(c, ids));
+    }
+
+    /**
+     * @param large the top-level out-of-line values of the messages, by id ({@link #topLargeValues}'s form)
+     * @return the rows of the messages, in the order of {@code heads}
+     */
+    static List<MessageRow> rows(List<Head> heads, PostgresQueue.Live live, Map<Long, List<LargeValue>> large) {
         List<MessageRow> out = new ArrayList<>(heads.size());
         for (Head h : heads) {
             MessageInfo info = info(h, live);
