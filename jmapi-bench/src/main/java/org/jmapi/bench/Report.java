@@ -107,7 +107,7 @@ public final class Report {
         }
 
         b.append("## How it is measured\n\n");
-        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -Dmaven.test.skip=true`), "
+        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -DskipTests`: tests compiled, not run), "
                 + "then runs `org.jmapi.bench.BenchMain` with `java -cp` (class path from `dependency:build-classpath`). It "
                 + "prints one JSON object per row on stdout (progress on stderr), writes "
                 + "`bench/results/latest.json` and regenerates this file.\n");
