@@ -130,10 +130,14 @@ public final class BenchMain {
                 }
             }
         } finally {
-            if (!keep) {
-                deleteTree(work);
-            } else {
-                log.println("kept the work dir " + work);
+            try {
+                bench.close(); // the PostgreSQL server, if a [postgresql] row started one
+            } finally {
+                if (!keep) {
+                    deleteTree(work);
+                } else {
+                    log.println("kept the work dir " + work);
+                }
             }
         }
         if (only != null) {
