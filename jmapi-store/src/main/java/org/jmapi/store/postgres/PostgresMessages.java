@@ -246,6 +246,7 @@ final class PostgresMessages {
                 : "saving " + requests.size() + " messages";
         return db().write(what, true, c -> {
             Batch batch = new Batch();
+            batch.countsInStatement = requests.size() == 1;
             List<Long> ids = new ArrayList<>(requests.size());
             for (SaveRequest r : requests) {
                 ids.add(saveOne(c, r, batch));
@@ -287,6 +288,8 @@ final class PostgresMessages {
         final Map<Long, int[]> counts = new LinkedHashMap<>();
         /** The new messages written whole ({@link #insertWhole}), with what they are: nothing to read back. */
         final Map<Long, MessageInfo> written = new HashMap<>();
+        /** Whether a message written whole updates its folder's counts in its own statement (a one-message save). */
+        boolean countsInStatement;
 
         void count(long folderId, int content, int unread, int associated) {
             int[] d = counts.computeIfAbsent(folderId, k -> new int[3]);
@@ -404,8 +407,9 @@ final class PostgresMessages {
      * Saves a new message that {@link #whole} accepts with one statement, one round trip to the server: the whole
      * message row (properties, indexed columns, queue state and PR_MESSAGE_SIZE, all known before anything is
      * written), its long top-level values with their chunks and its recipient rows, in data-modifying
-     * {@code WITH} clauses that take the new row's id from the first. The folder's existence is the foreign key's
-     * to check: a violation is MAPI_E_NOT_FOUND, as the separate check gives for other saves.
+     * {@code WITH} clauses that take the new row's id from the first; for a one-message save also its folder's
+     * counts. The folder's existence is the foreign key's to check: a violation is MAPI_E_NOT_FOUND, as the
+     * separate check gives for other saves.
      */
     private long insertWhole(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
         MessageImage image = r.image();
@@ -492,6 +496,17 @@ final class PostgresMessages {
             }
             sql.append(") AS x(num, props))");
         }
+        boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
+        if (batch.countsInStatement) {
+            // a one-message save: the folder's counts in the same statement (a batch updates them once at the end)
+            sql.append(", fc AS (UPDATE jmapi.folder SET content_count = content_count + ?, unread_count = "
+                    + "unread_count + ?, assoc_count = assoc_count + ? WHERE store_id = ? AND id = ?)");
+            params.add(associated ? 0 : 1);
+            params.add(unread ? 1 : 0);
+            params.add(associated ? 1 : 0);
+            params.add(sid());
+            params.add(r.folderId());
+        }
         sql.append(" SELECT id FROM m");
         long id;
         try {
@@ -504,8 +519,9 @@ final class PostgresMessages {
             }
             throw e;
         }
-        boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
-        batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        if (!batch.countsInStatement) {
+            batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        }
         batch.written.put(id, new MessageInfo(id, r.folderId(), 1, associated, Instant.ofEpochMilli(now),
                 Instant.ofEpochMilli(now), messageSize, queued ? new QueueState(SortKeys.timeOf(
                 SortKeys.time(r.submitTime())), queueFlags, null, null) : null));
