@@ -146,8 +146,9 @@ public final class Bench implements AutoCloseable {
     }
 
     /**
-     * @return messages in the {@code table.sort[postgresql]} folder: 2,000 quick (building through the PostgreSQL
-     *         engine takes about 3 ms a message here, and the quick run stays under 2 minutes), 100,000 full
+     * @return messages in the {@code table.sort[postgresql]} folder: 2,000 quick (the first 2,000 of the SQLite
+     *         folder's messages: building both PostgreSQL sides takes about 1 ms a message here, and the quick run
+     *         stays under 2 minutes), 100,000 full
      */
     public int postgresFolderMessages() {
         return quick ? 2_000 : 100_000;

@@ -45,8 +45,9 @@ public final class StoreSavePostgres implements Row {
 
     @Override
     public List<Result> measure(Bench bench) throws Exception {
-        double warmup = bench.quick() ? 3 : 10;
-        double measure = bench.quick() ? 10 : 60;
+        // quick: shorter than the SQLite row's 3 + 15 s, so that the quick run with the server's start stays short
+        double warmup = bench.quick() ? 2 : 10;
+        double measure = bench.quick() ? 8 : 60;
         BenchPostgres pg = bench.postgres();
         String url = pg.createDatabase("jmapi_save");
         pg.createDatabase("plain_save");
