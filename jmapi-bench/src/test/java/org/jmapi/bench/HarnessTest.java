@@ -29,6 +29,17 @@ class HarnessTest {
     }
 
     @Test
+    void postgresRowsFollowTheirSqliteRowsWithTheSameTargets() {
+        List<String> names = Rows.ALL.stream().map(Row::name).toList();
+        for (String base : List.of("store.save", "table.sort")) {
+            int i = names.indexOf(base);
+            assertThat(i).as(base).isNotNegative();
+            assertThat(names.get(i + 1)).isEqualTo(base + "[postgresql]");
+            assertThat(Rows.ALL.get(i + 1).target()).isEqualTo(Rows.ALL.get(i).target());
+        }
+    }
+
+    @Test
     void sameSeedSameMessage() {
         Instant base = Instant.parse("2024-01-01T00:00:00Z");
         assertThat(MessageData.generate(42, 100, base)).isEqualTo(MessageData.generate(42, 100, base));

@@ -32,7 +32,10 @@ import java.util.function.Predicate;
  * lazily loaded rows with {@link Restrictions#scan} in table order. The same three plans as the SQLite engine:
  * <ol>
  *   <li>restriction fully translated, every sort key indexed: one SQL statement with ORDER BY, LIMIT and OFFSET
- *       (an index walk for one-key sorts);</li>
+ *       (an index walk for one-key sorts) that also returns each row's top-level out-of-line value descriptors; a
+ *       non-empty page without spooler locks is complete with it, so it runs alone in autocommit — one round trip
+ *       to the server (otherwise the page is read again in a read transaction with the folder check and the
+ *       spooler owners);</li>
  *   <li>every sort key indexed, part of the restriction in Java: SQL streams the pre-filtered rows in table order
  *       through a cursor ({@value #FETCH} rows at a time), Java filters, skips and stops after the page;</li>
  *   <li>some sort key not indexed: SQL pre-filters, Java sorts with {@link RowOrder} and filters.</li>
@@ -80,7 +83,16 @@ final class PostgresContents {
 
     List<MessageRow> query(ContentsQuery q) {
         Plan p = plan(q.restriction(), q.sortOrder());
-        return storage.db().read("reading the contents table of folder " + q.folderId(), c -> {
+        String what = "reading the contents table of folder " + q.folderId();
+        if (p.pureSql()) {
+            // the usual page (rows, no spooler lock among them) in one statement and one round trip, outside a
+            // transaction: a single statement is one snapshot already
+            List<MessageRow> rows = storage.db().readOne(what, c -> pageAlone(c, q, p));
+            if (rows != null) {
+                return rows;
+            }
+        }
+        return storage.db().read(what, c -> {
             try (LargeLookup large = new LargeLookup(c, storage.sid())) {
                 return query(c, q, p, large);
             }
@@ -88,18 +100,15 @@ final class PostgresContents {
     }
 
     private List<MessageRow> query(Connection c, ContentsQuery q, Plan p, LargeLookup large) throws SQLException {
+        if (p.pureSql()) {
+            return page(c, q, p);
+        }
         storage.foldersComponent().requireFolder(c, q.folderId());
         PostgresQueue.Live live = storage.queueComponent().live(c);
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
                 + where(p, params, q.folderId(), q.associated());
         List<PostgresMessages.Head> out = new ArrayList<>();
-        if (p.pureSql()) {
-            params.add(q.limit());
-            params.add(q.offset());
-            return messages.rows(c, Sql.list(c, sql + " ORDER BY " + p.order().get() + " LIMIT ? OFFSET ?",
-                    PostgresMessages::mapHead, params.toArray()), live);
-        }
         Predicate<RowSource> filter = Restrictions.scan(p.split().residual());
         if (p.order().isPresent()) {
             int skipped = 0;
@@ -144,6 +153,96 @@ final class PostgresContents {
         return messages.rows(c, out, live);
     }
 
+    /**
+     * The page of a query that SQL answers whole (plan 1) with one statement, when that statement is the whole
+     * answer: the page's rows with their top-level out-of-line value descriptors ({@link #TOP_LARGE}: what
+     * {@link PostgresMessages#topLargeValues} would read next). A row of the folder proves the folder exists, and
+     * rows without a spooler lock need no owner liveness, so such a page is complete.
+     *
+     * @return the rows; null when the page is empty (the folder must be checked) or a row carries a spooler lock (the
+     *         owners must be read): the caller then reads the page again in one transaction with {@link #page}
+     */
+    private List<MessageRow> pageAlone(Connection c, ContentsQuery q, Plan p) throws SQLException {
+        Page page = select(c, q, p);
+        if (page.heads().isEmpty() || page.locks()) {
+            return null;
+        }
+        return PostgresMessages.rows(page.heads(), noOwners(), page.large());
+    }
+
+    private PostgresQueue.Live noOwners() {
+        return new PostgresQueue.Live(java.util.Set.of(), java.util.Set.of(), storage.now());
+    }
+
+    /**
+     * The page of a query that SQL answers whole (plan 1), in a read transaction: the page statement of
+     * {@link #pageAlone}, then the folder check when the page is empty and the spooler owners' liveness when a row
+     * carries a lock — in the transaction's one snapshot, so the answer is the same as checking first.
+     */
+    private List<MessageRow> page(Connection c, ContentsQuery q, Plan p) throws SQLException {
+        Page page = select(c, q, p);
+        if (page.heads().isEmpty()) {
+            storage.foldersComponent().requireFolder(c, q.folderId());
+            return List.of();
+        }
+        return PostgresMessages.rows(page.heads(), page.locks() ? storage.queueComponent().live(c) : noOwners(),
+                page.large());
+    }
+
+    /**
+     * @return {@code LIMIT n OFFSET m} with the query's numbers written into the SQL (ints the query validated):
+     *         with parameters there instead, PostgreSQL plans the prepared statement anew on every execution (its
+     *         generic plan assumes a LIMIT of 10% of the table and is never chosen), which on a page of 50 costs as
+     *         much as reading it; with constants the server keeps one generic plan per page size and position
+     */
+    private static String pageClause(ContentsQuery q) {
+        return " LIMIT " + q.limit() + " OFFSET " + q.offset();
+    }
+
+    /** A page's message rows, their top-level out-of-line values by id, and whether a row carries a spooler lock. */
+    private record Page(List<PostgresMessages.Head> heads, Map<Long, List<LargeValue>> large, boolean locks) {}
+
+    private Page select(Connection c, ContentsQuery q, Plan p) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String sql = "SELECT " + PostgresMessages.HEAD_COLUMNS + ", " + TOP_LARGE + " FROM jmapi.message WHERE "
+                + where(p, params, q.folderId(), q.associated()) + " ORDER BY " + p.order().get() + pageClause(q);
+        List<PostgresMessages.Head> heads = new ArrayList<>();
+        Map<Long, List<LargeValue>> large = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            Sql.bind(ps, params.toArray());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PostgresMessages.Head h = PostgresMessages.mapHead(rs);
+                    heads.add(h);
+                    java.sql.Array a = rs.getArray("top_large");
+                    if (a != null) {
+                        List<LargeValue> values = new ArrayList<>();
+                        for (Object row : (Object[]) a.getArray()) {
+                            Object[] v = (Object[]) row;
+                            values.add(new LargeValue(((Number) v[0]).intValue(), ((Number) v[1]).longValue(),
+                                    ((Number) v[2]).longValue()));
+                        }
+                        large.put(h.id(), values);
+                    }
+                }
+            }
+        }
+        boolean locks = false;
+        for (PostgresMessages.Head h : heads) {
+            locks |= h.queued() && h.lockOwner() != null;
+        }
+        return new Page(heads, large, locks);
+    }
+
+    /**
+     * A select-list column of {@code jmapi.message}: the row's top-level out-of-line value descriptors as a
+     * {@code bigint[][]} of (prop_tag, size, id) in id order — what {@link PostgresMessages#topLargeValues} reads —
+     * or NULL when it has none.
+     */
+    static final String TOP_LARGE = "(SELECT array_agg(ARRAY[l.prop_tag::bigint, l.size, l.id] ORDER BY l.id)"
+            + " FROM jmapi.large_value l WHERE l.store_id = message.store_id AND l.message_id = message.id"
+            + " AND l.object_id = 0) AS top_large";
+
     int count(long folderId, boolean associated, Restriction r) {
         Plan p = plan(r, List.of());
         return storage.db().read("counting the contents table of folder " + folderId, c -> {
@@ -176,15 +275,13 @@ final class PostgresContents {
     List<String> explain(Connection c, ContentsQuery q) throws SQLException {
         Plan p = plan(q.restriction(), q.sortOrder());
         List<Object> params = new ArrayList<>();
-        String sql = "EXPLAIN SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
-                + where(p, params, q.folderId(), q.associated());
+        String sql = "EXPLAIN SELECT " + PostgresMessages.HEAD_COLUMNS + (p.pureSql() ? ", " + TOP_LARGE : "")
+                + " FROM jmapi.message WHERE " + where(p, params, q.folderId(), q.associated());
         if (p.order().isPresent()) {
             sql += " ORDER BY " + p.order().get();
         }
         if (p.pureSql()) {
-            sql += " LIMIT ? OFFSET ?";
-            params.add(q.limit());
-            params.add(q.offset());
+            sql += pageClause(q);
         }
         return Sql.list(c, sql, rs -> rs.getString(1), params.toArray());
     }

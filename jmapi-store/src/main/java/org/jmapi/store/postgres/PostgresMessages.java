@@ -178,7 +178,14 @@ final class PostgresMessages {
         for (Head h : heads) {
             ids.add(h.id());
         }
-        Map<Long, List<LargeValue>> large = topLargeValues(c, ids);
+        return rows(heads, live, topLargeValues(c, ids));
+    }
+
+    /**
+     * @param large the top-level out-of-line values of the messages, by id ({@link #topLargeValues}'s form)
+     * @return the rows of the messages, in the order of {@code heads}
+     */
+    static List<MessageRow> rows(List<Head> heads, PostgresQueue.Live live, Map<Long, List<LargeValue>> large) {
         List<MessageRow> out = new ArrayList<>(heads.size());
         for (Head h : heads) {
             MessageInfo info = info(h, live);
@@ -239,6 +246,7 @@ final class PostgresMessages {
                 : "saving " + requests.size() + " messages";
         return db().write(what, true, c -> {
             Batch batch = new Batch();
+            batch.countsInStatement = requests.size() == 1;
             List<Long> ids = new ArrayList<>(requests.size());
             for (SaveRequest r : requests) {
                 ids.add(saveOne(c, r, batch));
@@ -247,15 +255,25 @@ final class PostgresMessages {
                 int[] d = e.getValue();
                 PostgresFolders.adjustCounts(c, sid(), e.getKey(), d[0], d[1], d[2]);
             }
-            Map<Long, Head> heads = new HashMap<>();
-            for (Head h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
-                    + "id = ANY(?)", PostgresMessages::mapHead, sid(), Sql.ids(c, ids))) {
-                heads.put(h.id(), h);
+            List<Long> readBack = new ArrayList<>();
+            for (Long id : ids) {
+                if (!batch.written.containsKey(id)) {
+                    readBack.add(id);
+                }
             }
-            PostgresQueue.Live live = storage.queueComponent().live(c);
+            Map<Long, Head> heads = new HashMap<>();
+            PostgresQueue.Live live = null;
+            if (!readBack.isEmpty()) {
+                for (Head h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
+                        + "id = ANY(?)", PostgresMessages::mapHead, sid(), Sql.ids(c, readBack))) {
+                    heads.put(h.id(), h);
+                }
+                live = storage.queueComponent().live(c);
+            }
             List<MessageInfo> out = new ArrayList<>(requests.size());
             for (Long id : ids) {
-                out.add(info(heads.get(id), live));
+                MessageInfo written = batch.written.get(id);
+                out.add(written != null ? written : info(heads.get(id), live));
             }
             return out;
         });
@@ -268,6 +286,10 @@ final class PostgresMessages {
     private static final class Batch {
         final Set<Long> folders = new HashSet<>();
         final Map<Long, int[]> counts = new LinkedHashMap<>();
+        /** The new messages written whole ({@link #insertWhole}), with what they are: nothing to read back. */
+        final Map<Long, MessageInfo> written = new HashMap<>();
+        /** Whether a message written whole updates its folder's counts in its own statement (a one-message save). */
+        boolean countsInStatement;
 
         void count(long folderId, int content, int unread, int associated) {
             int[] d = counts.computeIfAbsent(folderId, k -> new int[3]);
@@ -278,22 +300,13 @@ final class PostgresMessages {
     }
 
     /**
-     * @return whether a new message's image can be written as one row insert: nothing but inline top-level
-     *         properties (no recipients, attachments, out-of-line or streamed values)
+     * @return whether a new message's image can be written with one statement ({@link #insertWhole}): top-level
+     *         properties (inline or, when long, out of line) and recipients, no attachments, streams or kept values
      */
-    private boolean singleRow(SaveRequest r) {
+    private static boolean whole(SaveRequest r) {
         MessageImage image = r.image();
-        if (!r.isNew() || !image.recipients().isEmpty() || !image.attachments().isEmpty()
-                || !image.largeValues().isEmpty() || !image.streams().isEmpty()) {
-            return false;
-        }
-        int limit = options().inlineLimit();
-        for (PropValue v : image.properties()) {
-            if (IndexedColumn.byPropId(v.id()) == null && outOfLineBytes(v, limit) != null) {
-                return false;
-            }
-        }
-        return true;
+        return r.isNew() && image.attachments().isEmpty() && image.largeValues().isEmpty()
+                && image.streams().isEmpty();
     }
 
     static void checkSubmitFlags(int submitFlags) {
@@ -306,11 +319,11 @@ final class PostgresMessages {
     private long saveOne(Connection c, SaveRequest r, Batch batch) throws SQLException, IOException {
         long now = storage.now();
         MessageImage image = r.image();
+        if (whole(r)) {
+            return insertWhole(c, r, now, batch);
+        }
         if (r.isNew() && batch.folders.add(r.folderId())) {
             storage.foldersComponent().requireFolder(c, r.folderId());
-        }
-        if (singleRow(r)) {
-            return insertSingleRow(c, r, now, batch);
         }
         long id;
         long folderId;
@@ -390,17 +403,47 @@ final class PostgresMessages {
         return id;
     }
 
-    /** Saves a new message that is nothing but inline top-level properties with one INSERT. */
-    private long insertSingleRow(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
+    /**
+     * Saves a new message that {@link #whole} accepts with one statement, one round trip to the server: the whole
+     * message row (properties, indexed columns, queue state and PR_MESSAGE_SIZE, all known before anything is
+     * written), its long top-level values with their chunks and its recipient rows, in data-modifying
+     * {@code WITH} clauses that take the new row's id from the first; for a one-message save also its folder's
+     * counts. The folder's existence is the foreign key's to check: a violation is MAPI_E_NOT_FOUND, as the
+     * separate check gives for other saves.
+     */
+    private long insertWhole(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
+        MessageImage image = r.image();
         boolean associated = r.associated();
         boolean queued = r.submitTime() != null;
         int queueFlags = queued ? r.submitFlags() : 0;
-        List<PropValue> root = r.image().properties();
+        int limit = options().inlineLimit();
+        long size = 0;
+        List<PropValue> root = new ArrayList<>(image.properties().size());
+        List<Integer> largeTags = new ArrayList<>();
+        List<byte[]> largeBytes = new ArrayList<>();
+        for (PropValue v : image.properties()) {
+            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : outOfLineBytes(v, limit);
+            if (bytes != null) {
+                largeTags.add(v.tag());
+                largeBytes.add(bytes);
+                size += bytes.length;
+            } else {
+                root.add(v);
+            }
+        }
+        List<byte[]> recipients = new ArrayList<>(image.recipients().size());
+        for (Recipient rc : image.recipients()) {
+            byte[] props = PropCodec.encode(ImageRules.recipientProperties(rc));
+            recipients.add(props);
+            size += props.length;
+        }
         if (queued) {
             root = ImageRules.with(root, PropValue.ofTime(PropTags.PR_CLIENT_SUBMIT_TIME, r.submitTime()));
         }
-        int size = PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
-        List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, size);
+        size += PropCodec.encode(ImageRules.withMaintained(root, associated, queued, queueFlags, null)).length;
+        int messageSize = (int) Math.min(Integer.MAX_VALUE, size);
+        List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
+
         List<Object> params = new ArrayList<>();
         params.add(sid());
         params.add(r.folderId());
@@ -412,9 +455,76 @@ final class PostgresMessages {
         params.add(queued ? SortKeys.time(r.submitTime()) : null);
         params.add(queueFlags);
         addColumns(params, finalRoot);
-        long id = Sql.insert(c, INSERT_ROW, params.toArray());
+        StringBuilder sql = new StringBuilder("WITH m AS (").append(INSERT_ROW).append(" RETURNING id)");
+        if (!largeTags.isEmpty()) {
+            // the values in property order (their ids in that order), then every chunk joined to its value by tag
+            sql.append(", v AS (INSERT INTO jmapi.large_value (store_id, message_id, object_id, prop_tag, size) "
+                    + "SELECT ?, m.id, 0, x.tag, x.size FROM m, (VALUES ");
+            params.add(sid());
+            for (int i = 0; i < largeTags.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?::int, ?::int, ?::bigint)");
+                params.add(i);
+                params.add(largeTags.get(i));
+                params.add((long) largeBytes.get(i).length);
+            }
+            sql.append(") AS x(ord, tag, size) ORDER BY x.ord RETURNING id, prop_tag), "
+                    + "ch AS (INSERT INTO jmapi.large_chunk (store_id, value_id, seq, data) "
+                    + "SELECT ?, v.id, x.seq, x.data FROM v JOIN (VALUES ");
+            params.add(sid());
+            int chunkSize = options().chunkSize();
+            boolean first = true;
+            for (int i = 0; i < largeTags.size(); i++) {
+                byte[] bytes = largeBytes.get(i);
+                for (int off = 0, seq = 0; off < bytes.length; off += chunkSize, seq++) {
+                    sql.append(first ? "" : ", ").append("(?::int, ?::int, ?::bytea)");
+                    first = false;
+                    params.add(largeTags.get(i));
+                    params.add(seq);
+                    params.add(java.util.Arrays.copyOfRange(bytes, off, Math.min(bytes.length, off + chunkSize)));
+                }
+            }
+            sql.append(") AS x(tag, seq, data) ON x.tag = v.prop_tag)");
+        }
+        if (!recipients.isEmpty()) {
+            sql.append(", r AS (INSERT INTO jmapi.subobject (store_id, message_id, parent_id, kind, num, props) "
+                    + "SELECT ?, m.id, 0, ").append(KIND_RECIPIENT).append(", x.num, x.props FROM m, (VALUES ");
+            params.add(sid());
+            for (int i = 0; i < recipients.size(); i++) {
+                sql.append(i == 0 ? "" : ", ").append("(?::int, ?::bytea)");
+                params.add(image.recipients().get(i).rowId());
+                params.add(recipients.get(i));
+            }
+            sql.append(") AS x(num, props))");
+        }
         boolean unread = !associated && (flagsOf(finalRoot) & Flags.MSGFLAG_READ) == 0;
-        batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        if (batch.countsInStatement) {
+            // a one-message save: the folder's counts in the same statement (a batch updates them once at the end)
+            sql.append(", fc AS (UPDATE jmapi.folder SET content_count = content_count + ?, unread_count = "
+                    + "unread_count + ?, assoc_count = assoc_count + ? WHERE store_id = ? AND id = ?)");
+            params.add(associated ? 0 : 1);
+            params.add(unread ? 1 : 0);
+            params.add(associated ? 1 : 0);
+            params.add(sid());
+            params.add(r.folderId());
+        }
+        sql.append(" SELECT id FROM m");
+        long id;
+        try {
+            id = Sql.one(c, sql.toString(), rs -> rs.getLong(1), params.toArray())
+                    .orElseThrow(() -> new SQLException("no id returned for the new message"));
+        } catch (SQLException e) {
+            if ("23503".equals(e.getSQLState())) {
+                throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no folder " + r.folderId() + " in "
+                        + db().where());
+            }
+            throw e;
+        }
+        if (!batch.countsInStatement) {
+            batch.count(r.folderId(), associated ? 0 : 1, unread ? 1 : 0, associated ? 1 : 0);
+        }
+        batch.written.put(id, new MessageInfo(id, r.folderId(), 1, associated, Instant.ofEpochMilli(now),
+                Instant.ofEpochMilli(now), messageSize, queued ? new QueueState(SortKeys.timeOf(
+                SortKeys.time(r.submitTime())), queueFlags, null, null) : null));
         return id;
     }
 
