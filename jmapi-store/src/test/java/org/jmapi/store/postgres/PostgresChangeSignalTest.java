@@ -1,0 +1,177 @@
+package org.jmapi.store.postgres;
+
+import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropValue;
+import org.jmapi.store.ChangeSignal;
+import org.jmapi.store.FolderRecord;
+import org.jmapi.store.MessageImage;
+import org.jmapi.store.SaveRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.jmapi.store.postgres.PostgresServer.PASSWORD;
+import static org.jmapi.store.postgres.PostgresServer.USER;
+
+/**
+ * The PostgreSQL engine's change signal (issue 7): a commit of one instance wakes another instance's subscribers
+ * through LISTEN/NOTIFY — for a change of the store, a spooler claim and an event-log entry — the setting that turns
+ * it off really sends and listens to nothing, and a listening session that the server ends is replaced.
+ */
+@ExtendWith(PostgresServer.class)
+class PostgresChangeSignalTest {
+    private final PostgresServer pg;
+
+    PostgresChangeSignalTest(PostgresServer pg) {
+        this.pg = pg;
+    }
+
+    static void await(BooleanSupplier condition, Supplier<String> what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within 30 s: " + what.get());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted");
+            }
+        }
+    }
+
+    private static void touch(PostgresStorage s, String value) {
+        s.setStoreProperties(List.of(PropValue.ofString(PropTags.PR_COMMENT, value)), List.of());
+    }
+
+    @Test
+    @Timeout(120)
+    void aCommitOfAnotherInstance_wakesTheSubscribers_forChangesClaimsAndEvents() {
+        String url = pg.newDatabase("signal");
+        try (PostgresStorage a = PostgresStorage.create(url, USER, PASSWORD, "box", "Box", null);
+             PostgresStorage b = PostgresStorage.open(url, USER, PASSWORD, "box")) {
+            long outbox = a.createFolder(a.identity().rootFolderId(), "Outbox", FolderRecord.FOLDER_GENERIC, null,
+                    List.of()).id();
+            long queued = a.saveMessages(List.of(SaveRequest.create(outbox, MessageImage.of(List.of(
+                    PropValue.ofString(PropTags.PR_SUBJECT, "q")))).withSubmit(Instant.ofEpochSecond(1000), 0)))
+                    .get(0).id();
+            ChangeSignal signal = b.changeSignal().orElseThrow();
+            assertThat(signal.live()).as("nobody subscribed yet: no listening connection").isFalse();
+            AtomicInteger wakes = new AtomicInteger();
+            try (ChangeSignal.Subscription sub = signal.subscribe(wakes::incrementAndGet)) {
+                await(signal::live, () -> "the signal listening");
+                await(() -> wakes.get() >= 1, () -> "the wake-up when the signal became live");
+
+                int before = wakes.get();
+                touch(a, "changed by a");
+                await(() -> wakes.get() > before, () -> "a wake-up for a's change of the store");
+
+                int beforeClaim = wakes.get();
+                assertThat(a.lockNextQueued()).isPresent().get().extracting(r -> r.id()).isEqualTo(queued);
+                await(() -> wakes.get() > beforeClaim, () -> "a wake-up for a's claim of a queued message");
+
+                int beforeEvent = wakes.get();
+                a.publishEvents(List.of(new byte[] {1, 2, 3}));
+                await(() -> wakes.get() > beforeEvent, () -> "a wake-up for a's event-log entry");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void withListenNotifyOff_theInstanceHasNoSignal_andItsCommitsNotifyNobody() throws SQLException {
+        String url = pg.newDatabase("signaloff");
+        PostgresStorage.Options off = PostgresStorage.Options.defaults().withListenNotify(false);
+        try (PostgresStorage quiet = PostgresStorage.create(url, USER, PASSWORD, "box", "Box", null, off);
+             PostgresStorage loud = PostgresStorage.open(url, USER, PASSWORD, "box");
+             Connection raw = pg.connect(url)) {
+            assertThat(quiet.changeSignal()).isEmpty();
+            assertThat(loud.changeSignal()).isPresent();
+            long storeId = Sql.longValue(raw, "SELECT id FROM jmapi.store WHERE name = 'box'");
+            try (Statement s = raw.createStatement()) {
+                s.execute("LISTEN " + PostgresChangeSignal.channel(storeId));
+            }
+            touch(quiet, "by the quiet one");
+            quiet.publishEvents(List.of(new byte[] {1}));
+            touch(loud, "by the loud one");
+            // notifications arrive in commit order: had the quiet instance notified, its would come first
+            List<String> payloads = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!payloads.contains(loud.ownerId())) {
+                assertThat(System.nanoTime()).as("the loud instance's notification within 30 s").isLessThan(deadline);
+                PGNotification[] got = raw.unwrap(PGConnection.class).getNotifications(500);
+                if (got != null) {
+                    for (PGNotification n : got) {
+                        payloads.add(n.getParameter());
+                    }
+                }
+            }
+            assertThat(payloads).containsOnly(loud.ownerId());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aListeningSessionTheServerEnds_isReplaced_andWakesAgain() throws SQLException {
+        String url = pg.newDatabase("signallost");
+        try (PostgresStorage a = PostgresStorage.create(url, USER, PASSWORD, "box", "Box", null);
+             PostgresStorage b = PostgresStorage.open(url, USER, PASSWORD, "box")) {
+            ChangeSignal signal = b.changeSignal().orElseThrow();
+            AtomicInteger wakes = new AtomicInteger();
+            try (ChangeSignal.Subscription sub = signal.subscribe(wakes::incrementAndGet)) {
+                await(signal::live, () -> "the signal listening");
+                int first = b.listenerPid();
+                assertThat(first).isPositive();
+                try (Connection su = pg.superuser("postgres")) {
+                    assertThat(Sql.one(su, "SELECT pg_terminate_backend(?)", rs -> rs.getBoolean(1), first))
+                            .contains(true);
+                }
+                await(() -> b.listenerPid() != 0 && b.listenerPid() != first,
+                        () -> "a new listening session after " + first + " was terminated");
+
+                int before = wakes.get();
+                touch(a, "after the reconnection");
+                await(() -> wakes.get() > before, () -> "a wake-up through the new listening session");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void closingTheStorage_endsTheSignal() {
+        String url = pg.newDatabase("signalclose");
+        PostgresStorage b;
+        try (PostgresStorage a = PostgresStorage.create(url, USER, PASSWORD, "box", "Box", null)) {
+            b = PostgresStorage.open(url, USER, PASSWORD, "box");
+            ChangeSignal signal = b.changeSignal().orElseThrow();
+            signal.subscribe(() -> { });
+            await(signal::live, () -> "the signal listening");
+            int pid = b.listenerPid();
+            b.close();
+            assertThat(signal.live()).isFalse();
+            await(() -> {
+                try (Connection su = pg.superuser("postgres")) {
+                    return Sql.longValue(su, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid) == 0;
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, () -> "the listening session " + pid + " to end after close");
+        }
+    }
+}
