@@ -89,8 +89,8 @@ import java.util.UUID;
  * {@code LISTEN} or {@code pg_notify} when the store is opened. It is tested against PostgreSQL only (embedded);
  * running it on a distributed engine has not been tried yet (docs/scaling.md).
  *
- * <p><b>Change notifications.</b> With {@link Options#listenNotify()} on (the default) and a server that accepts them,
- * every write that other instances should notice also sends a notification on the store's channel, inside its
+ * <p><b>Change notifications.</b> With {@link Options#listenNotify()} on (the default) and a server that accepts
+ * them, every write that other instances should notice also sends a notification on the store's channel, inside its
  * transaction (so it is delivered only on commit); {@link #changeSignal()} listens for the other instances'
  * notifications over one connection of its own, opened when the first reader subscribes, and reconnects after a
  * loss (see {@code PostgresChangeSignal}). Every instance of a store should have the same setting: an instance with
@@ -692,8 +692,8 @@ public final class PostgresStorage implements Storage {
     }
 
     /**
-     * @return LISTEN/NOTIFY on the store's channel, when {@link Options#listenNotify()} is on and the server accepted it
-     *         at open; empty otherwise (readers poll)
+     * @return LISTEN/NOTIFY on the store's channel, when {@link Options#listenNotify()} is on and the server
+     *         accepted it at open; empty otherwise (readers poll)
      */
     @Override
     public Optional<org.jmapi.store.ChangeSignal> changeSignal() {

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One store (a SQLite file, a PostgreSQL store: a {@link StoreBackend.Location}) as one provider object has it open: the {@link Storage} instance every logon of that provider
@@ -34,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  * every {@link #SIGNALLED_POLL_INTERVAL}, as a safety net, while the signal is {@link ChangeSignal#live() live}.
  * Without a signal (SQLite), or while it is not live (not started yet, reconnecting, refused by the server), it reads
  * every {@link #POLL_INTERVAL}. The timer ticks every {@link #POLL_INTERVAL} either way; a tick with a live signal
- * and a recent read costs nothing.
+ * and a recent read costs nothing. Wake-ups that come faster than {@link #MIN_WAKE_GAP} after a read are served
+ * together, that long after it.
  *
  * <p><b>Object notifications across processes.</b> Notifications a logon raises ({@link #publish}) go into the
  * store's event log; the same poll reads the entries other instances (processes, sessions) published since the last
@@ -53,6 +55,11 @@ final class StoreFile {
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     /** How often it reads while the storage's change signal is live: a safety net only. */
     static final Duration SIGNALLED_POLL_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * The shortest time from one read to the next that a wake-up causes: under a burst of other instances' commits
+     * the store is read (and its open tables refreshed) at most this often, not once per commit.
+     */
+    static final Duration MIN_WAKE_GAP = Duration.ofMillis(20);
 
     /** Something that shows store data and must be told when it may have changed (an open table). */
     interface Watcher {
@@ -140,7 +147,7 @@ final class StoreFile {
     /** {@link #SIGNALLED_POLL_INTERVAL}, in nanoseconds (tests set another). */
     private final long signalledPollNanos;
     /** Whether a poll the signal asked for is queued and has not started yet. */
-    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** When the last poll started ({@link System#nanoTime()}). */
     private volatile long lastPoll = System.nanoTime();
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
@@ -438,23 +445,30 @@ final class StoreFile {
     }
 
     /**
-     * The change signal's wake-up (on its thread): queues one poll on the poll thread; wake-ups arriving before it
-     * started share it, one arriving while it runs queues the next.
+     * The change signal's wake-up (on its thread): queues one poll on the poll thread, at once or
+     * {@link #MIN_WAKE_GAP} after the last one started; wake-ups arriving before it started share it, one arriving
+     * while it runs queues the next.
      */
     private void wake() {
         if (!wakeQueued.compareAndSet(false, true)) {
             return;
         }
-        try {
-            poller.execute(() -> {
-                wakeQueued.set(false);
-                synchronized (this) {
-                    if (users == 0 || closed) {
-                        return;
-                    }
+        Runnable read = () -> {
+            wakeQueued.set(false);
+            synchronized (this) {
+                if (users == 0 || closed) {
+                    return;
                 }
-                pollSafely();
-            });
+            }
+            pollSafely();
+        };
+        long wait = MIN_WAKE_GAP.toNanos() - (System.nanoTime() - lastPoll);
+        try {
+            if (wait > 0) {
+                poller.schedule(read, wait, TimeUnit.NANOSECONDS);
+            } else {
+                poller.execute(read);
+            }
         } catch (RejectedExecutionException e) {
             wakeQueued.set(false); // the provider's threads are gone: nobody listens any more
         }

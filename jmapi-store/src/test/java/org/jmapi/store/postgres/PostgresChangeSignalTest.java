@@ -152,6 +152,52 @@ class PostgresChangeSignalTest {
         }
     }
 
+    /**
+     * Not a check but a measurement: PostgreSQL serialises the commits of notifying transactions server-wide, so
+     * writers of different stores lose their parallel commits. Four threads, each writing its own store, with and
+     * without notifications; prints the throughput (no assertion on durations).
+     */
+    @Test
+    @Timeout(300)
+    void measure_writersOfDifferentStores_withAndWithoutNotify() throws Exception {
+        int stores = 4;
+        int writes = 300;
+        for (int round = 0; round < 2; round++) {
+            for (boolean on : round == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                String url = pg.newDatabase("notifycost");
+                PostgresStorage.Options options = PostgresStorage.Options.defaults().withListenNotify(on);
+                List<PostgresStorage> open = new ArrayList<>();
+                try {
+                    for (int i = 0; i < stores; i++) {
+                        open.add(PostgresStorage.create(url, USER, PASSWORD, "box" + i, "Box", null, options));
+                    }
+                    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors
+                            .newFixedThreadPool(stores);
+                    long start = System.nanoTime();
+                    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+                    for (PostgresStorage s : open) {
+                        done.add(threads.submit(() -> {
+                            for (int w = 0; w < writes; w++) {
+                                touch(s, "w" + w);
+                            }
+                        }));
+                    }
+                    for (java.util.concurrent.Future<?> f : done) {
+                        f.get();
+                    }
+                    long nanos = System.nanoTime() - start;
+                    threads.shutdown();
+                    assertThat(open).allSatisfy(s -> assertThat(s.changeSignal().isPresent()).isEqualTo(on));
+                    System.out.printf("%d threads x %d writes, each thread its own store, NOTIFY %s: %.2f s, %.0f"
+                            + " writes/s%n", stores, writes, on ? "on " : "off", nanos / 1e9,
+                            stores * writes / (nanos / 1e9));
+                } finally {
+                    open.forEach(PostgresStorage::close);
+                }
+            }
+        }
+    }
+
     @Test
     @Timeout(60)
     void closingTheStorage_endsTheSignal() {
