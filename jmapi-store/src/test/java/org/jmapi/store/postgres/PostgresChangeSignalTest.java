@@ -31,7 +31,8 @@ import static org.jmapi.store.postgres.PostgresServer.USER;
 /**
  * The PostgreSQL engine's change signal (issue 7): a commit of one instance wakes another instance's subscribers
  * through LISTEN/NOTIFY — for a change of the store, a spooler claim and an event-log entry — the setting that turns
- * it off really sends and listens to nothing, and a listening session that the server ends is replaced.
+ * it off really sends and listens to nothing, a server that refuses {@code pg_notify} turns it off by itself (and
+ * writes keep working), and a listening session that the server ends is replaced.
  */
 @ExtendWith(PostgresServer.class)
 class PostgresChangeSignalTest {
@@ -123,6 +124,31 @@ class PostgresChangeSignalTest {
                 }
             }
             assertThat(payloads).containsOnly(loud.ownerId());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aServerThatRefusesNotify_turnsItOffByItself_andWritesStillWork() throws SQLException {
+        String url = pg.newDatabase("signalrefused");
+        String database = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection su = pg.superuser(database); Statement s = su.createStatement()) {
+            // in this database only: the role may not call pg_notify, as on an engine without it
+            s.execute("REVOKE EXECUTE ON FUNCTION pg_notify(text, text) FROM PUBLIC");
+        }
+        try (PostgresStorage a = PostgresStorage.create(url, USER, PASSWORD, "box", "Box", null);
+             PostgresStorage b = PostgresStorage.open(url, USER, PASSWORD, "box")) {
+            assertThat(a.changeSignal()).as("no signal where the server refused").isEmpty();
+            assertThat(b.changeSignal()).isEmpty();
+            // had the writers kept notifying, these would fail with the server's refusal
+            touch(a, "written without NOTIFY");
+            a.publishEvents(List.of(new byte[] {1}));
+            long outbox = a.createFolder(a.identity().rootFolderId(), "Outbox", FolderRecord.FOLDER_GENERIC, null,
+                    List.of()).id();
+            a.saveMessages(List.of(SaveRequest.create(outbox, MessageImage.of(List.of(
+                    PropValue.ofString(PropTags.PR_SUBJECT, "q")))).withSubmit(Instant.ofEpochSecond(1000), 0)));
+            assertThat(b.lockNextQueued()).isPresent();
+            assertThat(b.storeProperties()).contains(PropValue.ofString(PropTags.PR_COMMENT, "written without NOTIFY"));
         }
     }
 
