@@ -626,6 +626,16 @@ public interface Storage extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * @return the store's change signal, when the engine has one and it is turned on: wake-ups after other
+     *         instances' commits, so that a reader of {@link #changeCounter()} and {@link #eventsAfter} need not poll
+     *         fast; empty (the default) when the reader must poll. Owned by this storage (it ends with
+     *         {@link #close()}); the same object on every call.
+     */
+    default Optional<ChangeSignal> changeSignal() {
+        return Optional.empty();
+    }
+
     // ---- lifecycle -----------------------------------------------------------------------------------------
 
     /**

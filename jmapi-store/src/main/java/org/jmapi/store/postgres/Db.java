@@ -29,6 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Reads</b> run in a {@code REPEATABLE READ, READ ONLY} transaction: one consistent snapshot that never
  * blocks and is never blocked by writers.
  *
+ * <p><b>Notifications.</b> When the instance notifies ({@code channel} not null), every write that raises a change
+ * counter ({@link #bump}) or appends to the event log ({@link #signal}) also runs {@code pg_notify(channel, origin)}
+ * in the same transaction, so that other instances' {@link PostgresChangeSignal}s wake once it committed (and never
+ * for a rollback). The change counter's update and the notification are one statement: no extra round trip.
+ *
  * <p><b>Durability.</b> Every pooled connection runs with {@code synchronous_commit} at least {@code on} (set per
  * connection when the server's default is {@code off}): a commit that returned is in the server's flushed WAL (and
  * in a synchronous standby's, where one is configured). That holds as long as the server itself runs with
@@ -61,6 +66,10 @@ final class Db implements AutoCloseable {
     private final String where;
     private final long storeId;
     private final HikariDataSource pool;
+    /** The store's notification channel, or null when this instance does not notify. */
+    private final String channel;
+    /** The payload of this instance's notifications: its owner id. */
+    private final String origin;
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -72,11 +81,15 @@ final class Db implements AutoCloseable {
      * @param password       its password
      * @param options        pool size and timeouts
      * @param raiseDurability whether the server's synchronous_commit is off and must be set on per connection
+     * @param channel        the store's notification channel, or null when this instance does not notify
+     * @param origin         this instance's owner id, the payload of its notifications
      */
     Db(String where, long storeId, String url, String user, String password, PostgresStorage.Options options,
-       boolean raiseDurability) {
+       boolean raiseDurability, String channel, String origin) {
         this.where = where;
         this.storeId = storeId;
+        this.channel = channel;
+        this.origin = origin;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setUsername(user);
@@ -125,7 +138,7 @@ final class Db implements AutoCloseable {
             try (Connection c = pool.getConnection()) {
                 try {
                     int locked = changes
-                            ? Sql.update(c, "UPDATE jmapi.store SET changes = changes + 1 WHERE id = ?", storeId)
+                            ? bump(c, "UPDATE jmapi.store SET changes = changes + 1 WHERE id = ?", storeId)
                             : Sql.list(c, "SELECT id FROM jmapi.store WHERE id = ? FOR NO KEY UPDATE",
                             rs -> rs.getLong(1),
                             storeId).size();
@@ -242,6 +255,43 @@ final class Db implements AutoCloseable {
         } finally {
             life.readLock().unlock();
         }
+    }
+
+    /**
+     * Runs an {@code UPDATE} that raises a change counter and, when this instance notifies, queues the store's
+     * notification in the same statement (delivered when the transaction commits).
+     *
+     * @param c      the transaction's connection
+     * @param update an {@code UPDATE} without {@code RETURNING}
+     * @param params its parameters
+     * @return how many rows it updated
+     */
+    int bump(Connection c, String update, Object... params) throws SQLException {
+        if (channel == null) {
+            return Sql.update(c, update, params);
+        }
+        Object[] all = java.util.Arrays.copyOf(params, params.length + 2);
+        all[params.length] = channel;
+        all[params.length + 1] = origin;
+        return (int) Sql.longValue(c, "WITH u AS (" + update + " RETURNING 1), n AS (SELECT pg_notify(?, ?)) "
+                + "SELECT (SELECT count(*) FROM u) FROM n", all);
+    }
+
+    /**
+     * Queues the store's notification in the transaction of {@code c} (delivered when it commits), when this
+     * instance notifies.
+     *
+     * @param c the transaction's connection
+     */
+    void signal(Connection c) throws SQLException {
+        if (channel != null) {
+            Sql.one(c, "SELECT pg_notify(?, ?)", rs -> null, channel, origin);
+        }
+    }
+
+    /** @return whether this instance's writes notify */
+    boolean notifies() {
+        return channel != null;
     }
 
     private static void rollback(Connection c) {

@@ -360,7 +360,7 @@ final class PostgresQueue {
 
     /** The queue's change counter rises: the last statement of every claim (see {@link Db#claim}). */
     private void lockChanged(Connection c) throws SQLException {
-        if (Sql.update(c, "UPDATE jmapi.queue_state SET lock_changes = lock_changes + 1 WHERE store_id = ?",
+        if (storage.db().bump(c, "UPDATE jmapi.queue_state SET lock_changes = lock_changes + 1 WHERE store_id = ?",
                 sid()) == 0) {
             // a store whose row is missing (created between migration 3's statements by an older jmapi)
             Sql.update(c, "INSERT INTO jmapi.queue_state (store_id, lock_changes) VALUES (?, 1) ON CONFLICT "

@@ -84,8 +84,19 @@ import java.util.UUID;
  * {@code RETURNING}, {@code = ANY(array)}, recursive CTEs, identity columns, partial and expression indexes with
  * {@code NULLS FIRST}, {@code COLLATE "C"}, {@code left}/{@code strpos}, and session settings in the connection's
  * startup options, {@code FOR UPDATE SKIP LOCKED} and {@code FOR NO KEY UPDATE}; it uses no advisory locks,
- * LISTEN/NOTIFY, large objects, triggers or deferred constraints. It is tested against PostgreSQL only (embedded);
+ * large objects, triggers or deferred constraints. LISTEN/NOTIFY is used only behind {@link #changeSignal()}, with
+ * polling as the fallback: turned off by {@link Options#listenNotify()}, and off by itself when the server refuses
+ * {@code LISTEN} or {@code pg_notify} when the store is opened. It is tested against PostgreSQL only (embedded);
  * running it on a distributed engine has not been tried yet (docs/scaling.md).
+ *
+ * <p><b>Change notifications.</b> With {@link Options#listenNotify()} on (the default) and a server that accepts
+ * them, every write that other instances should notice also sends a notification on the store's channel, inside its
+ * transaction (so it is delivered only on commit); {@link #changeSignal()} listens for the other instances'
+ * notifications over one connection of its own, opened when the first reader subscribes, and reconnects after a
+ * loss (see {@code PostgresChangeSignal}). Every instance of a store should have the same setting: an instance with
+ * it off sends no notifications, so the others see its changes only at their safety-net poll. A cost to know:
+ * PostgreSQL serialises the commits of all notifying transactions of the whole server (a lock held until the commit
+ * is flushed), so notifying writers of different stores no longer commit in parallel.
  *
  * <p>Thread-safe; see {@link Storage} for the contract.
  */
@@ -101,9 +112,13 @@ public final class PostgresStorage implements Storage {
      * @param chunkSize   the size of the chunks out-of-line values are written and read in
      * @param poolSize    how many connections the instance's pool may open
      * @param clock       the clock for timestamps and leases
+     * @param listenNotify whether the instance uses LISTEN/NOTIFY: its writes notify the store's channel and its
+     *                    {@link #changeSignal()} listens there (off for engines without it — YugabyteDB,
+     *                    CockroachDB — or to spare the server the notification queue; it also turns itself off when
+     *                    the server refuses it at open)
      */
     public record Options(Duration busyTimeout, Duration lease, Duration heartbeat, int inlineLimit, int chunkSize,
-                          int poolSize, Clock clock) {
+                          int poolSize, Clock clock, boolean listenNotify) {
         /**
          * @param busyTimeout how long a call waits for the store's write lock or a pooled connection
          * @param lease how long spooler locks and activities count without renewal
@@ -112,6 +127,7 @@ public final class PostgresStorage implements Storage {
          * @param chunkSize the chunk size of out-of-line values
          * @param poolSize the connection pool's size
          * @param clock the clock for timestamps and leases
+         * @param listenNotify whether the instance uses LISTEN/NOTIFY
          * @throws IllegalArgumentException for non-positive sizes or durations
          */
         public Options {
@@ -124,12 +140,37 @@ public final class PostgresStorage implements Storage {
         }
 
         /**
+         * Options with LISTEN/NOTIFY on.
+         *
+         * @param busyTimeout how long a call waits for the store's write lock or a pooled connection
+         * @param lease how long spooler locks and activities count without renewal
+         * @param heartbeat how often the instance renews its lease (zero: never)
+         * @param inlineLimit the inline limit in bytes
+         * @param chunkSize the chunk size of out-of-line values
+         * @param poolSize the connection pool's size
+         * @param clock the clock for timestamps and leases
+         * @throws IllegalArgumentException for non-positive sizes or durations
+         */
+        public Options(Duration busyTimeout, Duration lease, Duration heartbeat, int inlineLimit, int chunkSize,
+                       int poolSize, Clock clock) {
+            this(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, poolSize, clock, true);
+        }
+
+        /**
          * @return busy timeout 10 s, lease 30 s renewed every 10 s, inline limit 4096 bytes, 64 KiB chunks, a pool
-         *         of 6 connections, the system clock
+         *         of 6 connections, the system clock, LISTEN/NOTIFY on
          */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10), 4096,
-                    64 * 1024, 6, Clock.systemUTC());
+                    64 * 1024, 6, Clock.systemUTC(), true);
+        }
+
+        /**
+         * @param on whether to use LISTEN/NOTIFY
+         * @return a copy with it
+         */
+        public Options withListenNotify(boolean on) {
+            return new Options(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, poolSize, clock, on);
         }
 
         /**
@@ -137,7 +178,7 @@ public final class PostgresStorage implements Storage {
          * @return a copy using it
          */
         public Options withClock(Clock c) {
-            return new Options(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, poolSize, c);
+            return new Options(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, poolSize, c, listenNotify);
         }
 
         /**
@@ -146,7 +187,7 @@ public final class PostgresStorage implements Storage {
          * @return a copy with them
          */
         public Options withLease(Duration l, Duration h) {
-            return new Options(busyTimeout, l, h, inlineLimit, chunkSize, poolSize, clock);
+            return new Options(busyTimeout, l, h, inlineLimit, chunkSize, poolSize, clock, listenNotify);
         }
 
         /**
@@ -155,7 +196,7 @@ public final class PostgresStorage implements Storage {
          * @return a copy with them
          */
         public Options withValueSizes(int limit, int chunk) {
-            return new Options(busyTimeout, lease, heartbeat, limit, chunk, poolSize, clock);
+            return new Options(busyTimeout, lease, heartbeat, limit, chunk, poolSize, clock, listenNotify);
         }
 
         /**
@@ -163,7 +204,7 @@ public final class PostgresStorage implements Storage {
          * @return a copy with it
          */
         public Options withBusyTimeout(Duration t) {
-            return new Options(t, lease, heartbeat, inlineLimit, chunkSize, poolSize, clock);
+            return new Options(t, lease, heartbeat, inlineLimit, chunkSize, poolSize, clock, listenNotify);
         }
 
         /**
@@ -171,13 +212,15 @@ public final class PostgresStorage implements Storage {
          * @return a copy with it
          */
         public Options withPoolSize(int n) {
-            return new Options(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, n, clock);
+            return new Options(busyTimeout, lease, heartbeat, inlineLimit, chunkSize, n, clock, listenNotify);
         }
     }
 
     private final Db db;
     private final Options options;
-    private final String ownerId = UUID.randomUUID().toString();
+    private final String ownerId;
+    /** LISTEN on the store's channel, or null when this instance does not use notifications. */
+    private final PostgresChangeSignal signal;
     private final String jdbcUrl;
     private final String storeName;
     private final StoreIdentity identity;
@@ -185,9 +228,12 @@ public final class PostgresStorage implements Storage {
     private final PostgresMessages messages;
     private final PostgresQueue queue;
 
-    private PostgresStorage(Db db, Options options, String jdbcUrl, String storeName) {
+    private PostgresStorage(Db db, Options options, String jdbcUrl, String storeName, String ownerId,
+                            PostgresChangeSignal signal) {
         this.db = db;
         this.options = options;
+        this.ownerId = ownerId;
+        this.signal = signal;
         this.jdbcUrl = jdbcUrl;
         this.storeName = storeName;
         this.queue = new PostgresQueue(this);
@@ -247,8 +293,10 @@ public final class PostgresStorage implements Storage {
         long now = options.clock().millis();
         long storeId;
         boolean raise;
+        boolean notify;
         try (Connection c = connect(jdbcUrl, user, password, where)) {
             raise = checkServer(c, where);
+            notify = options.listenNotify() && acceptsNotify(c, where);
             int version = inspect(c, where, migrations);
             if (version < Schema.latest(migrations)) {
                 migrate(c, version, migrations, now, where);
@@ -257,7 +305,7 @@ public final class PostgresStorage implements Storage {
         } catch (SQLException e) {
             throw Db.translate(e, "creating", where);
         }
-        return start(jdbcUrl, user, password, storeName, options, storeId, raise);
+        return start(jdbcUrl, user, password, storeName, options, storeId, raise, notify);
     }
 
     private static long createStoreRow(Connection c, String storeName, String displayName, MapiUid uid, long now,
@@ -337,8 +385,10 @@ public final class PostgresStorage implements Storage {
         String where = where(storeName, jdbcUrl);
         long storeId;
         boolean raise;
+        boolean notify;
         try (Connection c = connect(jdbcUrl, user, password, where)) {
             raise = checkServer(c, where);
+            notify = options.listenNotify() && acceptsNotify(c, where);
             int version = inspect(c, where, migrations);
             if (version == 0) {
                 throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no " + where + ": the database holds no"
@@ -351,17 +401,46 @@ public final class PostgresStorage implements Storage {
         } catch (SQLException e) {
             throw Db.translate(e, "opening", where);
         }
-        return start(jdbcUrl, user, password, storeName, options, storeId, raise);
+        return start(jdbcUrl, user, password, storeName, options, storeId, raise, notify);
     }
 
     private static PostgresStorage start(String jdbcUrl, String user, String password, String storeName,
-                                         Options options, long storeId, boolean raiseDurability) {
-        Db db = new Db(where(storeName, jdbcUrl), storeId, jdbcUrl, user, password, options, raiseDurability);
+                                         Options options, long storeId, boolean raiseDurability, boolean notify) {
+        String where = where(storeName, jdbcUrl);
+        String ownerId = UUID.randomUUID().toString();
+        String channel = notify ? PostgresChangeSignal.channel(storeId) : null;
+        Db db = new Db(where, storeId, jdbcUrl, user, password, options, raiseDurability, channel, ownerId);
+        PostgresChangeSignal signal = notify
+                ? new PostgresChangeSignal(jdbcUrl, user, password, storeId, ownerId, where) : null;
         try {
-            return new PostgresStorage(db, options, jdbcUrl, storeName);
+            return new PostgresStorage(db, options, jdbcUrl, storeName, ownerId, signal);
         } catch (RuntimeException e) {
+            if (signal != null) {
+                signal.close();
+            }
             db.close();
             throw e;
+        }
+    }
+
+    /**
+     * Checks, on a connection in autocommit, that the server accepts what notifications need: {@code pg_notify} and
+     * {@code LISTEN} (CockroachDB refuses LISTEN; YugabyteDB before its LISTEN/NOTIFY support refuses both). Writes
+     * nothing: the probe's notification goes to a channel nobody listens on, and the LISTEN is undone.
+     *
+     * @return whether notifications can be used; false (with a log line) when the server refused
+     */
+    private static boolean acceptsNotify(Connection c, String where) {
+        try {
+            Sql.one(c, "SELECT pg_notify('jmapi_probe', '')", rs -> null);
+            Sql.exec(c, "LISTEN jmapi_probe");
+            Sql.exec(c, "UNLISTEN jmapi_probe");
+            return true;
+        } catch (SQLException e) {
+            System.getLogger(PostgresStorage.class.getName()).log(System.Logger.Level.WARNING, "the server of "
+                    + where + " refuses LISTEN/NOTIFY (" + e.getMessage() + "); changes made elsewhere are noticed"
+                    + " by polling");
+            return false;
         }
     }
 
@@ -612,6 +691,21 @@ public final class PostgresStorage implements Storage {
         return jdbcUrl;
     }
 
+    /**
+     * @return LISTEN/NOTIFY on the store's channel, when {@link Options#listenNotify()} is on and the server
+     *         accepted it at open; empty otherwise (readers poll)
+     */
+    @Override
+    public Optional<org.jmapi.store.ChangeSignal> changeSignal() {
+        checkOpen();
+        return Optional.ofNullable(signal);
+    }
+
+    /** @return the listening session's backend pid, 0 when there is none (tests: end it to see the reconnection) */
+    int listenerPid() {
+        return signal == null ? 0 : signal.backendPid();
+    }
+
     @Override
     public long changeCounter() {
         return db.readOne("reading the change counter",
@@ -649,6 +743,7 @@ public final class PostgresStorage implements Storage {
                     }
                 }
             }
+            db.signal(c);
             if (last / TRIM_EVERY != (last - payloads.size()) / TRIM_EVERY) {
                 Sql.update(c, "DELETE FROM jmapi.store_event WHERE store_id = ? AND seq <= ?", sid(), last - EVENTS_KEPT);
             }
@@ -1032,6 +1127,9 @@ public final class PostgresStorage implements Storage {
     public void close() {
         if (db.isClosed()) {
             return;
+        }
+        if (signal != null) {
+            signal.close();
         }
         try {
             queue.release();

@@ -41,6 +41,12 @@ import java.util.Optional;
  *       message, trace or status row</td></tr>
  *   <tr><td>{@link #PR_PG_STORE_NAME}</td><td>PT_UNICODE 0x6704</td><td>the store's name in the database, unique
  *       there (required; a mailbox name, say)</td></tr>
+ *   <tr><td>{@link #PR_PG_LISTEN_NOTIFY}</td><td>PT_BOOLEAN 0x6705</td><td>whether the store uses PostgreSQL's
+ *       LISTEN/NOTIFY to hear of other hosts' changes at once (optional, default true). Set it to false on a
+ *       PostgreSQL-compatible engine without it (YugabyteDB, CockroachDB: it also turns itself off when the server
+ *       refuses LISTEN), and set it alike on every host of a store: a host with it off sends no notifications,
+ *       so the others see its changes only at their safety-net poll (every 5 s). Off, every open store polls
+ *       every 200 ms.</td></tr>
  * </table>
  * <pre>{@code
  * MapiUid svc = services.createMsgService("jmapi.pg-store", "Mailbox of Ann", 0, 0);
@@ -80,14 +86,25 @@ public final class PostgresStoreService implements MessageService {
     public static final int PR_PG_PASSWORD = PropTag.tag(PropType.PT_UNICODE, 0x6703);
     /** PROP_TAG(PT_UNICODE, 0x6704): the store's name in the database. */
     public static final int PR_PG_STORE_NAME = PropTag.tag(PropType.PT_UNICODE, 0x6704);
+    /**
+     * PROP_TAG(PT_BOOLEAN, 0x6705): whether the store uses LISTEN/NOTIFY to notice other hosts' changes at once
+     * (absent: true); false for engines without it, the open store then polls every 200 ms.
+     */
+    public static final int PR_PG_LISTEN_NOTIFY = PropTag.tag(PropType.PT_BOOLEAN, 0x6705);
 
-    private static final int[] SETTINGS = {PR_PG_JDBC_URL, PR_PG_USER, PR_PG_PASSWORD, PR_PG_STORE_NAME};
+    private static final int[] SETTINGS = {PR_PG_JDBC_URL, PR_PG_USER, PR_PG_PASSWORD, PR_PG_STORE_NAME,
+            PR_PG_LISTEN_NOTIFY};
 
     /** PR_MDB_PROVIDER of every PostgreSQL store. */
     static final byte[] MDB_PROVIDER = {'j', 'm', 'a', 'p', 'i', '.', 'p', 'o', 's', 't', 'g', 'r', 'e', 's', 'm', 1};
 
-    /** One configured store: where, as whom, which. */
-    record Settings(String url, String user, String password, String storeName) {
+    /** One configured store: where, as whom, which; whether it uses LISTEN/NOTIFY. */
+    record Settings(String url, String user, String password, String storeName, boolean listenNotify) {
+        /** @return the engine's options for these settings */
+        PostgresStorage.Options options() {
+            return PostgresStorage.Options.defaults().withListenNotify(listenNotify);
+        }
+
         /** @return "store 'name' in url" (no password) */
         String description() {
             return "PostgreSQL store '" + storeName + "' in " + url;
@@ -136,7 +153,7 @@ public final class PostgresStoreService implements MessageService {
             Settings s = settings(settings.values(), List.of());
             requireDriver();
             return StoreBackend.location(s.key(), s.description(),
-                    () -> PostgresStorage.open(s.url(), s.user(), s.password(), s.storeName()));
+                    () -> PostgresStorage.open(s.url(), s.user(), s.password(), s.storeName(), s.options()));
         }
     };
 
@@ -200,6 +217,7 @@ public final class PostgresStoreService implements MessageService {
                     } else {
                         delete.add(PR_PG_PASSWORD);
                     }
+                    write.add(PropValue.ofBoolean(PR_PG_LISTEN_NOTIFY, s.listenNotify()));
                     section.setProps(write);
                     if (!delete.isEmpty()) {
                         section.deleteProps(delete.stream().mapToInt(Integer::intValue).toArray());
@@ -230,8 +248,20 @@ public final class PostgresStoreService implements MessageService {
             throw unconfigured("no store name is configured; configure the service with the store's name in the"
                     + " database as " + PropTag.toString(PR_PG_STORE_NAME));
         }
+        boolean listenNotify = flag(given, PR_PG_LISTEN_NOTIFY).or(() -> flag(current, PR_PG_LISTEN_NOTIFY))
+                .orElse(true);
         return new Settings(url.strip(), blankToNull(setting(given, current, PR_PG_USER)),
-                setting(given, current, PR_PG_PASSWORD), storeName);
+                setting(given, current, PR_PG_PASSWORD), storeName, listenNotify);
+    }
+
+    /** @return the PT_BOOLEAN value with the tag's id */
+    private static Optional<Boolean> flag(List<PropValue> props, int tag) {
+        for (PropValue v : props) {
+            if (v != null && v.id() == PropTag.id(tag) && v.type() == PropType.PT_BOOLEAN) {
+                return Optional.of(v.asBoolean());
+            }
+        }
+        return Optional.empty();
     }
 
     private static String setting(List<PropValue> given, List<PropValue> current, int tag) {
@@ -261,7 +291,8 @@ public final class PostgresStoreService implements MessageService {
     private static void prepare(Settings s, String displayName) {
         requireDriver();
         String name = displayName != null && !displayName.isBlank() ? displayName : s.storeName();
-        try (Storage st = PostgresStorage.create(s.url(), s.user(), s.password(), s.storeName(), name, null)) {
+        try (Storage st = PostgresStorage.create(s.url(), s.user(), s.password(), s.storeName(), name, null,
+                s.options())) {
             StoreLayout.ensure(st);
             return;
         } catch (MapiException e) {
@@ -269,7 +300,7 @@ public final class PostgresStoreService implements MessageService {
                 throw e;
             }
         }
-        try (Storage st = PostgresStorage.open(s.url(), s.user(), s.password(), s.storeName())) {
+        try (Storage st = PostgresStorage.open(s.url(), s.user(), s.password(), s.storeName(), s.options())) {
             StoreLayout.ensure(st);
         }
     }

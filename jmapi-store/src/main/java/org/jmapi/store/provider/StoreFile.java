@@ -1,6 +1,7 @@
 package org.jmapi.store.provider;
 
 import org.jmapi.MapiException;
+import org.jmapi.store.ChangeSignal;
 import org.jmapi.store.Storage;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One store (a SQLite file, a PostgreSQL store: a {@link StoreBackend.Location}) as one provider object has it open: the {@link Storage} instance every logon of that provider
@@ -23,10 +25,18 @@ import java.util.concurrent.TimeUnit;
  * {@link #mutation()} / {@link Mutation#done(long...)}; tables registered with {@link #watch} are told at once, on the
  * changing thread (they send their own table notifications asynchronously, R-NTF-3). Changes made by other
  * processes, or by other instances in this process (another session's provider object), are noticed by a poller
- * that reads {@link Storage#changeCounter()} every {@link #POLL_INTERVAL} while at least one logon uses the file
- * ({@link #acquire()} .. {@link #release()}); it then tells every table that everything may have changed. A local
- * change moves the "seen" counter forward only when no unseen foreign change preceded it, so a foreign change is
- * never swallowed by a local one.
+ * that reads {@link Storage#changeCounter()} while at least one logon uses the file ({@link #acquire()} ..
+ * {@link #release()}); it then tells every table that everything may have changed. A local change moves the "seen"
+ * counter forward only when no unseen foreign change preceded it, so a foreign change is never swallowed by a local
+ * one.
+ *
+ * <p><b>When it reads.</b> When the storage has a {@link ChangeSignal} (PostgreSQL's LISTEN/NOTIFY), the poller reads
+ * as soon as the signal wakes it (another instance committed, or the signal was lost or is back), and otherwise only
+ * every {@link #SIGNALLED_POLL_INTERVAL}, as a safety net, while the signal is {@link ChangeSignal#live() live}.
+ * Without a signal (SQLite), or while it is not live (not started yet, reconnecting, refused by the server), it reads
+ * every {@link #POLL_INTERVAL}. The timer ticks every {@link #POLL_INTERVAL} either way; a tick with a live signal
+ * and a recent read costs nothing. Wake-ups that come faster than {@link #MIN_WAKE_GAP} after a read are served
+ * together, that long after it.
  *
  * <p><b>Object notifications across processes.</b> Notifications a logon raises ({@link #publish}) go into the
  * store's event log; the same poll reads the entries other instances (processes, sessions) published since the last
@@ -41,8 +51,15 @@ import java.util.concurrent.TimeUnit;
  * <b>Threads:</b> thread-safe.
  */
 final class StoreFile {
-    /** How often the poller reads the change counter while a logon uses the file. */
+    /** How often the poller reads the change counter while a logon uses the file and no change signal is live. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    /** How often it reads while the storage's change signal is live: a safety net only. */
+    static final Duration SIGNALLED_POLL_INTERVAL = Duration.ofSeconds(5);
+    /**
+     * The shortest time from one read to the next that a wake-up causes: under a burst of other instances' commits
+     * the store is read (and its open tables refreshed) at most this often, not once per commit.
+     */
+    static final Duration MIN_WAKE_GAP = Duration.ofMillis(20);
 
     /** Something that shows store data and must be told when it may have changed (an open table). */
     interface Watcher {
@@ -125,6 +142,14 @@ final class StoreFile {
     private final StoreLayout layout;
     private final ScheduledExecutorService poller;
     private final Executor notifier;
+    /** The storage's change signal, or null when it has none. */
+    private final ChangeSignal signal;
+    /** {@link #SIGNALLED_POLL_INTERVAL}, in nanoseconds (tests set another). */
+    private final long signalledPollNanos;
+    /** Whether a poll the signal asked for is queued and has not started yet. */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** When the last poll started ({@link System#nanoTime()}). */
+    private volatile long lastPoll = System.nanoTime();
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private final Map<Long, Integer> writers = new ConcurrentHashMap<>();
     private final List<EventTarget> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -142,6 +167,8 @@ final class StoreFile {
     private long seen;
     /** The running poll, or null; guarded by {@code this}. */
     private ScheduledFuture<?> poll;
+    /** The wake-ups of {@link #signal} while a logon uses the file, or null; guarded by {@code this}. */
+    private ChangeSignal.Subscription wakeUps;
     /** The last submit time handed out; guarded by {@code this}. */
     private java.time.Instant lastSubmit = java.time.Instant.EPOCH;
     /** Set by {@link #close()}; guarded by {@code this}. */
@@ -154,11 +181,25 @@ final class StoreFile {
      * @param notifier where table notifications run (asynchronously, R-NTF-3)
      */
     StoreFile(StoreBackend.Location location, Storage storage, ScheduledExecutorService poller, Executor notifier) {
+        this(location, storage, poller, notifier, SIGNALLED_POLL_INTERVAL);
+    }
+
+    /**
+     * @param location        the store, as configured
+     * @param storage         the open storage; owned by this object from now on
+     * @param poller          where the change poll runs
+     * @param notifier        where table notifications run (asynchronously, R-NTF-3)
+     * @param signalledPoll   how often to poll while the storage's change signal is live
+     */
+    StoreFile(StoreBackend.Location location, Storage storage, ScheduledExecutorService poller, Executor notifier,
+              Duration signalledPoll) {
         this.location = location;
         this.storage = storage;
         this.ids = new StoreIds(storage.identity().storeUid());
         this.poller = poller;
         this.notifier = notifier;
+        this.signal = storage.changeSignal().orElse(null);
+        this.signalledPollNanos = signalledPoll.toNanos();
         this.layout = StoreLayout.ensure(storage);
         this.seen = storage.changeCounter();
         this.eventSeq = storage.lastEventSeq();
@@ -374,18 +415,80 @@ final class StoreFile {
         if (users++ == 0) {
             long ms = POLL_INTERVAL.toMillis();
             try {
-                poll = poller.scheduleWithFixedDelay(this::pollOnce, ms, ms, TimeUnit.MILLISECONDS);
+                poll = poller.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 poll = null;
+            }
+            if (signal != null) {
+                wakeUps = signal.subscribe(this::wake);
             }
         }
     }
 
     /** A logon stopped using the file (its logoff): the last one stops the poller. */
     synchronized void release() {
-        if (users > 0 && --users == 0 && poll != null) {
+        if (users > 0 && --users == 0) {
+            stopPolling();
+        }
+    }
+
+    /** Under the lock: stops the timer and the wake-ups. */
+    private void stopPolling() {
+        if (poll != null) {
             poll.cancel(false);
             poll = null;
+        }
+        if (wakeUps != null) {
+            wakeUps.close();
+            wakeUps = null;
+        }
+    }
+
+    /**
+     * The change signal's wake-up (on its thread): queues one poll on the poll thread, at once or
+     * {@link #MIN_WAKE_GAP} after the last one started; wake-ups arriving before it started share it, one arriving
+     * while it runs queues the next.
+     */
+    private void wake() {
+        if (!wakeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        Runnable read = () -> {
+            wakeQueued.set(false);
+            synchronized (this) {
+                if (users == 0 || closed) {
+                    return;
+                }
+            }
+            pollSafely();
+        };
+        long wait = MIN_WAKE_GAP.toNanos() - (System.nanoTime() - lastPoll);
+        try {
+            if (wait > 0) {
+                poller.schedule(read, wait, TimeUnit.NANOSECONDS);
+            } else {
+                poller.execute(read);
+            }
+        } catch (RejectedExecutionException e) {
+            wakeQueued.set(false); // the provider's threads are gone: nobody listens any more
+        }
+    }
+
+    /** The timer: polls unless the change signal is live and the last poll is recent. */
+    private void tick() {
+        if (signal != null && signal.live() && System.nanoTime() - lastPoll < signalledPollNanos) {
+            return;
+        }
+        pollSafely();
+    }
+
+    /** {@link #pollOnce()}, never throwing: a failure must not end the periodic poll. */
+    private void pollSafely() {
+        try {
+            pollOnce();
+        } catch (RuntimeException e) {
+            System.getLogger(StoreFile.class.getName()).log(System.Logger.Level.WARNING,
+                    "reading the changes of " + location.description() + " failed; trying again at the next poll", e);
         }
     }
 
@@ -399,6 +502,7 @@ final class StoreFile {
      * instance's sinks.
      */
     void pollOnce() {
+        lastPoll = System.nanoTime();
         try {
             pollEvents();
         } catch (MapiException e) {
@@ -448,10 +552,7 @@ final class StoreFile {
                 return;
             }
             closed = true;
-            if (poll != null) {
-                poll.cancel(false);
-                poll = null;
-            }
+            stopPolling();
         }
         watchers.clear();
         flushEvents();

@@ -85,6 +85,36 @@ class PostgresConfigurationTest {
         assertThat(PostgresStoreService.PR_PG_USER).isEqualTo(0x6702001F);
         assertThat(PostgresStoreService.PR_PG_PASSWORD).isEqualTo(0x6703001F);
         assertThat(PostgresStoreService.PR_PG_STORE_NAME).isEqualTo(0x6704001F);
+        assertThat(PostgresStoreService.PR_PG_LISTEN_NOTIFY).isEqualTo(0x6705000B);
+    }
+
+    @Test
+    void listenNotify_isOnByDefault_andTurnedOffByItsSetting_whichAPasswordChangeKeeps(@TempDir Path home) {
+        String name = newStoreName();
+        try (StoreFixture f = StoreFixture.unconfiguredPostgres(home);
+             ProfileAdmin admin = Mapi.adminProfiles(0);
+             MsgServiceAdmin services = admin.adminServices(StoreFixture.PROFILE, 0)) {
+            services.configureMsgService(f.service, 0, 0, settings(url, PostgresServer.PASSWORD, name));
+            assertThat(storeHasSignal(services, f)).as("default: on").isTrue();
+
+            List<PropValue> off = settings(url, PostgresServer.PASSWORD, name);
+            off.add(PropValue.ofBoolean(PostgresStoreService.PR_PG_LISTEN_NOTIFY, false));
+            services.configureMsgService(f.service, 0, 0, off);
+            assertThat(storeHasSignal(services, f)).isFalse();
+
+            services.configureMsgService(f.service, 0, 0,
+                    List.of(PropValue.ofString(PostgresStoreService.PR_PG_PASSWORD, PostgresServer.PASSWORD)));
+            assertThat(storeHasSignal(services, f)).as("kept when only the password is configured").isFalse();
+        }
+    }
+
+    /** @return whether the store the service's section names opens with a change signal, as a logon opens it */
+    private static boolean storeHasSignal(MsgServiceAdmin services, StoreFixture f) {
+        try (ProfileSection section = services.openProfileSection(f.service, 0);
+             org.jmapi.store.Storage st = PostgresStoreService.BACKEND.locate(
+                     section.getProps(PostgresStoreService.BACKEND.settingTags(), 0)).open()) {
+            return st.changeSignal().isPresent();
+        }
     }
 
     @Test
