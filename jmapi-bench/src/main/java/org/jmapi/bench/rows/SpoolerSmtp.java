@@ -58,7 +58,8 @@ import java.util.Properties;
  *
  * <p>The sink is {@link SmtpSink}, the same instance for both sides. The rounds alternate (jmapi, baseline, jmapi,
  * ...) after one small warm-up round of each; the figures are medians over the rounds, the ratio the median of the
- * per-round ratios.
+ * per-round ratios. For profiling, {@code -Djmapi.bench.spooler.messages=N} and {@code -Djmapi.bench.spooler.rounds=R}
+ * (through {@code BENCH_JAVA_OPTS}) change the count and the rounds; the params show what was run.
  */
 public final class SpoolerSmtp implements Row {
     static final double TARGET = 1.5;
@@ -312,8 +313,8 @@ public final class SpoolerSmtp implements Row {
 
     @Override
     public List<Result> measure(Bench bench) throws Exception {
-        int n = bench.quick() ? QUICK_MESSAGES : FULL_MESSAGES;
-        int rounds = bench.quick() ? 2 : 3;
+        int n = Integer.getInteger("jmapi.bench.spooler.messages", bench.quick() ? QUICK_MESSAGES : FULL_MESSAGES);
+        int rounds = Integer.getInteger("jmapi.bench.spooler.rounds", bench.quick() ? 2 : 3);
         List<Double> jmapiS = new ArrayList<>();
         List<Double> emptyS = new ArrayList<>();
         List<Double> fillS = new ArrayList<>();
@@ -367,7 +368,10 @@ public final class SpoolerSmtp implements Row {
         double ratio = median(ratios);
         Map<String, Object> params = bench.params();
         params.put("messages", n);
-        if (bench.quick()) {
+        if (n != (bench.quick() ? QUICK_MESSAGES : FULL_MESSAGES)) {
+            params.put("note", String.format(Locale.ROOT, "%,d messages per round (-Djmapi.bench.spooler.messages),"
+                    + " not the row's %,d", n, FULL_MESSAGES));
+        } else if (bench.quick()) {
             params.put("note", String.format(Locale.ROOT, "quick run: %,d messages per round instead of %,d", n,
                     FULL_MESSAGES));
         }
