@@ -64,7 +64,7 @@ import java.util.Properties;
 public final class SpoolerSmtp implements Row {
     static final double TARGET = 1.5;
     static final int FULL_MESSAGES = 5_000;
-    static final int QUICK_MESSAGES = 1_000;
+    static final int QUICK_MESSAGES = 500;
     static final int WARMUP_MESSAGES = 200;
     static final String SENDER = "sender@example.org";
     static final String TO = "alice@example.net";
