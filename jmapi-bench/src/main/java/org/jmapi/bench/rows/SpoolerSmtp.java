@@ -353,8 +353,8 @@ public final class SpoolerSmtp implements Row {
                 fillS.add(fill);
                 angusS.add(a);
                 ratios.add(a / j[0]);
-                bench.log().printf(Locale.ROOT, "  round %d/%d: jmapi %.3f s (Outbox empty at %.3f s; filled in %.1f s),"
-                        + " Angus %.3f s, ratio %.3f%n", r, rounds, j[0], j[1], fill, a, a / j[0]);
+                bench.log().printf(Locale.ROOT, "  round %d/%d: jmapi %.3f s (Outbox empty at %.3f s; filled in %.1f"
+                        + " s), Angus %.3f s, ratio %.3f%n", r, rounds, j[0], j[1], fill, a, a / j[0]);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("jmapi_s", Result.round(j[0]));
                 m.put("baseline_s", Result.round(a));
