@@ -563,7 +563,7 @@ public interface Storage extends AutoCloseable {
      * FinishedMsg as one step: clears {@code clearFlags} in PR_MESSAGE_FLAGS (IMsgStore::FinishedMsg clears
      * MSGFLAG_UNSENT of a message that is kept) and then does what {@link #finishMessage} does. An implementation
      * that can, does both in one transaction (one commit instead of two); this default runs
-     * {@link #updateMessageFlags} then {@link #finishMessage}.
+     * {@link #finishMessage} then {@link #updateMessageFlags}, so a refused FinishedMsg changes nothing.
      *
      * @param messageId  the message; must be locked by this instance
      * @param disposal   what to do with it
@@ -572,10 +572,10 @@ public interface Storage extends AutoCloseable {
      * @throws MapiException as {@link #finishMessage}; MAPI_E_INVALID_PARAMETER for a bit the store maintains
      */
     default void finishMessage(long messageId, Disposal disposal, int clearFlags) {
+        finishMessage(messageId, disposal);
         if (clearFlags != 0 && !disposal.delete()) {
             updateMessageFlags(messageId, 0, clearFlags);
         }
-        finishMessage(messageId, disposal);
     }
 
     /**
