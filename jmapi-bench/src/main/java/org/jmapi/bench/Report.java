@@ -107,10 +107,10 @@ public final class Report {
         }
 
         b.append("## How it is measured\n\n");
-        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -DskipTests`: tests compiled, not run), "
-                + "then runs `org.jmapi.bench.BenchMain` with `java -cp` (class path from `dependency:build-classpath`). It "
-                + "prints one JSON object per row on stdout (progress on stderr), writes "
-                + "`bench/results/latest.json` and regenerates this file.\n");
+        b.append("- `bench/run` builds `jmapi-bench` and what it depends on (`./mvnw -q -DskipTests`: tests compiled, "
+                + "not run), then runs `org.jmapi.bench.BenchMain` with `java -cp` (class path from "
+                + "`dependency:build-classpath`). It prints one JSON object per row on stdout (progress on stderr), "
+                + "writes `bench/results/latest.json` and regenerates this file.\n");
         b.append("- Every pair is measured with a **plain timed loop** in one JVM (`org.jmapi.bench.Interleaved`), "
                 + "not JMH: after a warm-up it alternates one jmapi call and one baseline call (the order flipped "
                 + "every pair), times each, and collects the times in 1-second windows. This machine is shared "

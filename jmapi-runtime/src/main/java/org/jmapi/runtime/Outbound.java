@@ -122,32 +122,48 @@ final class Outbound {
             ss.use.readLock().unlock();
         }
         int attempted = 0;
-        for (Queued q : queue) {
-            EntryId id = q.id();
-            if (q.locked() || spooler.stopping() || !isReady(id, force)) {
-                continue;
-            }
-            ss.use.readLock().lock();
-            try {
-                if (!ss.serving()) {
-                    return 0;
+        boolean paused = false;
+        try {
+            for (Queued q : queue) {
+                EntryId id = q.id();
+                if (q.locked() || spooler.stopping() || !isReady(id, force)) {
+                    continue;
                 }
-                if (!worthLocking(ss.record.store(), id)) {
-                    continue; // its transports cannot take mail now: it stays queued, unlocked, no transfer
-                }
-                Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
-                if (transfer.isEmpty()) {
-                    return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
-                }
-                current = ss;
-                attempted++;
-                try (StoreActivity.Transfer t = transfer.get()) {
-                    sendOne(ss, id);
+                ss.use.readLock().lock();
+                try {
+                    if (!ss.serving()) {
+                        return 0;
+                    }
+                    if (!paused) {
+                        spooler.pauseQueueWatch(ss);
+                        paused = true;
+                    }
+                    if (!worthLocking(ss.record.store(), id)) {
+                        continue; // its transports cannot take mail now: it stays queued, unlocked, no transfer
+                    }
+                    Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
+                    if (transfer.isEmpty()) {
+                        return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
+                    }
+                    current = ss;
+                    attempted++;
+                    try (StoreActivity.Transfer t = transfer.get()) {
+                        sendOne(ss, id);
+                    } finally {
+                        current = null;
+                    }
                 } finally {
-                    current = null;
+                    ss.use.readLock().unlock();
                 }
-            } finally {
-                ss.use.readLock().unlock();
+            }
+        } finally {
+            if (paused) {
+                ss.use.readLock().lock();
+                try {
+                    spooler.resumeQueueWatch(ss, attempted > 0);
+                } finally {
+                    ss.use.readLock().unlock();
+                }
             }
         }
         return attempted;

@@ -481,13 +481,55 @@ final class Spooler {
         try {
             session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
             MapiTable q = ss.record.store().getOutgoingQueue(0);
-            ss.queueWatchConnection = q.advise(Flags.fnevTableModified, notifications -> {
-                wake();
-                return 0;
-            });
+            ss.queueWatchConnection = adviseQueue(q);
             ss.queueWatch = q;
         } catch (MapiException e) {
             // A store that never sends has no queue (R-OQ-1): the poll interval still re-reads nothing.
+        }
+    }
+
+    private int adviseQueue(MapiTable q) {
+        return q.advise(Flags.fnevTableModified, notifications -> {
+            wake();
+            return 0;
+        });
+    }
+
+    /**
+     * The mail thread, with the store's {@code use} read lock held, before a send pass: stops listening to the
+     * store's outgoing queue. The listener only wakes the mail thread, which is awake for the pass; while it listens,
+     * the store re-reads the whole queue into the table after every change the pass makes (lock, save, FinishedMsg),
+     * which for a long queue costs more than the sending. {@link #resumeQueueWatch} listens again after the pass.
+     */
+    void pauseQueueWatch(SpoolerStore ss) {
+        MapiTable q = ss.queueWatch;
+        int c = ss.queueWatchConnection;
+        if (q != null && c != 0) {
+            ss.queueWatchConnection = 0;
+            try {
+                q.unadvise(c);
+            } catch (MapiException e) {
+                // the table is going away with the store: nothing to listen to any more
+            }
+        }
+    }
+
+    /**
+     * The mail thread, with the store's {@code use} read lock held, after a send pass: listens to the outgoing queue
+     * again and, when the pass sent anything, wakes itself for one more pass, so a message submitted while nobody
+     * listened is not left waiting for the poll interval.
+     */
+    void resumeQueueWatch(SpoolerStore ss, boolean sentSomething) {
+        MapiTable q = ss.queueWatch;
+        if (q != null && ss.queueWatchConnection == 0 && ss.state != State.RELEASED) {
+            try {
+                ss.queueWatchConnection = adviseQueue(q);
+            } catch (MapiException e) {
+                // the table is going away with the store
+            }
+        }
+        if (sentSomething) {
+            wake();
         }
     }
 
@@ -624,7 +666,10 @@ final class Spooler {
             ss.queueWatch = null;
             if (q != null) {
                 try {
-                    q.unadvise(ss.queueWatchConnection);
+                    if (ss.queueWatchConnection != 0) {
+                        q.unadvise(ss.queueWatchConnection);
+                        ss.queueWatchConnection = 0;
+                    }
                 } catch (MapiException e) {
                     // already invalid: nothing to undo
                 }

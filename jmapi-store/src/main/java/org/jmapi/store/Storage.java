@@ -560,6 +560,25 @@ public interface Storage extends AutoCloseable {
     void finishMessage(long messageId, Disposal disposal);
 
     /**
+     * FinishedMsg as one step: clears {@code clearFlags} in PR_MESSAGE_FLAGS (IMsgStore::FinishedMsg clears
+     * MSGFLAG_UNSENT of a message that is kept) and then does what {@link #finishMessage} does. An implementation
+     * that can, does both in one transaction (one commit instead of two); this default runs
+     * {@link #finishMessage} then {@link #updateMessageFlags}, so a refused FinishedMsg changes nothing.
+     *
+     * @param messageId  the message; must be locked by this instance
+     * @param disposal   what to do with it
+     * @param clearFlags PR_MESSAGE_FLAGS bits to clear when the message is kept (0 for none); never MSGFLAG_READ,
+     *                   MSGFLAG_ASSOCIATED or MSGFLAG_SUBMIT
+     * @throws MapiException as {@link #finishMessage}; MAPI_E_INVALID_PARAMETER for a bit the store maintains
+     */
+    default void finishMessage(long messageId, Disposal disposal, int clearFlags) {
+        finishMessage(messageId, disposal);
+        if (clearFlags != 0 && !disposal.delete()) {
+            updateMessageFlags(messageId, 0, clearFlags);
+        }
+    }
+
+    /**
      * Cancels a submission (IMsgStore::AbortSubmit, R-OQ-4): the message leaves the queue and stays in its folder,
      * MSGFLAG_SUBMIT and PR_SUBMIT_FLAGS cleared.
      *

@@ -1345,6 +1345,32 @@ public abstract class StorageContract {
     }
 
     @Test
+    @DisplayName("R-OQ-5: FinishedMsg's MSGFLAG_UNSENT change goes with the disposal; nothing changes when it fails")
+    void finish_clearsFlagsWithTheDisposal() {
+        long outbox = folder("Outbox");
+        long sent = folder("Sent Items");
+        long move = save(outbox, subject("move"), PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS,
+                Flags.MSGFLAG_UNSENT | Flags.MSGFLAG_READ)).id();
+        long notLocked = save(outbox, subject("not locked"), PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS,
+                Flags.MSGFLAG_UNSENT)).id();
+        s.submitMessage(move, Instant.now(), 0);
+        s.submitMessage(notLocked, Instant.now(), 0);
+        assertCode(HResult.MAPI_E_NO_ACCESS, () -> s.finishMessage(notLocked, Disposal.moveTo(sent),
+                Flags.MSGFLAG_UNSENT));
+        assertThat(intProp(s.loadMessage(notLocked).image().properties(), PropTags.PR_MESSAGE_FLAGS)
+                & Flags.MSGFLAG_UNSENT).as("a refused FinishedMsg changes nothing").isNotZero();
+        s.lockMessage(move);
+        s.finishMessage(move, Disposal.moveTo(sent), Flags.MSGFLAG_UNSENT);
+        MessageInfo m = s.messageInfo(move);
+        assertThat(m.submitted()).isFalse();
+        assertThat(m.folderId()).isEqualTo(sent);
+        int flags = intProp(s.loadMessage(move).image().properties(), PropTags.PR_MESSAGE_FLAGS);
+        assertThat(flags & (Flags.MSGFLAG_UNSENT | Flags.MSGFLAG_SUBMIT)).isZero();
+        assertThat(flags & Flags.MSGFLAG_READ).isNotZero();
+        assertThat(s.queue()).extracting(MessageRow::id).containsExactly(notLocked);
+    }
+
+    @Test
     @DisplayName("R-OQ-2: a lock whose owner's lease ran out counts as unlocked")
     void lock_expiresWithLease() {
         MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));

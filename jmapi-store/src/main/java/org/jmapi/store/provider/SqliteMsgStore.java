@@ -860,10 +860,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         boolean delete = sm.image().find(PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
                 && v.asBoolean()).orElse(false);
         StoreFile.Mutation mu = file.mutation();
-        if (!delete) {
-            storage().updateMessageFlags(id, 0, Flags.MSGFLAG_UNSENT);
-        }
-        storage().finishMessage(id, new Disposal(sentMail, delete));
+        storage().finishMessage(id, new Disposal(sentMail, delete), delete ? 0 : Flags.MSGFLAG_UNSENT);
         locked.remove(id);
         mu.done(from, sentMail == 0 ? from : sentMail);
         EntryId eid = ids().message(id);

@@ -1,5 +1,6 @@
 package org.jmapi.store.sqlite;
 
+import org.jmapi.Flags;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
 import org.jmapi.MapiUid;
@@ -50,6 +51,15 @@ final class SqliteQueue {
     private static final long PROCESS_START = ProcessHandle.current().info().startInstant()
             .map(Instant::toEpochMilli).orElse(0L);
     private static final String HOST = hostKey();
+
+    /**
+     * Lock and unlock commits skip the fsync ({@code synchronous=NORMAL}: safe from a process crash, not from power
+     * loss). A lock is not persistent state: it belongs to an owner that is alive only while its process runs and its
+     * lease is renewed, so after a power loss every lock counts as absent whether or not its commit reached the disk;
+     * an unlock lost with the power leaves a lock of a dead owner, which counts as absent too. The next durable
+     * commit (the spooler's save or FinishedMsg) fsyncs the log with these frames in it anyway.
+     */
+    private static final boolean LOCK_DURABLE = false;
 
     private final SqliteStorage storage;
     private final Object registration = new Object();
@@ -275,7 +285,7 @@ final class SqliteQueue {
 
     MessageInfo lock(long id) {
         register();
-        return db().write("locking message " + id, true, c -> {
+        return db().write("locking message " + id, true, LOCK_DURABLE, c -> {
             SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
@@ -304,7 +314,7 @@ final class SqliteQueue {
 
     Optional<MessageRow> lockNext() {
         register();
-        return db().write("locking the next queued message", true, c -> {
+        return db().write("locking the next queued message", true, LOCK_DURABLE, c -> {
             Live live = live(c);
             for (SqliteMessages.Head h : Sql.list(c, "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message "
                     + "WHERE queued = 1 ORDER BY queue_time, id", SqliteMessages::mapHead)) {
@@ -319,7 +329,7 @@ final class SqliteQueue {
     }
 
     void unlock(long id) {
-        db().write("unlocking message " + id, true, c -> {
+        db().write("unlocking message " + id, true, LOCK_DURABLE, c -> {
             SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
@@ -337,7 +347,16 @@ final class SqliteQueue {
     }
 
     void finish(long id, Disposal disposal) {
+        finish(id, disposal, 0);
+    }
+
+    /** Finishes a message, clearing {@code clearFlags} in PR_MESSAGE_FLAGS of a kept one in the same transaction. */
+    void finish(long id, Disposal disposal, int clearFlags) {
         Objects.requireNonNull(disposal, "disposal");
+        if ((clearFlags & (Flags.MSGFLAG_READ | Flags.MSGFLAG_ASSOCIATED | Flags.MSGFLAG_SUBMIT)) != 0) {
+            throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "FinishedMsg cannot clear MSGFLAG_READ, "
+                    + "MSGFLAG_ASSOCIATED or MSGFLAG_SUBMIT through its flag change (the store maintains them)");
+        }
         db().write("finishing message " + id, true, c -> {
             SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
@@ -350,7 +369,7 @@ final class SqliteQueue {
             if (disposal.moveToFolderId() > 0) {
                 storage.foldersComponent().requireFolder(c, disposal.moveToFolderId());
             }
-            unqueue(c, h);
+            unqueue(c, h, disposal.delete() ? 0 : clearFlags);
             SqliteMessages.Head after = storage.messagesComponent().requireHead(c, id);
             if (disposal.delete()) {
                 SqliteMessages.deleteInTx(c, after);
@@ -371,16 +390,22 @@ final class SqliteQueue {
                 throw new MapiException(HResult.MAPI_E_UNABLE_TO_ABORT, "message " + id + " is locked by a spooler ("
                         + describeOwner(c, h.lockOwner()) + ") that is sending it; it can no longer be aborted");
             }
-            unqueue(c, h);
+            unqueue(c, h, 0);
             return null;
         });
     }
 
     /** Takes a message out of the queue: clears MSGFLAG_SUBMIT, PR_SUBMIT_FLAGS and the lock. */
-    private void unqueue(Connection c, SqliteMessages.Head h) throws SQLException {
-        List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
-                h.size());
-        SqliteMessages.writeRoot(c, h.id(), props, h.version() + 1, storage.now(), false, null, 0);
+    private void unqueue(Connection c, SqliteMessages.Head h, int clearFlags) throws SQLException {
+        List<PropValue> stored = PropCodec.decode(h.props());
+        if (clearFlags != 0) {
+            stored = ImageRules.with(stored, PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS,
+                    SqliteMessages.flagsOf(stored) & ~clearFlags));
+        }
+        List<PropValue> props = ImageRules.withMaintained(stored, h.associated(), false, 0, h.size());
+        // only the property columns that change are set: an indexed column set to its own value rewrites its index
+        Object[] before = SqliteMessages.columnValues(PropCodec.decode(h.props()));
+        SqliteMessages.writeRoot(c, h.id(), props, h.version() + 1, storage.now(), false, null, 0, before);
         Sql.update(c, "UPDATE message SET lock_owner = NULL, lock_expires = NULL WHERE id = ?", h.id());
     }
 

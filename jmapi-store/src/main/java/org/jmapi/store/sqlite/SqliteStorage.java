@@ -838,6 +838,12 @@ public final class SqliteStorage implements Storage {
         queue.finish(messageId, disposal);
     }
 
+    /** Clears the flags and finishes the message in one transaction (one commit). */
+    @Override
+    public void finishMessage(long messageId, Disposal disposal, int clearFlags) {
+        queue.finish(messageId, disposal, clearFlags);
+    }
+
     @Override
     public void abortSubmit(long messageId) {
         queue.abort(messageId);

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link MimeWriter} (Bcc and MAPI_P1 recipients never appear in the headers), and runs one SMTP transaction over a
  * kept connection. The envelope sender is PR_SENDER_EMAIL_ADDRESS (or the sender's SMTP address), else
  * PR_SENT_REPRESENTING_EMAIL_ADDRESS, else the null sender "&lt;&gt;". A message without PR_INTERNET_MESSAGE_ID gets
- * the Message-ID it is sent with saved on it, so a later attempt sends the same Message-ID.
+ * a Message-ID derived from its entry id and submission time (saved with PR_RESPONSIBILITY), so every attempt of
+ * one submission sends the same Message-ID.
  *
  * <h2>Per-recipient results</h2>
  * <ul>
@@ -380,10 +381,23 @@ public final class SmtpLogon extends BaseXpLogon {
         }
     }
 
-    /** @return the message's RFC 5322 bytes; a Message-ID made up now is saved on the message */
+    /**
+     * @return the message's RFC 5322 bytes. A message without PR_INTERNET_MESSAGE_ID gets one set (not saved here:
+     *         it is saved with the rest of this send's changes, PR_RESPONSIBILITY, when the spooler or
+     *         {@link #finish} saves them) that is derived from the message's entry id and PR_CLIENT_SUBMIT_TIME, so
+     *         every attempt of one submission sends the same Message-ID without a save of its own (R-MAIL-1). A
+     *         message without those (never the case for a queued one) gets a random Message-ID, saved at once.
+     */
     private byte[] content(Message message) {
-        boolean hadId = message.getProp(PropTags.PR_INTERNET_MESSAGE_ID).map(PropValue::asString)
+        var v = message.getProps(new int[] {PropTags.PR_INTERNET_MESSAGE_ID, PropTags.PR_ENTRYID,
+                PropTags.PR_CLIENT_SUBMIT_TIME}, 0);
+        boolean hadId = v.find(PropTags.PR_INTERNET_MESSAGE_ID).filter(p -> !p.isError()).map(PropValue::asString)
                 .filter(s -> !s.isBlank()).isPresent();
+        String stableId = hadId ? null : stableMessageId(v.find(PropTags.PR_ENTRYID).orElse(null),
+                v.find(PropTags.PR_CLIENT_SUBMIT_TIME).orElse(null), envelopeSender(message));
+        if (stableId != null) {
+            message.setProps(List.of(PropValue.ofString(PropTags.PR_INTERNET_MESSAGE_ID, stableId)));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         MimeWriter.Result r;
         try {
@@ -391,11 +405,39 @@ public final class SmtpLogon extends BaseXpLogon {
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a byte array cannot fail", e);
         }
-        if (!hadId) {
+        if (!hadId && stableId == null) {
             message.setProps(List.of(PropValue.ofString(PropTags.PR_INTERNET_MESSAGE_ID, r.messageId())));
             message.saveChanges(Flags.KEEP_OPEN_READWRITE); // a retry sends the same Message-ID (R-MAIL-1)
         }
         return out.toByteArray();
+    }
+
+    /**
+     * @param entryId    PR_ENTRYID of the queued message (store and message identity: never reused)
+     * @param submitTime PR_CLIENT_SUBMIT_TIME of this submission
+     * @param sender     the envelope sender, whose domain the Message-ID takes ("jmapi.invalid" when none)
+     * @return {@code <hash@domain>}, the same for every attempt of one submission of one message; null when either
+     *         value is missing
+     */
+    static String stableMessageId(PropValue entryId, PropValue submitTime, String sender) {
+        if (entryId == null || entryId.isError() || submitTime == null || submitTime.isError()) {
+            return null;
+        }
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        sha.update(entryId.asBinary());
+        sha.update(submitTime.asTime().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] h = sha.digest();
+        int at = sender.lastIndexOf('@');
+        String domain = at > 0 ? sender.substring(at + 1) : "";
+        if (!domain.matches("[A-Za-z0-9.-]+")) {
+            domain = "jmapi.invalid";
+        }
+        return "<" + java.util.HexFormat.of().formatHex(h, 0, 20) + "@" + domain + ">";
     }
 
     private static List<PropValue> without(List<PropValue> row, int tag) {
