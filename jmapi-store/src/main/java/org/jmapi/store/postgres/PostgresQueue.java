@@ -496,6 +496,9 @@ final class PostgresQueue {
         register();
         long now = storage.now();
         long id = db().write("recording " + kind + " activity", false, c -> {
+            // Activity records describe live processes: their commits need not wait for the WAL flush (after a
+            // server crash every owner is gone or re-registers, and a record of a gone owner no longer counts).
+            Sql.update(c, "SET LOCAL synchronous_commit = off");
             touchOwner(c);
             return Sql.insert(c, "INSERT INTO jmapi.activity (store_id, owner_id, spooler_id, kind, message_id, "
                     + "started_at, lease_expires) VALUES (?, ?, ?, ?, ?, ?, ?)", sid(), me(), spoolerId,
@@ -512,9 +515,11 @@ final class PostgresQueue {
             public void close() {
                 if (ended.compareAndSet(false, true) && !db().isClosed()) {
                     try {
-                        db().write("ending activity " + id, false, c ->
-                                Sql.update(c, "DELETE FROM jmapi.activity WHERE store_id = ? AND id = ?", sid(),
-                                        id));
+                        db().write("ending activity " + id, false, c -> {
+                            Sql.update(c, "SET LOCAL synchronous_commit = off");
+                            return Sql.update(c, "DELETE FROM jmapi.activity WHERE store_id = ? AND id = ?", sid(),
+                                    id);
+                        });
                     } catch (MapiException e) {
                         if (e.hresult() != HResult.MAPI_E_INVALID_OBJECT) {
                             ended.set(false);
