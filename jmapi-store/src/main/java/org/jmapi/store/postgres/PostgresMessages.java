@@ -18,6 +18,7 @@ import org.jmapi.store.Recipient;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.ValueStream;
+import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
 import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.PropCodec;
@@ -837,7 +838,7 @@ final class PostgresMessages {
             for (LargeValue v : largeValues(c, messageId, objectId)) {
                 if (PropTag.id(v.tag()) == PropTag.id(tag)) {
                     checkSameType(v.tag(), tag);
-                    return new ChunkStream(db(), v.handle(), v.size(), v.tag());
+                    return new ChunkStream(chunks(v.handle(), v.tag()), v.size(), v.tag());
                 }
             }
             PropValue v = ImageRules.find(PropCodec.decode(props), tag);
@@ -860,6 +861,12 @@ final class PostgresMessages {
         }
     }
 
+    /** @return the chunks of out-of-line value {@code valueId}, each read in its own short read */
+    private ChunkStream.Chunks chunks(long valueId, int tag) {
+        return seq -> db().readOne("reading " + PropTag.toString(tag), c -> Sql.one(c,
+                "SELECT data FROM jmapi.large_chunk WHERE store_id = ? AND value_id = ? AND seq = ?", rs -> rs.getBytes(1), db().storeId(), valueId, seq).orElse(null));
+    }
+
     InputStream openStream(LargeValue v) {
         Objects.requireNonNull(v, "value");
         return db().read("opening out-of-line value " + v.handle(), c -> {
@@ -868,7 +875,7 @@ final class PostgresMessages {
                     () -> new MapiException(HResult.MAPI_E_OBJECT_DELETED, "the out-of-line value "
                             + PropTag.toString(v.tag()) + " (handle " + v.handle() + ") no longer exists: its message"
                             + " was changed or deleted"));
-            return new ChunkStream(db(), v.handle(), row[0], (int) row[1]);
+            return new ChunkStream(chunks(v.handle(), (int) row[1]), row[0], (int) row[1]);
         });
     }
 

@@ -17,6 +17,7 @@ import org.jmapi.store.Recipient;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.ValueStream;
+import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
 import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.PropCodec;
@@ -827,7 +828,7 @@ final class SqliteMessages {
             for (LargeValue v : largeValues(c, messageId, objectId)) {
                 if (PropTag.id(v.tag()) == PropTag.id(tag)) {
                     checkSameType(v.tag(), tag);
-                    return new ChunkStream(db(), v.handle(), v.size(), v.tag());
+                    return new ChunkStream(chunks(v.handle(), v.tag()), v.size(), v.tag());
                 }
             }
             PropValue v = ImageRules.find(PropCodec.decode(props), tag);
@@ -850,6 +851,12 @@ final class SqliteMessages {
         }
     }
 
+    /** @return the chunks of out-of-line value {@code valueId}, each read in its own short read */
+    private ChunkStream.Chunks chunks(long valueId, int tag) {
+        return seq -> db().read("reading " + PropTag.toString(tag), c -> Sql.one(c,
+                "SELECT data FROM large_chunk WHERE value_id = ? AND seq = ?", rs -> rs.getBytes(1), valueId, seq).orElse(null));
+    }
+
     InputStream openStream(LargeValue v) {
         Objects.requireNonNull(v, "value");
         return db().read("opening out-of-line value " + v.handle(), c -> {
@@ -857,7 +864,7 @@ final class SqliteMessages {
                     rs -> new long[] {rs.getLong(1), rs.getInt(2)}, v.handle()).orElseThrow(() -> new MapiException(
                     HResult.MAPI_E_OBJECT_DELETED, "the out-of-line value " + PropTag.toString(v.tag()) + " (handle "
                     + v.handle() + ") no longer exists: its message was changed or deleted"));
-            return new ChunkStream(db(), v.handle(), row[0], (int) row[1]);
+            return new ChunkStream(chunks(v.handle(), (int) row[1]), row[0], (int) row[1]);
         });
     }
 
@@ -878,10 +885,10 @@ final class SqliteMessages {
             long size = row[0];
             int tag = (int) row[1];
             if (offset == 0) {
-                return new ChunkStream(db(), v.handle(), size, tag);
+                return new ChunkStream(chunks(v.handle(), tag), size, tag);
             }
             if (offset >= size) {
-                return new ChunkStream(db(), v.handle(), size, tag, Integer.MAX_VALUE, size, 0);
+                return new ChunkStream(chunks(v.handle(), tag), size, tag, Integer.MAX_VALUE, size, 0);
             }
             long start = 0;
             try (PreparedStatement ps = c.prepareStatement(
@@ -891,7 +898,7 @@ final class SqliteMessages {
                     while (rs.next()) {
                         long len = rs.getLong(2);
                         if (start + len > offset) {
-                            return new ChunkStream(db(), v.handle(), size, tag, rs.getInt(1), start,
+                            return new ChunkStream(chunks(v.handle(), tag), size, tag, rs.getInt(1), start,
                                     (int) (offset - start));
                         }
                         start += len;

@@ -1,4 +1,4 @@
-package org.jmapi.store.sqlite;
+package org.jmapi.store.engine;
 
 import org.jmapi.MapiException;
 import org.jmapi.prop.PropTag;
@@ -7,15 +7,26 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads an out-of-line value chunk by chunk, each chunk in its own short read transaction, so neither the value nor
- * a database snapshot is held while the caller reads. Values are never changed in place (a save writes a new value
+ * Reads an out-of-line value chunk by chunk, each chunk fetched by its own short read of the engine
+ * ({@link Chunks}), so neither the value nor a database snapshot is held while the caller reads. Shared by the SQLite
+ * and PostgreSQL engines. Values are never changed in place (a save writes a new value
  * and deletes the old one), so a chunk that has vanished means the value was replaced or its message deleted: the
  * read then fails with an IOException saying so. Owned by the caller; not thread-safe (one reader at a time, as for
  * any InputStream). Closing is idempotent.
  */
-final class ChunkStream extends InputStream {
-    private final Db db;
-    private final long valueId;
+public final class ChunkStream extends InputStream {
+    /** Fetches one chunk of the value; the engine's part. */
+    @FunctionalInterface
+    public interface Chunks {
+        /**
+         * @param seq the chunk's sequence number, from 0
+         * @return its bytes, or null when the value has no such chunk (any more)
+         * @throws MapiException when the read fails
+         */
+        byte[] chunk(int seq);
+    }
+
+    private final Chunks chunks;
     private final long size;
     private final int tag;
     private long position;
@@ -26,20 +37,29 @@ final class ChunkStream extends InputStream {
     private int skipInChunk;
     private boolean closed;
 
-    ChunkStream(Db db, long valueId, long size, int tag) {
-        this(db, valueId, size, tag, 0, 0, 0);
+    /**
+     * A stream of the whole value.
+     *
+     * @param chunks fetches the value's chunks
+     * @param size   the value's size in bytes
+     * @param tag    its property tag, for messages
+     */
+    public ChunkStream(Chunks chunks, long size, int tag) {
+        this(chunks, size, tag, 0, 0, 0);
     }
 
     /**
      * A stream starting inside the value.
      *
+     * @param chunks      fetches the value's chunks
+     * @param size        the value's size in bytes
+     * @param tag         its property tag, for messages
      * @param firstSeq    the chunk holding the first byte to read
      * @param chunkStart  the value offset of that chunk's first byte
      * @param skipInChunk how many bytes of that chunk come before the first byte to read
      */
-    ChunkStream(Db db, long valueId, long size, int tag, int firstSeq, long chunkStart, int skipInChunk) {
-        this.db = db;
-        this.valueId = valueId;
+    public ChunkStream(Chunks chunks, long size, int tag, int firstSeq, long chunkStart, int skipInChunk) {
+        this.chunks = chunks;
         this.size = size;
         this.tag = tag;
         this.seq = firstSeq;
@@ -79,9 +99,7 @@ final class ChunkStream extends InputStream {
     private void fetch() throws IOException {
         byte[] next;
         try {
-            next = db.read("reading " + PropTag.toString(tag), c -> Sql.one(c,
-                    "SELECT data FROM large_chunk WHERE value_id = ? AND seq = ?", rs -> rs.getBytes(1), valueId, seq)
-                    .orElse(null));
+            next = chunks.chunk(seq);
         } catch (MapiException e) {
             throw new IOException("reading " + PropTag.toString(tag) + " failed: " + e.getMessage(), e);
         }
