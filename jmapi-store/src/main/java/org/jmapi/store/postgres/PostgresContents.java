@@ -7,6 +7,7 @@ import org.jmapi.store.ContentsQuery;
 import org.jmapi.store.LargeValue;
 import org.jmapi.store.MessageRow;
 import org.jmapi.store.Recipient;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.RestrictionSql;
 import org.jmapi.store.engine.RowOrder;
@@ -108,7 +109,7 @@ final class PostgresContents {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
                 + where(p, params, q.folderId(), q.associated());
-        List<PostgresMessages.Head> out = new ArrayList<>();
+        List<MessageHead> out = new ArrayList<>();
         Predicate<RowSource> filter = Restrictions.scan(p.split().residual());
         if (p.order().isPresent()) {
             int skipped = 0;
@@ -117,7 +118,7 @@ final class PostgresContents {
                 Sql.bind(ps, params.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (out.size() < q.limit() && rs.next()) {
-                        PostgresMessages.Head h = PostgresMessages.mapHead(rs);
+                        MessageHead h = PostgresMessages.mapHead(rs);
                         if (!filter.test(new LazyRow(c, storage.sid(), h, live, large))) {
                             continue;
                         }
@@ -132,7 +133,7 @@ final class PostgresContents {
             return messages.rows(c, out, live);
         }
         List<LazyRow> rows = new ArrayList<>();
-        for (PostgresMessages.Head h : Sql.list(c, sql, PostgresMessages::mapHead, params.toArray())) {
+        for (MessageHead h : Sql.list(c, sql, PostgresMessages::mapHead, params.toArray())) {
             rows.add(new LazyRow(c, storage.sid(), h, live, large));
         }
         rows.sort(RowOrder.comparator(p.keys(), LazyRow::get, r -> r.head.id()));
@@ -200,19 +201,19 @@ final class PostgresContents {
     }
 
     /** A page's message rows, their top-level out-of-line values by id, and whether a row carries a spooler lock. */
-    private record Page(List<PostgresMessages.Head> heads, Map<Long, List<LargeValue>> large, boolean locks) {}
+    private record Page(List<MessageHead> heads, Map<Long, List<LargeValue>> large, boolean locks) {}
 
     private Page select(Connection c, ContentsQuery q, Plan p) throws SQLException {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + PostgresMessages.HEAD_COLUMNS + ", " + TOP_LARGE + " FROM jmapi.message WHERE "
                 + where(p, params, q.folderId(), q.associated()) + " ORDER BY " + p.order().get() + pageClause(q);
-        List<PostgresMessages.Head> heads = new ArrayList<>();
+        List<MessageHead> heads = new ArrayList<>();
         Map<Long, List<LargeValue>> large = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             Sql.bind(ps, params.toArray());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    PostgresMessages.Head h = PostgresMessages.mapHead(rs);
+                    MessageHead h = PostgresMessages.mapHead(rs);
                     heads.add(h);
                     java.sql.Array a = rs.getArray("top_large");
                     if (a != null) {
@@ -228,7 +229,7 @@ final class PostgresContents {
             }
         }
         boolean locks = false;
-        for (PostgresMessages.Head h : heads) {
+        for (MessageHead h : heads) {
             locks |= h.queued() && h.lockOwner() != null;
         }
         return new Page(heads, large, locks);
@@ -334,17 +335,17 @@ final class PostgresContents {
     static final class LazyRow implements RowSource {
         private final Connection c;
         private final long storeId;
-        private final PostgresMessages.Head head;
+        private final MessageHead head;
         private final LargeLookup lookup;
         private final Map<Integer, PropValue> byId = new HashMap<>();
         private List<LargeValue> large;
 
-        LazyRow(Connection c, long storeId, PostgresMessages.Head head, PostgresQueue.Live live, LargeLookup lookup) {
+        LazyRow(Connection c, long storeId, MessageHead head, PostgresQueue.Live live, LargeLookup lookup) {
             this.c = c;
             this.storeId = storeId;
             this.head = head;
             this.lookup = lookup;
-            for (PropValue v : PostgresMessages.rootProperties(head, PostgresMessages.queueState(head, live))) {
+            for (PropValue v : head.rootProperties(head.queueState(live))) {
                 byId.put(v.id(), v);
             }
         }

@@ -21,6 +21,7 @@ import org.jmapi.store.ValueStream;
 import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
 import org.jmapi.store.engine.IndexedColumn;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.SortKeys;
 import org.jmapi.table.Restriction;
@@ -57,7 +58,7 @@ final class PostgresMessages {
     static final int KIND_ATTACHMENT = 2;
     static final int KIND_EMBEDDED = 3;
 
-    /** The message-row columns {@link Head} maps, in order. */
+    /** The message-row columns {@link MessageHead} maps, in order. */
     static final String HEAD_COLUMNS = "id, folder_id, associated, version, created_at, modified_at, message_size, "
             + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
 
@@ -92,15 +93,6 @@ final class PostgresMessages {
         SET_ROOT = b.append(" WHERE store_id = ? AND id = ?").toString();
     }
 
-    /** A message row as stored. */
-    record Head(long id, long folderId, boolean associated, long version, long created, long modified, int size,
-                boolean queued, byte[] queueTime, int queueFlags, String lockOwner, Long lockExpires, byte[] props,
-                int flags) {
-        boolean unread() {
-            return !associated && (flags & Flags.MSGFLAG_READ) == 0;
-        }
-    }
-
     private final PostgresStorage storage;
 
     PostgresMessages(PostgresStorage storage) {
@@ -121,62 +113,39 @@ final class PostgresMessages {
 
     // ---- reading heads and metadata --------------------------------------------------------------------------
 
-    static Head mapHead(ResultSet rs) throws SQLException {
+    static MessageHead mapHead(ResultSet rs) throws SQLException {
         Integer flags = Sql.intOrNull(rs, "message_flags");
-        return new Head(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
+        return new MessageHead(rs.getLong(1), rs.getLong(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5), rs.getLong(6),
                 rs.getInt(7), rs.getBoolean(8), rs.getBytes(9), rs.getInt(10), rs.getString(11),
                 Sql.longOrNull(rs, "lock_expires"), rs.getBytes(13), flags == null ? 0 : flags);
     }
 
     /** @return the message's row, or null when it does not exist */
-    Head head(Connection c, long id) throws SQLException {
+    MessageHead head(Connection c, long id) throws SQLException {
         return Sql.one(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND id = ?",
                 PostgresMessages::mapHead, sid(), id).orElse(null);
     }
 
-    Head requireHead(Connection c, long id) throws SQLException {
-        Head h = head(c, id);
+    MessageHead requireHead(Connection c, long id) throws SQLException {
+        MessageHead h = head(c, id);
         if (h == null) {
             throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no message " + id + " in " + db().where());
         }
         return h;
     }
 
-    static MessageInfo info(Head h, PostgresQueue.Live live) {
-        return new MessageInfo(h.id(), h.folderId(), h.version(), h.associated(), Instant.ofEpochMilli(h.created()),
-                Instant.ofEpochMilli(h.modified()), h.size(), queueState(h, live));
-    }
-
-    static QueueState queueState(Head h, PostgresQueue.Live live) {
-        if (!h.queued()) {
-            return null;
-        }
-        boolean locked = live.holds(h.lockOwner(), h.lockExpires());
-        return new QueueState(SortKeys.timeOf(h.queueTime()), h.queueFlags(), locked ? h.lockOwner() : null,
-                locked ? Instant.ofEpochMilli(h.lockExpires()) : null);
-    }
-
-    /** @return the top-level properties to show: stored ones with SUBMITFLAG_LOCKED added while locked */
-    static List<PropValue> rootProperties(Head h, QueueState q) {
-        List<PropValue> props = PropCodec.decode(h.props());
-        if (q != null && q.locked()) {
-            props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_SUBMIT_FLAGS, q.prSubmitFlags()));
-        }
-        return props;
-    }
-
-    MessageRow row(Connection c, Head h, PostgresQueue.Live live) throws SQLException {
-        MessageInfo info = info(h, live);
-        return new MessageRow(info, rootProperties(h, info.queue()), largeValues(c, h.id(), 0));
+    MessageRow row(Connection c, MessageHead h, PostgresQueue.Live live) throws SQLException {
+        MessageInfo info = h.info(live);
+        return new MessageRow(info, h.rootProperties(info.queue()), largeValues(c, h.id(), 0));
     }
 
     /**
      * The rows of several messages, in the order of {@code heads}; the top-level out-of-line values of all of them
      * are read with one statement.
      */
-    List<MessageRow> rows(Connection c, List<Head> heads, PostgresQueue.Live live) throws SQLException {
+    List<MessageRow> rows(Connection c, List<MessageHead> heads, PostgresQueue.Live live) throws SQLException {
         List<Long> ids = new ArrayList<>(heads.size());
-        for (Head h : heads) {
+        for (MessageHead h : heads) {
             ids.add(h.id());
         }
         return rows(heads, live, topLargeValues(c, ids));
@@ -186,11 +155,11 @@ final class PostgresMessages {
      * @param large the top-level out-of-line values of the messages, by id ({@link #topLargeValues}'s form)
      * @return the rows of the messages, in the order of {@code heads}
      */
-    static List<MessageRow> rows(List<Head> heads, PostgresQueue.Live live, Map<Long, List<LargeValue>> large) {
+    static List<MessageRow> rows(List<MessageHead> heads, PostgresQueue.Live live, Map<Long, List<LargeValue>> large) {
         List<MessageRow> out = new ArrayList<>(heads.size());
-        for (Head h : heads) {
-            MessageInfo info = info(h, live);
-            out.add(new MessageRow(info, rootProperties(h, info.queue()), large.getOrDefault(h.id(), List.of())));
+        for (MessageHead h : heads) {
+            MessageInfo info = h.info(live);
+            out.add(new MessageRow(info, h.rootProperties(info.queue()), large.getOrDefault(h.id(), List.of())));
         }
         return out;
     }
@@ -214,11 +183,11 @@ final class PostgresMessages {
     }
 
     MessageInfo info(long id) {
-        return db().read("reading message " + id, c -> info(requireHead(c, id), storage.queueComponent().live(c)));
+        return db().read("reading message " + id, c -> requireHead(c, id).info(storage.queueComponent().live(c)));
     }
 
     MessageInfo info(Connection c, long id) throws SQLException {
-        return info(requireHead(c, id), storage.queueComponent().live(c));
+        return requireHead(c, id).info(storage.queueComponent().live(c));
     }
 
     List<LargeValue> largeValues(Connection c, long messageId, long objectId) throws SQLException {
@@ -262,10 +231,10 @@ final class PostgresMessages {
                     readBack.add(id);
                 }
             }
-            Map<Long, Head> heads = new HashMap<>();
+            Map<Long, MessageHead> heads = new HashMap<>();
             PostgresQueue.Live live = null;
             if (!readBack.isEmpty()) {
-                for (Head h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
+                for (MessageHead h : Sql.list(c, "SELECT " + HEAD_COLUMNS + " FROM jmapi.message WHERE store_id = ? AND "
                         + "id = ANY(?)", PostgresMessages::mapHead, sid(), Sql.ids(c, readBack))) {
                     heads.put(h.id(), h);
                 }
@@ -274,7 +243,7 @@ final class PostgresMessages {
             List<MessageInfo> out = new ArrayList<>(requests.size());
             for (Long id : ids) {
                 MessageInfo written = batch.written.get(id);
-                out.add(written != null ? written : info(heads.get(id), live));
+                out.add(written != null ? written : heads.get(id).info(live));
             }
             return out;
         });
@@ -345,7 +314,7 @@ final class PostgresMessages {
                     + "modified_at, props) VALUES (?, ?, ?, 0, ?, ?, ?)", sid(), folderId, associated, now, now,
                     new byte[0]);
         } else {
-            Head h = head(c, r.messageId());
+            MessageHead h = head(c, r.messageId());
             if (h == null) {
                 throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "message " + r.messageId()
                         + " was deleted since it was read; it cannot be saved (not even with FORCE_SAVE)");
@@ -768,8 +737,8 @@ final class PostgresMessages {
 
     StoredMessage load(long id) {
         return db().read("reading message " + id, c -> {
-            Head h = requireHead(c, id);
-            MessageInfo info = info(h, storage.queueComponent().live(c));
+            MessageHead h = requireHead(c, id);
+            MessageInfo info = h.info(storage.queueComponent().live(c));
             Map<Long, List<LargeValue>> large = new HashMap<>();
             for (Object[] r : Sql.list(c, "SELECT object_id, prop_tag, size, id FROM jmapi.large_value WHERE "
                     + "store_id = ? AND message_id = ? ORDER BY id", rs -> new Object[] {rs.getLong(1),
@@ -782,7 +751,7 @@ final class PostgresMessages {
                     rs.getInt(4), rs.getBytes(5)), sid(), id)) {
                 children.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s);
             }
-            MessageImage image = build(0, rootProperties(h, info.queue()), large, children);
+            MessageImage image = build(0, h.rootProperties(info.queue()), large, children);
             return new StoredMessage(info, image);
         });
     }
@@ -823,7 +792,7 @@ final class PostgresMessages {
         String what = "opening " + PropTag.toString(tag) + " of message " + messageId
                 + (attachNum >= 0 ? ", attachment " + attachNum : "") + " as a stream";
         return db().read(what, c -> {
-            Head h = requireHead(c, messageId);
+            MessageHead h = requireHead(c, messageId);
             long objectId = 0;
             byte[] props = h.props();
             if (attachNum >= 0) {
@@ -901,7 +870,7 @@ final class PostgresMessages {
                     + "maintained by the store (associated flag, outgoing queue) and cannot be changed directly");
         }
         return db().write("changing the flags of message " + id, true, c -> {
-            Head h = requireHead(c, id);
+            MessageHead h = requireHead(c, id);
             List<PropValue> props = PropCodec.decode(h.props());
             int flags = (flagsOf(props) | setBits) & ~clearBits;
             props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS, flags));
@@ -918,7 +887,7 @@ final class PostgresMessages {
                 + " messages", true, c -> {
             Map<Long, Integer> failed = new LinkedHashMap<>();
             for (Long id : ids) {
-                Head h = id == null ? null : head(c, id);
+                MessageHead h = id == null ? null : head(c, id);
                 if (h == null) {
                     failed.put(id, HResult.MAPI_E_NOT_FOUND);
                 } else if (h.queued()) {
@@ -932,7 +901,7 @@ final class PostgresMessages {
     }
 
     /** Deletes a message (and everything under it) inside the caller's transaction. */
-    static void deleteInTx(Connection c, long storeId, Head h) throws SQLException {
+    static void deleteInTx(Connection c, long storeId, MessageHead h) throws SQLException {
         Sql.update(c, "DELETE FROM jmapi.message WHERE store_id = ? AND id = ?", storeId, h.id());
         PostgresFolders.adjustCounts(c, storeId, h.folderId(), h.associated() ? 0 : -1, h.unread() ? -1 : 0,
                 h.associated() ? -1 : 0);
@@ -940,7 +909,7 @@ final class PostgresMessages {
 
     MessageInfo move(long id, long target) {
         return db().write("moving message " + id + " to folder " + target, true, c -> {
-            Head h = requireHead(c, id);
+            MessageHead h = requireHead(c, id);
             storage.foldersComponent().requireFolder(c, target);
             moveInTx(c, sid(), h, target);
             return info(c, id);
@@ -948,7 +917,7 @@ final class PostgresMessages {
     }
 
     /** Moves a message inside the caller's transaction; keeps id, version and queue state. */
-    static void moveInTx(Connection c, long storeId, Head h, long target) throws SQLException {
+    static void moveInTx(Connection c, long storeId, MessageHead h, long target) throws SQLException {
         if (h.folderId() == target) {
             return;
         }
@@ -962,7 +931,7 @@ final class PostgresMessages {
 
     MessageInfo copy(long id, long target) {
         return db().write("copying message " + id + " to folder " + target, true, c -> {
-            Head h = requireHead(c, id);
+            MessageHead h = requireHead(c, id);
             storage.foldersComponent().requireFolder(c, target);
             long now = storage.now();
             long copy = Sql.insert(c, "INSERT INTO jmapi.message (store_id, folder_id, associated, version, "

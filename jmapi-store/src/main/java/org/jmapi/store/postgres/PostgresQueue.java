@@ -13,6 +13,7 @@ import org.jmapi.store.Disposal;
 import org.jmapi.store.MessageInfo;
 import org.jmapi.store.MessageRow;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.SortKeys;
 
@@ -112,7 +113,7 @@ final class PostgresQueue {
      * no row (yet) is neither: its locks count until their own lease runs out (a READ COMMITTED claim may see a lock
      * taken by an instance that registered after the owners were read). Immutable.
      */
-    static final class Live {
+    static final class Live implements MessageHead.Locks {
         private final Set<String> alive;
         private final Set<String> dead;
         private final long now;
@@ -124,7 +125,8 @@ final class PostgresQueue {
         }
 
         /** @return whether a lock with this owner and lease expiry is held */
-        boolean holds(String owner, Long expires) {
+        @Override
+        public boolean holds(String owner, Long expires) {
             return owner != null && expires != null && expires > now && !dead.contains(owner);
         }
 
@@ -305,7 +307,7 @@ final class PostgresQueue {
         Objects.requireNonNull(submitTime, "submitTime");
         PostgresMessages.checkSubmitFlags(submitFlags);
         return db().write("submitting message " + id, true, c -> {
-            PostgresMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            MessageHead h = storage.messagesComponent().requireHead(c, id);
             if (h.associated()) {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "message " + id
                         + " is associated (FAI) and cannot be submitted");
@@ -337,7 +339,7 @@ final class PostgresQueue {
         return db().claim("locking message " + id, c -> {
             Live live = live(c);
             touchOwner(c);
-            PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
+            MessageHead h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
                     + "WHERE store_id = ? AND id = ? FOR UPDATE SKIP LOCKED", PostgresMessages::mapHead, sid(), id)
                     .orElse(null);
             if (h == null) {
@@ -397,7 +399,7 @@ final class PostgresQueue {
                 return Optional.<MessageRow>empty();
             }
             takeLock(c, next.get());
-            PostgresMessages.Head locked = storage.messagesComponent().requireHead(c, next.get());
+            MessageHead locked = storage.messagesComponent().requireHead(c, next.get());
             MessageRow row = storage.messagesComponent().row(c, locked, live(c));
             lockChanged(c);
             return Optional.of(row);
@@ -406,7 +408,7 @@ final class PostgresQueue {
 
     void unlock(long id) {
         db().claim("unlocking message " + id, c -> {
-            PostgresMessages.Head h = headForUpdate(c, id);
+            MessageHead h = headForUpdate(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -429,8 +431,8 @@ final class PostgresQueue {
      *         and sees its result
      * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
      */
-    private PostgresMessages.Head headForUpdate(Connection c, long id) throws SQLException {
-        PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
+    private MessageHead headForUpdate(Connection c, long id) throws SQLException {
+        MessageHead h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message WHERE "
                 + "store_id = ? AND id = ? FOR UPDATE", PostgresMessages::mapHead, sid(), id).orElse(null);
         return h != null ? h : storage.messagesComponent().requireHead(c, id);
     }
@@ -438,7 +440,7 @@ final class PostgresQueue {
     void finish(long id, Disposal disposal) {
         Objects.requireNonNull(disposal, "disposal");
         db().write("finishing message " + id, true, c -> {
-            PostgresMessages.Head h = headForUpdate(c, id);
+            MessageHead h = headForUpdate(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -450,7 +452,7 @@ final class PostgresQueue {
                 storage.foldersComponent().requireFolder(c, disposal.moveToFolderId());
             }
             unqueue(c, h);
-            PostgresMessages.Head after = storage.messagesComponent().requireHead(c, id);
+            MessageHead after = storage.messagesComponent().requireHead(c, id);
             if (disposal.delete()) {
                 PostgresMessages.deleteInTx(c, sid(), after);
             } else if (disposal.moveToFolderId() > 0) {
@@ -462,7 +464,7 @@ final class PostgresQueue {
 
     void abort(long id) {
         db().write("aborting the submission of message " + id, true, c -> {
-            PostgresMessages.Head h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
+            MessageHead h = Sql.one(c, "SELECT " + PostgresMessages.HEAD_COLUMNS + " FROM jmapi.message "
                     + "WHERE store_id = ? AND id = ? FOR UPDATE", PostgresMessages::mapHead, sid(), id).orElse(null);
             if (h == null || !h.queued()) {
                 return notInQueue(id);
@@ -477,7 +479,7 @@ final class PostgresQueue {
     }
 
     /** Takes a message out of the queue: clears MSGFLAG_SUBMIT, PR_SUBMIT_FLAGS and the lock. */
-    private void unqueue(Connection c, PostgresMessages.Head h) throws SQLException {
+    private void unqueue(Connection c, MessageHead h) throws SQLException {
         List<PropValue> props = ImageRules.withMaintained(PropCodec.decode(h.props()), h.associated(), false, 0,
                 h.size());
         PostgresMessages.writeRoot(c, sid(), h.id(), props, h.version() + 1, storage.now(), false, null, 0);

@@ -7,6 +7,7 @@ import org.jmapi.store.ContentsQuery;
 import org.jmapi.store.LargeValue;
 import org.jmapi.store.MessageRow;
 import org.jmapi.store.Recipient;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.RestrictionSql;
 import org.jmapi.store.engine.RowOrder;
@@ -89,7 +90,7 @@ final class SqliteContents {
         List<Object> params = new ArrayList<>();
         String sql = "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message WHERE "
                 + where(p, params, q.folderId(), q.associated());
-        List<SqliteMessages.Head> out = new ArrayList<>();
+        List<MessageHead> out = new ArrayList<>();
         if (p.pureSql()) {
             params.add(q.limit());
             params.add(q.offset());
@@ -103,7 +104,7 @@ final class SqliteContents {
                 Sql.bind(ps, params.toArray());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (out.size() < q.limit() && rs.next()) {
-                        SqliteMessages.Head h = SqliteMessages.mapHead(rs);
+                        MessageHead h = SqliteMessages.mapHead(rs);
                         if (!filter.test(new LazyRow(c, h, live, large))) {
                             continue;
                         }
@@ -118,7 +119,7 @@ final class SqliteContents {
             return messages.rows(c, out, live);
         }
         List<LazyRow> rows = new ArrayList<>();
-        for (SqliteMessages.Head h : Sql.list(c, sql, SqliteMessages::mapHead, params.toArray())) {
+        for (MessageHead h : Sql.list(c, sql, SqliteMessages::mapHead, params.toArray())) {
             rows.add(new LazyRow(c, h, live, large));
         }
         rows.sort(RowOrder.comparator(p.keys(), LazyRow::get, r -> r.head.id()));
@@ -226,16 +227,16 @@ final class SqliteContents {
      */
     static final class LazyRow implements RowSource {
         private final Connection c;
-        private final SqliteMessages.Head head;
+        private final MessageHead head;
         private final LargeLookup lookup;
         private final Map<Integer, PropValue> byId = new HashMap<>();
         private List<LargeValue> large;
 
-        LazyRow(Connection c, SqliteMessages.Head head, SqliteQueue.Live live, LargeLookup lookup) {
+        LazyRow(Connection c, MessageHead head, SqliteQueue.Live live, LargeLookup lookup) {
             this.c = c;
             this.head = head;
             this.lookup = lookup;
-            for (PropValue v : SqliteMessages.rootProperties(head, SqliteMessages.queueState(head, live))) {
+            for (PropValue v : head.rootProperties(head.queueState(live))) {
                 byId.put(v.id(), v);
             }
         }

@@ -20,6 +20,7 @@ import org.jmapi.store.ValueStream;
 import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
 import org.jmapi.store.engine.IndexedColumn;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.SortKeys;
 import org.jmapi.store.ContentsQuery;
@@ -56,7 +57,7 @@ final class SqliteMessages {
     static final int KIND_ATTACHMENT = 2;
     static final int KIND_EMBEDDED = 3;
 
-    /** The message-row columns {@link Head} maps, in order. */
+    /** The message-row columns {@link MessageHead} maps, in order. */
     static final String HEAD_COLUMNS = "id, folder_id, associated, version, created_at, modified_at, message_size, "
             + "queued, queue_time, queue_flags, lock_owner, lock_expires, props, message_flags";
 
@@ -102,15 +103,6 @@ final class SqliteMessages {
                 + ", ?".repeat(PROP_COLUMNS.length) + ")";
     }
 
-    /** A message row as stored. */
-    record Head(long id, long folderId, boolean associated, long version, long created, long modified, int size,
-                boolean queued, byte[] queueTime, int queueFlags, String lockOwner, Long lockExpires, byte[] props,
-                int flags) {
-        boolean unread() {
-            return !associated && (flags & Flags.MSGFLAG_READ) == 0;
-        }
-    }
-
     private final SqliteStorage storage;
 
     SqliteMessages(SqliteStorage storage) {
@@ -127,21 +119,21 @@ final class SqliteMessages {
 
     // ---- reading heads and metadata --------------------------------------------------------------------------
 
-    static Head mapHead(ResultSet rs) throws SQLException {
+    static MessageHead mapHead(ResultSet rs) throws SQLException {
         Integer flags = Sql.intOrNull(rs, "message_flags");
-        return new Head(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, rs.getLong(4), rs.getLong(5), rs.getLong(6),
+        return new MessageHead(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, rs.getLong(4), rs.getLong(5), rs.getLong(6),
                 rs.getInt(7), rs.getInt(8) != 0, rs.getBytes(9), rs.getInt(10), rs.getString(11),
                 Sql.longOrNull(rs, "lock_expires"), rs.getBytes(13), flags == null ? 0 : flags);
     }
 
     /** @return the message's row, or null when it does not exist */
-    Head head(Connection c, long id) throws SQLException {
+    MessageHead head(Connection c, long id) throws SQLException {
         return Sql.one(c, "SELECT " + HEAD_COLUMNS + " FROM message WHERE id = ?", SqliteMessages::mapHead, id)
                 .orElse(null);
     }
 
-    Head requireHead(Connection c, long id) throws SQLException {
-        Head h = head(c, id);
+    MessageHead requireHead(Connection c, long id) throws SQLException {
+        MessageHead h = head(c, id);
         if (h == null) {
             throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no message " + id + " in store "
                     + db().path());
@@ -149,48 +141,25 @@ final class SqliteMessages {
         return h;
     }
 
-    static MessageInfo info(Head h, SqliteQueue.Live live) {
-        return new MessageInfo(h.id(), h.folderId(), h.version(), h.associated(), Instant.ofEpochMilli(h.created()),
-                Instant.ofEpochMilli(h.modified()), h.size(), queueState(h, live));
-    }
-
-    static QueueState queueState(Head h, SqliteQueue.Live live) {
-        if (!h.queued()) {
-            return null;
-        }
-        boolean locked = live.holds(h.lockOwner(), h.lockExpires());
-        return new QueueState(SortKeys.timeOf(h.queueTime()), h.queueFlags(), locked ? h.lockOwner() : null,
-                locked ? Instant.ofEpochMilli(h.lockExpires()) : null);
-    }
-
-    /** @return the top-level properties to show: stored ones with SUBMITFLAG_LOCKED added while locked */
-    static List<PropValue> rootProperties(Head h, QueueState q) {
-        List<PropValue> props = PropCodec.decode(h.props());
-        if (q != null && q.locked()) {
-            props = ImageRules.with(props, PropValue.ofInt(PropTags.PR_SUBMIT_FLAGS, q.prSubmitFlags()));
-        }
-        return props;
-    }
-
-    MessageRow row(Connection c, Head h, SqliteQueue.Live live) throws SQLException {
-        MessageInfo info = info(h, live);
-        return new MessageRow(info, rootProperties(h, info.queue()), largeValues(c, h.id(), 0));
+    MessageRow row(Connection c, MessageHead h, SqliteQueue.Live live) throws SQLException {
+        MessageInfo info = h.info(live);
+        return new MessageRow(info, h.rootProperties(info.queue()), largeValues(c, h.id(), 0));
     }
 
     /**
      * The rows of several messages, in the order of {@code heads}; the top-level out-of-line values of all of them
      * are read with one statement (per {@value #IDS_PER_STATEMENT} messages) instead of one per message.
      */
-    List<MessageRow> rows(Connection c, List<Head> heads, SqliteQueue.Live live) throws SQLException {
+    List<MessageRow> rows(Connection c, List<MessageHead> heads, SqliteQueue.Live live) throws SQLException {
         List<Long> ids = new ArrayList<>(heads.size());
-        for (Head h : heads) {
+        for (MessageHead h : heads) {
             ids.add(h.id());
         }
         Map<Long, List<LargeValue>> large = topLargeValues(c, ids);
         List<MessageRow> out = new ArrayList<>(heads.size());
-        for (Head h : heads) {
-            MessageInfo info = info(h, live);
-            out.add(new MessageRow(info, rootProperties(h, info.queue()), large.getOrDefault(h.id(), List.of())));
+        for (MessageHead h : heads) {
+            MessageInfo info = h.info(live);
+            out.add(new MessageRow(info, h.rootProperties(info.queue()), large.getOrDefault(h.id(), List.of())));
         }
         return out;
     }
@@ -223,11 +192,11 @@ final class SqliteMessages {
     }
 
     MessageInfo info(long id) {
-        return db().read("reading message " + id, c -> info(requireHead(c, id), storage.queueComponent().live(c)));
+        return db().read("reading message " + id, c -> requireHead(c, id).info(storage.queueComponent().live(c)));
     }
 
     MessageInfo info(Connection c, long id) throws SQLException {
-        return info(requireHead(c, id), storage.queueComponent().live(c));
+        return requireHead(c, id).info(storage.queueComponent().live(c));
     }
 
     static List<LargeValue> largeValues(Connection c, long messageId, long objectId) throws SQLException {
@@ -312,7 +281,7 @@ final class SqliteMessages {
             System.arraycopy(before, 0, params, 5, before.length);
             id = Sql.insert(c, INSERT_NEW, params);
         } else {
-            Head h = head(c, r.messageId());
+            MessageHead h = head(c, r.messageId());
             if (h == null) {
                 throw new MapiException(HResult.MAPI_E_OBJECT_DELETED, "message " + r.messageId()
                         + " was deleted since it was read; it cannot be saved (not even with FORCE_SAVE)");
@@ -759,8 +728,8 @@ final class SqliteMessages {
 
     StoredMessage load(long id) {
         return db().read("reading message " + id, c -> {
-            Head h = requireHead(c, id);
-            MessageInfo info = info(h, storage.queueComponent().live(c));
+            MessageHead h = requireHead(c, id);
+            MessageInfo info = h.info(storage.queueComponent().live(c));
             Map<Long, List<LargeValue>> large = new HashMap<>();
             for (Object[] r : Sql.list(c, "SELECT object_id, prop_tag, size, id FROM large_value WHERE message_id = ?"
                     + " ORDER BY id", rs -> new Object[] {rs.getLong(1),
@@ -773,7 +742,7 @@ final class SqliteMessages {
                     rs.getBytes(5)), id)) {
                 children.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s);
             }
-            MessageImage image = build(0, rootProperties(h, info.queue()), large, children);
+            MessageImage image = build(0, h.rootProperties(info.queue()), large, children);
             return new StoredMessage(info, image);
         });
     }
@@ -813,7 +782,7 @@ final class SqliteMessages {
         String what = "opening " + PropTag.toString(tag) + " of message " + messageId
                 + (attachNum >= 0 ? ", attachment " + attachNum : "") + " as a stream";
         return db().read(what, c -> {
-            Head h = requireHead(c, messageId);
+            MessageHead h = requireHead(c, messageId);
             long objectId = 0;
             byte[] props = h.props();
             if (attachNum >= 0) {
@@ -932,7 +901,7 @@ final class SqliteMessages {
                     + "maintained by the store (associated flag, outgoing queue) and cannot be changed directly");
         }
         return db().write("changing the flags of message " + id, true, c -> {
-            Head h = requireHead(c, id);
+            MessageHead h = requireHead(c, id);
             List<PropValue> props = PropCodec.decode(h.props());
             Object[] before = columnValues(props);
             int flags = (flagsOf(props) | setBits) & ~clearBits;
@@ -951,7 +920,7 @@ final class SqliteMessages {
                 + " messages", true, c -> {
             Map<Long, Integer> failed = new LinkedHashMap<>();
             for (Long id : ids) {
-                Head h = id == null ? null : head(c, id);
+                MessageHead h = id == null ? null : head(c, id);
                 if (h == null) {
                     failed.put(id, HResult.MAPI_E_NOT_FOUND);
                 } else if (h.queued()) {
@@ -965,7 +934,7 @@ final class SqliteMessages {
     }
 
     /** Deletes a message (and everything under it) inside the caller's transaction. */
-    static void deleteInTx(Connection c, Head h) throws SQLException {
+    static void deleteInTx(Connection c, MessageHead h) throws SQLException {
         Sql.update(c, "DELETE FROM message WHERE id = ?", h.id());
         SqliteFolders.adjustCounts(c, h.folderId(), h.associated() ? 0 : -1, h.unread() ? -1 : 0,
                 h.associated() ? -1 : 0);
@@ -973,7 +942,7 @@ final class SqliteMessages {
 
     MessageInfo move(long id, long target) {
         return db().write("moving message " + id + " to folder " + target, true, c -> {
-            Head h = requireHead(c, id);
+            MessageHead h = requireHead(c, id);
             storage.foldersComponent().requireFolder(c, target);
             moveInTx(c, h, target);
             return info(c, id);
@@ -981,7 +950,7 @@ final class SqliteMessages {
     }
 
     /** Moves a message inside the caller's transaction; keeps id, version and queue state. */
-    static void moveInTx(Connection c, Head h, long target) throws SQLException {
+    static void moveInTx(Connection c, MessageHead h, long target) throws SQLException {
         if (h.folderId() == target) {
             return;
         }
@@ -1006,7 +975,7 @@ final class SqliteMessages {
      *
      * @return the copy's id
      */
-    long copyInTx(Connection c, Head h, long target) throws SQLException {
+    long copyInTx(Connection c, MessageHead h, long target) throws SQLException {
         long id = h.id();
         long now = storage.now();
         long copy = Sql.insert(c, "INSERT INTO message (folder_id, associated, version, created_at, modified_at, "

@@ -14,6 +14,7 @@ import org.jmapi.store.Disposal;
 import org.jmapi.store.MessageInfo;
 import org.jmapi.store.MessageRow;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.SortKeys;
 
@@ -100,7 +101,7 @@ final class SqliteQueue {
     }
 
     /** Which lock and activity owners are alive, decided once per transaction. Immutable. */
-    static final class Live {
+    static final class Live implements MessageHead.Locks {
         private final Set<String> owners;
         private final long now;
 
@@ -110,7 +111,8 @@ final class SqliteQueue {
         }
 
         /** @return whether a lock with this owner and lease expiry is held */
-        boolean holds(String owner, Long expires) {
+        @Override
+        public boolean holds(String owner, Long expires) {
             return owner != null && expires != null && expires > now && owners.contains(owner);
         }
 
@@ -258,7 +260,7 @@ final class SqliteQueue {
         Objects.requireNonNull(submitTime, "submitTime");
         SqliteMessages.checkSubmitFlags(submitFlags);
         return db().write("submitting message " + id, true, c -> {
-            SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            MessageHead h = storage.messagesComponent().requireHead(c, id);
             if (h.associated()) {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "message " + id
                         + " is associated (FAI) and cannot be submitted");
@@ -286,7 +288,7 @@ final class SqliteQueue {
     MessageInfo lock(long id) {
         register();
         return db().write("locking message " + id, true, LOCK_DURABLE, c -> {
-            SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            MessageHead h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -316,11 +318,11 @@ final class SqliteQueue {
         register();
         return db().write("locking the next queued message", true, LOCK_DURABLE, c -> {
             Live live = live(c);
-            for (SqliteMessages.Head h : Sql.list(c, "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message "
+            for (MessageHead h : Sql.list(c, "SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message "
                     + "WHERE queued = 1 ORDER BY queue_time, id", SqliteMessages::mapHead)) {
                 if (!live.holds(h.lockOwner(), h.lockExpires())) {
                     takeLock(c, h.id());
-                    SqliteMessages.Head locked = storage.messagesComponent().requireHead(c, h.id());
+                    MessageHead locked = storage.messagesComponent().requireHead(c, h.id());
                     return Optional.of(storage.messagesComponent().row(c, locked, live(c)));
                 }
             }
@@ -330,7 +332,7 @@ final class SqliteQueue {
 
     void unlock(long id) {
         db().write("unlocking message " + id, true, LOCK_DURABLE, c -> {
-            SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            MessageHead h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -358,7 +360,7 @@ final class SqliteQueue {
                     + "MSGFLAG_ASSOCIATED or MSGFLAG_SUBMIT through its flag change (the store maintains them)");
         }
         db().write("finishing message " + id, true, c -> {
-            SqliteMessages.Head h = storage.messagesComponent().requireHead(c, id);
+            MessageHead h = storage.messagesComponent().requireHead(c, id);
             if (!h.queued()) {
                 return notInQueue(id);
             }
@@ -370,7 +372,7 @@ final class SqliteQueue {
                 storage.foldersComponent().requireFolder(c, disposal.moveToFolderId());
             }
             unqueue(c, h, disposal.delete() ? 0 : clearFlags);
-            SqliteMessages.Head after = storage.messagesComponent().requireHead(c, id);
+            MessageHead after = storage.messagesComponent().requireHead(c, id);
             if (disposal.delete()) {
                 SqliteMessages.deleteInTx(c, after);
             } else if (disposal.moveToFolderId() > 0) {
@@ -382,7 +384,7 @@ final class SqliteQueue {
 
     void abort(long id) {
         db().write("aborting the submission of message " + id, true, c -> {
-            SqliteMessages.Head h = storage.messagesComponent().head(c, id);
+            MessageHead h = storage.messagesComponent().head(c, id);
             if (h == null || !h.queued()) {
                 return notInQueue(id);
             }
@@ -396,7 +398,7 @@ final class SqliteQueue {
     }
 
     /** Takes a message out of the queue: clears MSGFLAG_SUBMIT, PR_SUBMIT_FLAGS and the lock. */
-    private void unqueue(Connection c, SqliteMessages.Head h, int clearFlags) throws SQLException {
+    private void unqueue(Connection c, MessageHead h, int clearFlags) throws SQLException {
         List<PropValue> stored = PropCodec.decode(h.props());
         if (clearFlags != 0) {
             stored = ImageRules.with(stored, PropValue.ofInt(PropTags.PR_MESSAGE_FLAGS,
