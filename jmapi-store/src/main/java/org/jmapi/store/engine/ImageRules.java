@@ -387,4 +387,18 @@ public final class ImageRules {
     private static MapiException invalid(String message) {
         return new MapiException(HResult.MAPI_E_INVALID_PARAMETER, message);
     }
+
+    /**
+     * A stream opened on a property must name the type it is stored with (IMAPIProp::OpenProperty).
+     *
+     * @param stored    the stored tag
+     * @param requested the tag asked for
+     * @throws MapiException MAPI_E_INVALID_TYPE when the types differ
+     */
+    public static void checkSameType(int stored, int requested) {
+        if (PropTag.type(stored) != PropTag.type(requested)) {
+            throw new MapiException(HResult.MAPI_E_INVALID_TYPE, "the property is stored as "
+                    + PropTag.toString(stored) + ", not as " + PropTag.toString(requested));
+        }
+    }
 }

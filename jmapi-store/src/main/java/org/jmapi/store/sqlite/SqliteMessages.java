@@ -23,6 +23,7 @@ import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.SortKeys;
+import org.jmapi.store.engine.Subobject;
 import org.jmapi.store.ContentsQuery;
 import org.jmapi.table.Restriction;
 
@@ -53,9 +54,9 @@ import java.util.Set;
  * Package-private part of {@link SqliteStorage}; thread-safe through {@link Db}'s transactions.
  */
 final class SqliteMessages {
-    static final int KIND_RECIPIENT = 1;
-    static final int KIND_ATTACHMENT = 2;
-    static final int KIND_EMBEDDED = 3;
+    static final int KIND_RECIPIENT = Subobject.RECIPIENT;
+    static final int KIND_ATTACHMENT = Subobject.ATTACHMENT;
+    static final int KIND_EMBEDDED = Subobject.EMBEDDED;
 
     /** The message-row columns {@link MessageHead} maps, in order. */
     static final String HEAD_COLUMNS = "id, folder_id, associated, version, created_at, modified_at, message_size, "
@@ -736,39 +737,14 @@ final class SqliteMessages {
                     new LargeValue(rs.getInt(2), rs.getLong(3), rs.getLong(4))}, id)) {
                 large.computeIfAbsent((Long) r[0], k -> new ArrayList<>()).add((LargeValue) r[1]);
             }
-            Map<Long, List<Sub>> children = new LinkedHashMap<>();
-            for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
-                    + "ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
-                    rs.getBytes(5)), id)) {
+            Map<Long, List<Subobject>> children = new LinkedHashMap<>();
+            for (Subobject s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
+                    + "ORDER BY id", Subobject::of, id)) {
                 children.computeIfAbsent(s.parent(), k -> new ArrayList<>()).add(s);
             }
-            MessageImage image = build(0, h.rootProperties(info.queue()), large, children);
+            MessageImage image = Subobject.image(0, h.rootProperties(info.queue()), large, children);
             return new StoredMessage(info, image);
         });
-    }
-
-    /** A subobject row. */
-    record Sub(long id, long parent, int kind, int num, byte[] props) {}
-
-    private static MessageImage build(long objectId, List<PropValue> props, Map<Long, List<LargeValue>> large,
-                                      Map<Long, List<Sub>> children) {
-        List<Recipient> recipients = new ArrayList<>();
-        List<Attachment> attachments = new ArrayList<>();
-        for (Sub s : children.getOrDefault(objectId, List.of())) {
-            if (s.kind() == KIND_RECIPIENT) {
-                recipients.add(new Recipient(s.num(), PropCodec.decode(s.props())));
-            } else if (s.kind() == KIND_ATTACHMENT) {
-                MessageImage embedded = null;
-                for (Sub e : children.getOrDefault(s.id(), List.of())) {
-                    if (e.kind() == KIND_EMBEDDED) {
-                        embedded = build(e.id(), PropCodec.decode(e.props()), large, children);
-                    }
-                }
-                attachments.add(new Attachment(s.num(), PropCodec.decode(s.props()),
-                        large.getOrDefault(s.id(), List.of()), List.of(), embedded));
-            }
-        }
-        return new MessageImage(props, large.getOrDefault(objectId, List.of()), List.of(), recipients, attachments);
     }
 
     // ---- streams ---------------------------------------------------------------------------------------------
@@ -786,9 +762,9 @@ final class SqliteMessages {
             long objectId = 0;
             byte[] props = h.props();
             if (attachNum >= 0) {
-                Sub a = Sql.one(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
-                        + "AND parent_id = 0 AND kind = ? AND num = ?", rs -> new Sub(rs.getLong(1), rs.getLong(2),
-                        rs.getInt(3), rs.getInt(4), rs.getBytes(5)), messageId, KIND_ATTACHMENT, attachNum)
+                Subobject a = Sql.one(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
+                        + "AND parent_id = 0 AND kind = ? AND num = ?", Subobject::of, messageId, KIND_ATTACHMENT,
+                        attachNum)
                         .orElseThrow(() -> new MapiException(HResult.MAPI_E_NOT_FOUND, "message " + messageId
                                 + " has no attachment " + attachNum));
                 objectId = a.id();
@@ -796,7 +772,7 @@ final class SqliteMessages {
             }
             for (LargeValue v : largeValues(c, messageId, objectId)) {
                 if (PropTag.id(v.tag()) == PropTag.id(tag)) {
-                    checkSameType(v.tag(), tag);
+                    ImageRules.checkSameType(v.tag(), tag);
                     return new ChunkStream(chunks(v.handle(), v.tag()), v.size(), v.tag());
                 }
             }
@@ -806,24 +782,18 @@ final class SqliteMessages {
                         + (attachNum >= 0 ? ", attachment " + attachNum + "," : "") + " has no "
                         + PropTag.toString(tag));
             }
-            checkSameType(v.tag(), tag);
+            ImageRules.checkSameType(v.tag(), tag);
             byte[] bytes = v.type() == PropType.PT_BINARY ? (byte[]) v.value()
                     : PropCodec.streamBytes(v.type(), (String) v.value());
             return new ByteArrayInputStream(bytes);
         });
     }
 
-    private static void checkSameType(int stored, int requested) {
-        if (PropTag.type(stored) != PropTag.type(requested)) {
-            throw new MapiException(HResult.MAPI_E_INVALID_TYPE, "the property is stored as "
-                    + PropTag.toString(stored) + ", not as " + PropTag.toString(requested));
-        }
-    }
-
     /** @return the chunks of out-of-line value {@code valueId}, each read in its own short read */
     private ChunkStream.Chunks chunks(long valueId, int tag) {
         return seq -> db().read("reading " + PropTag.toString(tag), c -> Sql.one(c,
-                "SELECT data FROM large_chunk WHERE value_id = ? AND seq = ?", rs -> rs.getBytes(1), valueId, seq).orElse(null));
+                "SELECT data FROM large_chunk WHERE value_id = ? AND seq = ?", rs -> rs.getBytes(1), valueId, seq)
+                .orElse(null));
     }
 
     InputStream openStream(LargeValue v) {
@@ -985,9 +955,8 @@ final class SqliteMessages {
         writeRoot(c, copy, props, 1, now, false, null, 0);
         Map<Long, Long> objects = new HashMap<>();
         objects.put(0L, 0L);
-        for (Sub s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
-                + "ORDER BY id", rs -> new Sub(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getInt(4),
-                rs.getBytes(5)), id)) {
+        for (Subobject s : Sql.list(c, "SELECT id, parent_id, kind, num, props FROM subobject WHERE message_id = ? "
+                + "ORDER BY id", Subobject::of, id)) {
             long nid = Sql.insert(c, "INSERT INTO subobject (message_id, parent_id, kind, num, props) "
                     + "VALUES (?, ?, ?, ?, ?)", copy, objects.get(s.parent()), s.kind(), s.num(), s.props());
             objects.put(s.id(), nid);
