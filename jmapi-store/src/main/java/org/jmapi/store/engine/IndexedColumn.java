@@ -11,7 +11,8 @@ import java.time.Instant;
 /**
  * The message properties a storage engine copies into indexed columns of its message table, so that contents-table
  * restrictions and sorts on them run in the database (ARCHITECTURE.md &sect;6). Each column has a composite index
- * {@code (folder_id, associated, column, id)}: sorting a folder by one of them and reading a page is an index walk.
+ * {@code (folder_id, associated, column, id)} — {@link #DELIVERY_TIME}'s from the start, the others from the first
+ * sort by them ({@link SortIndexes}) — so sorting a folder by one of them and reading a page is an index walk.
  *
  * <p>Per kind: {@link Kind#TIME} one column holding {@link SortKeys#time}; {@link Kind#INT} one integer column;
  * {@link Kind#STRING} three columns — {@code c} ({@link SortKeys#text} of the value: ordering, relational operators,
@@ -83,6 +84,14 @@ public enum IndexedColumn {
     /** @return the size column of a STRING column */
     public String sizeColumn() {
         return column + "_size";
+    }
+
+    /**
+     * @return whether the column's index is part of the schema (built with the table). The others are built on the
+     *         first sort by their column ({@link SortIndexes}): each index costs every save one more b-tree page.
+     */
+    public boolean eager() {
+        return this == DELIVERY_TIME;
     }
 
     /** @return the name of the column's composite index */

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -143,8 +144,7 @@ final class Db implements AutoCloseable {
                             rs -> rs.getLong(1),
                             storeId).size();
                     if (locked != 1) {
-                        throw new MapiException(HResult.MAPI_E_NOT_FOUND, where + " no longer exists (it was"
-                                + " deleted from the database while open)");
+                        throw storeGone();
                     }
                     T result = work.run(c);
                     c.commit();
@@ -237,6 +237,19 @@ final class Db implements AutoCloseable {
      * @return its result
      */
     <T> T readOne(String what, Work<T> work) {
+        return autocommit(what, work);
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection in autocommit mode: each statement is its own transaction. For
+     * {@link #readOne} and for statements PostgreSQL refuses inside a transaction block ({@code CREATE INDEX
+     * CONCURRENTLY}).
+     *
+     * @param what what the call does, for error messages
+     * @param work the work
+     * @return its result
+     */
+    <T> T autocommit(String what, Work<T> work) {
         life.readLock().lock();
         try {
             checkOpen();
@@ -275,6 +288,33 @@ final class Db implements AutoCloseable {
         all[params.length + 1] = origin;
         return (int) Sql.longValue(c, "WITH u AS (" + update + " RETURNING 1), n AS (SELECT pg_notify(?, ?)) "
                 + "SELECT (SELECT count(*) FROM u) FROM n", all);
+    }
+
+    /** @return the error of a write to a store whose row was deleted while this instance had it open */
+    MapiException storeGone() {
+        return new MapiException(HResult.MAPI_E_NOT_FOUND, where + " no longer exists (it was deleted from the"
+                + " database while open)");
+    }
+
+    /**
+     * The {@code WITH} clauses by which one autocommit statement does what {@link #write} does around its work: raise
+     * the store's change counter (which also locks the store row) and, when this instance notifies, queue the
+     * notification. Clause {@code s} returns the store row's id (no row: the store was deleted), {@code n} is a plain
+     * {@code SELECT} over {@code s}: the statement's main query must read it, or PostgreSQL does not run it. Other
+     * clauses that select from {@code s} run after the store row is locked.
+     *
+     * @param params the statement's parameters so far; the clauses' parameters are appended
+     * @return the clauses, without the leading {@code WITH}
+     */
+    String bumpClauses(List<Object> params) {
+        params.add(storeId);
+        if (channel == null) {
+            return "s AS (UPDATE jmapi.store SET changes = changes + 1 WHERE id = ? RETURNING id), n AS (SELECT id FROM s)";
+        }
+        params.add(channel);
+        params.add(origin);
+        return "s AS (UPDATE jmapi.store SET changes = changes + 1 WHERE id = ? RETURNING id),"
+                + " n AS (SELECT pg_notify(?, ?) FROM s)";
     }
 
     /**

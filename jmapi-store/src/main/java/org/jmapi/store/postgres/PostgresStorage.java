@@ -21,8 +21,10 @@ import org.jmapi.store.Storage;
 import org.jmapi.store.StoreIdentity;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.ReceiveClasses;
+import org.jmapi.store.engine.SortIndexes;
 import org.jmapi.table.Restriction;
 
 import java.io.InputStream;
@@ -216,6 +218,8 @@ public final class PostgresStorage implements Storage {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(PostgresStorage.class.getName());
+
     private final Db db;
     private final Options options;
     private final String ownerId;
@@ -227,6 +231,7 @@ public final class PostgresStorage implements Storage {
     private final PostgresFolders folders;
     private final PostgresMessages messages;
     private final PostgresQueue queue;
+    private final SortIndexes sortIndexes = new SortIndexes(this::indexExists, this::buildIndex);
 
     private PostgresStorage(Db db, Options options, String jdbcUrl, String storeName, String ownerId,
                             PostgresChangeSignal signal) {
@@ -796,6 +801,7 @@ public final class PostgresStorage implements Storage {
      * @return the plan's lines, in order
      */
     public List<String> explainQuery(ContentsQuery query) {
+        sortIndexes.require(query.sortOrder());
         return db.read("explaining a contents query", c -> messages.explain(c, query));
     }
 
@@ -927,7 +933,42 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public List<MessageRow> query(ContentsQuery query) {
+        sortIndexes.require(query.sortOrder());
         return messages.query(query);
+    }
+
+    /** @return whether the column's index exists and is valid (a failed concurrent build leaves an invalid one) */
+    private boolean indexExists(IndexedColumn c) {
+        return Boolean.TRUE.equals(db.readOne("looking for index " + c.indexName(), conn -> indexValidity(conn, c)));
+    }
+
+    /** @return whether the column's index is valid; null when there is none */
+    private static Boolean indexValidity(Connection conn, IndexedColumn c) throws SQLException {
+        List<Boolean> valid = Sql.list(conn, "SELECT i.indisvalid FROM pg_catalog.pg_class x"
+                + " JOIN pg_catalog.pg_index i ON i.indexrelid = x.oid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+                + " WHERE n.nspname = ? AND x.relname = ?", rs -> rs.getBoolean(1), Schema.NAME, c.indexName());
+        return valid.isEmpty() ? null : valid.get(0);
+    }
+
+    private void buildIndex(IndexedColumn c) {
+        long start = System.nanoTime();
+        try {
+            db.autocommit("building index " + c.indexName() + " for the first sort by " + c.column(), conn -> {
+                if (Boolean.FALSE.equals(indexValidity(conn, c))) {
+                    // left by a build that failed (or is running elsewhere: then that build fails, and ours stands)
+                    Sql.exec(conn, "DROP INDEX CONCURRENTLY IF EXISTS " + Schema.NAME + "." + c.indexName());
+                }
+                Sql.exec(conn, Schema.createIndex(c));
+                return null;
+            });
+        } catch (MapiException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not build index " + c.indexName() + " in " + db.where()
+                    + "; sorts by " + c.column() + " read the whole folder: " + e.getMessage());
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "built index " + c.indexName() + " in " + db.where()
+                + " for the first sort by " + c.column() + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
     }
 
     @Override

@@ -34,7 +34,8 @@ import java.util.List;
  *       with their process identity and lease; the live activity records.</li>
  * </ul>
  * Migration 2 adds {@code store_event} (the event log), migration 3 {@code queue_state} (the queue's own change
- * counter, which concurrent claims bump instead of the store row's).
+ * counter, which concurrent claims bump instead of the store row's), migration 4 drops the column indexes but
+ * delivery time's (the others are built on the first sort by their column).
  * Ids are identity columns: a folder, message or value id is never handed out twice in the database (R-UID-9), so
  * ids are unique across stores too. Every foreign key that ties a part to its owner cascades deletes, down from the
  * {@code store} row.
@@ -55,11 +56,15 @@ final class Schema {
     /** What migration 2 does. */
     static final String EVENT_LOG = "add the store event log";
 
+    /** What migration 4 does. */
+    static final String SORT_INDEXES = "column indexes built on first sort, delivery time's kept";
+
     /** What migration 3 does. */
     static final String QUEUE_STATE = "add the queue's own change counter, for spooler locks taken concurrently";
 
     /** The migrations this version of jmapi knows, in order. */
-    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3());
+    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3(),
+            migration4());
 
     /**
      * Version 3: {@code queue_state}, one row per store (created on first use) whose {@code lock_changes} counts the
@@ -75,6 +80,33 @@ final class Schema {
                         + " store_id BIGINT PRIMARY KEY REFERENCES jmapi.store (id) ON DELETE CASCADE,"
                         + " lock_changes BIGINT NOT NULL DEFAULT 0)",
                 "INSERT INTO jmapi.queue_state (store_id) SELECT id FROM jmapi.store"));
+    }
+
+    /**
+     * Version 4: the column indexes other than delivery time's are dropped; the first sort by such a column builds its
+     * index again ({@link #createIndex}, {@link org.jmapi.store.engine.SortIndexes}). Every index costs every new
+     * message one more index entry in its statement and its WAL record; a database keeps those its stores' views use.
+     */
+    private static Migration migration4() {
+        List<String> s = new ArrayList<>();
+        for (IndexedColumn c : IndexedColumn.values()) {
+            if (!c.eager()) {
+                s.add("DROP INDEX IF EXISTS " + NAME + "." + c.indexName());
+            }
+        }
+        return new Migration(4, SORT_INDEXES, s);
+    }
+
+    /**
+     * SQL that builds a column's composite index if it is missing, without blocking writes to {@code message} while
+     * it is built ({@code CONCURRENTLY}: run it outside a transaction block).
+     *
+     * @param c the column
+     * @return the statement
+     */
+    static String createIndex(IndexedColumn c) {
+        return "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + c.indexName() + " ON " + NAME + ".message (store_id,"
+                + " folder_id, associated, " + PostgresDialect.indexExpression(c) + " NULLS FIRST, id)";
     }
 
     /** Version 2: the per-store event log that carries notifications to other instances (like SQLite's). */

@@ -20,7 +20,8 @@ import java.util.List;
  *       properties, maintained counts).</li>
  *   <li>{@code message} — one row per message: folder, associated flag, version, top-level properties, copies of the
  *       contents-table columns ({@link IndexedColumn}) each with an index {@code (folder_id, associated, column,
- *       id)}, and the outgoing-queue state (queued, submit time and flags, lock owner and lease).</li>
+ *       id)} (since migration 4 only delivery time's is kept; the others are built on first sort), and the
+ *       outgoing-queue state (queued, submit time and flags, lock owner and lease).</li>
  *   <li>{@code subobject} — recipients, attachments and embedded messages of a message, as a tree under it.</li>
  *   <li>{@code large_value} / {@code large_chunk} — values stored out of line, in chunks.</li>
  *   <li>{@code named_property} — the store's named-property mapping (ids 0x8000..0xFFFE).</li>
@@ -42,7 +43,8 @@ final class Schema {
     static final int APPLICATION_ID = 0x4A4D4150;
 
     /** The migrations this version of jmapi knows, in order. */
-    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3());
+    static final List<Migration> MIGRATIONS = List.of(migration1(), migration2(), migration3(),
+            migration4());
 
     /** @return the newest schema version this version of jmapi knows */
     static int latest(List<Migration> migrations) {
@@ -159,6 +161,32 @@ final class Schema {
                 + " origin TEXT NOT NULL,"
                 + " created_at INTEGER NOT NULL,"
                 + " payload BLOB NOT NULL)"));
+    }
+
+    /**
+     * Migration 4: the column indexes other than delivery time's are dropped; the first sort by such a column builds
+     * its index again ({@link org.jmapi.store.engine.SortIndexes}). Each index costs every new message one more b-tree
+     * leaf in the commit, and a store keeps only those its views use. Nothing else changes.
+     */
+    private static Migration migration4() {
+        List<String> s = new ArrayList<>();
+        for (IndexedColumn c : IndexedColumn.values()) {
+            if (!c.eager()) {
+                s.add("DROP INDEX IF EXISTS " + c.indexName());
+            }
+        }
+        return new Migration(4, "column indexes built on first sort, delivery time's kept", s);
+    }
+
+    /**
+     * SQL that builds a column's composite index if it is missing.
+     *
+     * @param c the column
+     * @return the statement
+     */
+    static String createIndex(IndexedColumn c) {
+        return "CREATE INDEX IF NOT EXISTS " + c.indexName() + " ON message (folder_id, associated, " + c.column()
+                + ", id)";
     }
 
     /**

@@ -169,6 +169,9 @@ final class SqliteContents {
 
     List<String> explain(Connection c, ContentsQuery q) throws SQLException {
         Plan p = plan(q.restriction(), q.sortOrder());
+        // EXPLAIN compiles against the connection's cached schema without checking it is current (it reads no
+        // table); an index another connection just built would be missing from the plan. Reading a table does check.
+        Sql.list(c, "SELECT 1 FROM message LIMIT 1", rs -> 1);
         List<Object> params = new ArrayList<>();
         String sql = "EXPLAIN QUERY PLAN SELECT " + SqliteMessages.HEAD_COLUMNS + " FROM message WHERE "
                 + where(p, params, q.folderId(), q.associated());

@@ -22,8 +22,10 @@ import org.jmapi.store.StoreEvent;
 import org.jmapi.store.StoreIdentity;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.PropCodec;
 import org.jmapi.store.engine.ReceiveClasses;
+import org.jmapi.store.engine.SortIndexes;
 import org.jmapi.table.Restriction;
 import org.sqlite.SQLiteConfig;
 
@@ -162,6 +164,8 @@ public final class SqliteStorage implements Storage {
         }
     }
 
+    private static final System.Logger LOG = System.getLogger(SqliteStorage.class.getName());
+
     private final Db db;
     private final Options options;
     private final String ownerId = UUID.randomUUID().toString();
@@ -169,6 +173,7 @@ public final class SqliteStorage implements Storage {
     private final SqliteFolders folders;
     private final SqliteMessages messages;
     private final SqliteQueue queue;
+    private final SortIndexes sortIndexes;
 
     private SqliteStorage(Db db, Options options) {
         this.db = db;
@@ -176,6 +181,7 @@ public final class SqliteStorage implements Storage {
         this.queue = new SqliteQueue(this);
         this.folders = new SqliteFolders(this);
         this.messages = new SqliteMessages(this);
+        this.sortIndexes = new SortIndexes(this::indexExists, this::buildIndex);
         this.identity = db.read("reading the store identity", this::readIdentity);
     }
 
@@ -536,6 +542,7 @@ public final class SqliteStorage implements Storage {
      * @return the plan's detail lines, in order
      */
     public List<String> explainQuery(ContentsQuery query) {
+        sortIndexes.require(query.sortOrder());
         return db.read("explaining a contents query", c -> messages.explain(c, query));
     }
 
@@ -673,7 +680,27 @@ public final class SqliteStorage implements Storage {
 
     @Override
     public List<MessageRow> query(ContentsQuery query) {
+        sortIndexes.require(query.sortOrder());
         return messages.query(query);
+    }
+
+    private boolean indexExists(IndexedColumn c) {
+        return db.read("looking for index " + c.indexName(), conn -> !Sql.list(conn,
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", rs -> 1, c.indexName()).isEmpty());
+    }
+
+    private void buildIndex(IndexedColumn c) {
+        long start = System.nanoTime();
+        try {
+            db.write("building index " + c.indexName() + " for the first sort by " + c.column(), false,
+                    conn -> Sql.update(conn, Schema.createIndex(c)));
+        } catch (MapiException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not build index " + c.indexName() + " in " + db.path()
+                    + "; sorts by " + c.column() + " read the whole folder: " + e.getMessage());
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, "built index " + c.indexName() + " in " + db.path() + " for the first sort by "
+                + c.column() + " (" + (System.nanoTime() - start) / 1_000_000 + " ms)");
     }
 
     @Override

@@ -300,7 +300,7 @@ class PostgresQueueTest {
             assertThat(Sql.longValue(c, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'jmapi' "
                     + "AND table_name = 'queue_state'")).isZero();
         }
-        try (PostgresStorage s = PostgresStorage.open(url, USER, PASSWORD, "box")) {
+        try (PostgresStorage s = PostgresStorage.open(url, USER, PASSWORD, "box", o, Schema.MIGRATIONS.subList(0, 3))) {
             assertThat(s.identity().schemaVersion()).isEqualTo(3);
             long before = s.changeCounter();
             try (Connection c = pg.connect(url)) {

@@ -13,6 +13,7 @@ import org.jmapi.store.Recipient;
 import org.jmapi.store.SaveRequest;
 import org.jmapi.store.StoredMessage;
 import org.jmapi.store.ValueStream;
+import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.table.Restriction;
 import org.jmapi.table.SortOrder;
 import org.junit.jupiter.api.DisplayName;
@@ -185,7 +186,7 @@ class SqliteSchemaMigrationTest {
         long sequence = number(p, "SELECT seq FROM sqlite_sequence WHERE name = 'message'");
         assertThat(sequence).isEqualTo(deletedLast);
 
-        try (SqliteStorage s = SqliteStorage.open(p, options)) {
+        try (SqliteStorage s = SqliteStorage.open(p, options, Schema.MIGRATIONS.subList(0, 3))) {
             assertThat(s.identity().schemaVersion()).isEqualTo(3);
             assertThat(snapshot(s, ids)).isEqualTo(before);
             List<List<Long>> after = new ArrayList<>();
@@ -248,8 +249,8 @@ class SqliteSchemaMigrationTest {
     }
 
     @Test
-    @DisplayName("a new store is created at version 3 directly, with the same layout as an upgraded one")
-    void newStore_hasTheVersion3Layout() throws Exception {
+    @DisplayName("a new store is created at the latest version directly, with the same layout as an upgraded one")
+    void newStore_hasTheLatestLayout() throws Exception {
         Path fresh = dir.resolve("fresh.jmapi");
         Path upgraded = dir.resolve("upgraded.jmapi");
         SqliteStorage.create(fresh, "x", null).close();
@@ -261,6 +262,73 @@ class SqliteSchemaMigrationTest {
         try (SqliteStorage s = SqliteStorage.open(fresh)) {
             assertThat(s.db().pragmas()).containsEntry("foreign_keys", "1");
         }
+    }
+
+    @Test
+    @DisplayName("migration 4 drops the column indexes but delivery time's; the first sort by a column builds its index"
+            + " and every result stays the same")
+    void migration4_columnIndexesBuiltOnFirstSort_resultsUnchanged() throws Exception {
+        Path p = dir.resolve("v3.jmapi");
+        long inbox;
+        List<Long> ids = new ArrayList<>();
+        List<List<Long>> before = new ArrayList<>();
+        try (SqliteStorage s = SqliteStorage.create(p, "v3", null, SqliteStorage.Options.defaults(),
+                Schema.MIGRATIONS.subList(0, 3))) {
+            inbox = s.createFolder(s.identity().rootFolderId(), "Inbox", FolderRecord.FOLDER_GENERIC, null,
+                    List.of()).id();
+            Random r = new Random(4);
+            for (int i = 0; i < 300; i++) {
+                ids.add(s.saveMessage(SaveRequest.create(inbox, MessageImage.of(List.of(
+                        PropValue.ofString(PropTags.PR_SUBJECT, "subject " + (char) ('a' + r.nextInt(26)) + i),
+                        PropValue.ofTime(PropTags.PR_MESSAGE_DELIVERY_TIME,
+                                Instant.ofEpochSecond(1_600_000_000L + r.nextInt(1_000_000))),
+                        PropValue.ofInt(PropTags.PR_IMPORTANCE, r.nextInt(3)))))).id());
+            }
+            for (ContentsQuery q : migration4Queries(inbox)) {
+                before.add(ids(s.query(q)));
+            }
+        }
+        String indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'message_by_%' ORDER BY name";
+        assertThat(strings(p, indexes)).hasSize(IndexedColumn.values().length + 1);
+
+        try (SqliteStorage s = SqliteStorage.open(p)) {
+            assertThat(s.identity().schemaVersion()).isEqualTo(4);
+            assertThat(strings(p, indexes)).containsExactly("message_by_delivery_time", "message_by_folder");
+            // a sort by delivery time, and one by a column that is not indexed at all, build nothing
+            s.query(migration4Queries(inbox).get(0));
+            s.query(ContentsQuery.of(inbox).withSort(SortOrder.ascending(PropTags.PR_BODY)));
+            assertThat(strings(p, indexes)).containsExactly("message_by_delivery_time", "message_by_folder");
+
+            List<List<Long>> after = new ArrayList<>();
+            for (ContentsQuery q : migration4Queries(inbox)) {
+                after.add(ids(s.query(q)));
+            }
+            assertThat(after).isEqualTo(before);
+            // the subject sort built its index (leading key); the importance key behind it built none
+            assertThat(strings(p, indexes)).containsExactly("message_by_delivery_time", "message_by_folder",
+                    "message_by_subject");
+            assertThat(String.join("\n", s.explainQuery(migration4Queries(inbox).get(1))))
+                    .contains("message_by_subject").doesNotContain("TEMP B-TREE");
+            // what the index holds is kept up to date by later saves
+            long newest = s.saveMessage(SaveRequest.create(inbox, MessageImage.of(List.of(
+                    PropValue.ofString(PropTags.PR_SUBJECT, "0 first"))))).id();
+            assertThat(ids(s.query(migration4Queries(inbox).get(1))).get(0)).isEqualTo(newest);
+            assertThat(s.checkIntegrity()).isEmpty();
+        }
+        // a second instance finds the index the first one built
+        try (SqliteStorage s = SqliteStorage.open(p)) {
+            assertThat(String.join("\n", s.explainQuery(migration4Queries(inbox).get(1))))
+                    .contains("message_by_subject").doesNotContain("TEMP B-TREE");
+        }
+    }
+
+    private static List<ContentsQuery> migration4Queries(long folder) {
+        return List.of(
+                ContentsQuery.of(folder).withSort(SortOrder.descending(PropTags.PR_MESSAGE_DELIVERY_TIME)).page(0, 20),
+                ContentsQuery.of(folder).withSort(SortOrder.ascending(PropTags.PR_SUBJECT)).page(0, 20),
+                ContentsQuery.of(folder).withSort(SortOrder.descending(PropTags.PR_SUBJECT)).page(280, 20),
+                ContentsQuery.of(folder).withSort(SortOrder.ascending(PropTags.PR_SUBJECT),
+                        SortOrder.descending(PropTags.PR_IMPORTANCE)));
     }
 
     private static byte[] pattern(int n, int k) {
@@ -295,7 +363,7 @@ class SqliteSchemaMigrationTest {
         }
         assertThat(number(p, "SELECT max(version) FROM schema_version")).isEqualTo(2);
         assertThat(number(p, "SELECT count(*) FROM large_chunk")).isEqualTo(5);
-        try (SqliteStorage s = SqliteStorage.open(p)) {
+        try (SqliteStorage s = SqliteStorage.open(p, SqliteStorage.Options.defaults(), Schema.MIGRATIONS.subList(0, 3))) {
             assertThat(s.identity().schemaVersion()).isEqualTo(3);
             assertThat(s.identity().displayName()).isEqualTo("written by 5ce3392");
             assertThat(s.checkIntegrity()).isEmpty();
