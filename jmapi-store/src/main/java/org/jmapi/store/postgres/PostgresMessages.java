@@ -20,6 +20,7 @@ import org.jmapi.store.StoredMessage;
 import org.jmapi.store.ValueStream;
 import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.InlineRule;
 import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
@@ -66,6 +67,8 @@ final class PostgresMessages {
     private static final String SET_ROOT;
     /** A whole message row in one statement (a new message without subobjects or out-of-line values). */
     private static final String INSERT_ROW;
+    /** {@link #INSERT_ROW} taking its row from the store-row update {@code s} ({@link Db#bumpClauses}): after it. */
+    private static final String INSERT_ROW_AFTER_BUMP;
 
     static {
         StringBuilder cols = new StringBuilder("INSERT INTO jmapi.message (store_id, folder_id, associated, version, "
@@ -79,7 +82,8 @@ final class PostgresMessages {
                 vals.append(", ?, ?");
             }
         }
-        INSERT_ROW = cols.append(") ").append(vals).append(")").toString();
+        INSERT_ROW = cols + ") " + vals + ")";
+        INSERT_ROW_AFTER_BUMP = cols + ") SELECT " + vals.substring("VALUES (".length()) + " FROM s";
     }
 
     static {
@@ -215,6 +219,15 @@ final class PostgresMessages {
         String what = requests.size() == 1 ? (requests.get(0).isNew() ? "saving a new message in folder "
                 + requests.get(0).folderId() : "saving message " + requests.get(0).messageId())
                 : "saving " + requests.size() + " messages";
+        if (requests.size() == 1 && whole(requests.get(0))) {
+            // the usual save: one statement in autocommit, the store row's update included (one round trip)
+            return db().autocommit(what, c -> {
+                Batch batch = new Batch();
+                batch.countsInStatement = true;
+                long id = insertWhole(c, requests.get(0), storage.now(), batch, true);
+                return List.of(batch.written.get(id));
+            });
+        }
         return db().write(what, true, c -> {
             Batch batch = new Batch();
             batch.countsInStatement = requests.size() == 1;
@@ -291,7 +304,7 @@ final class PostgresMessages {
         long now = storage.now();
         MessageImage image = r.image();
         if (whole(r)) {
-            return insertWhole(c, r, now, batch);
+            return insertWhole(c, r, now, batch, false);
         }
         if (r.isNew() && batch.folders.add(r.folderId())) {
             storage.foldersComponent().requireFolder(c, r.folderId());
@@ -381,8 +394,13 @@ final class PostgresMessages {
      * {@code WITH} clauses that take the new row's id from the first; for a one-message save also its folder's
      * counts. The folder's existence is the foreign key's to check: a violation is MAPI_E_NOT_FOUND, as the
      * separate check gives for other saves.
+     *
+     * @param alone true when the statement is its own transaction (autocommit): it then also raises the store's change
+     *              counter, first ({@link Db#bumpClauses}; the message row is selected from that update, so the store
+     *              row is locked before any other row, in the order every write transaction takes them), and a
+     *              deleted store is MAPI_E_NOT_FOUND
      */
-    private long insertWhole(Connection c, SaveRequest r, long now, Batch batch) throws SQLException {
+    private long insertWhole(Connection c, SaveRequest r, long now, Batch batch, boolean alone) throws SQLException {
         MessageImage image = r.image();
         boolean associated = r.associated();
         boolean queued = r.submitTime() != null;
@@ -393,7 +411,7 @@ final class PostgresMessages {
         List<Integer> largeTags = new ArrayList<>();
         List<byte[]> largeBytes = new ArrayList<>();
         for (PropValue v : image.properties()) {
-            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : outOfLineBytes(v, limit);
+            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : InlineRule.outOfLineBytes(v, limit);
             if (bytes != null) {
                 largeTags.add(v.tag());
                 largeBytes.add(bytes);
@@ -416,6 +434,13 @@ final class PostgresMessages {
         List<PropValue> finalRoot = ImageRules.withMaintained(root, associated, queued, queueFlags, messageSize);
 
         List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("WITH ");
+        if (alone) {
+            sql.append(db().bumpClauses(params)).append(", m AS (").append(INSERT_ROW_AFTER_BUMP);
+        } else {
+            sql.append("m AS (").append(INSERT_ROW);
+        }
+        sql.append(" RETURNING id)");
         params.add(sid());
         params.add(r.folderId());
         params.add(associated);
@@ -426,7 +451,6 @@ final class PostgresMessages {
         params.add(queued ? SortKeys.time(r.submitTime()) : null);
         params.add(queueFlags);
         addColumns(params, finalRoot);
-        StringBuilder sql = new StringBuilder("WITH m AS (").append(INSERT_ROW).append(" RETURNING id)");
         if (!largeTags.isEmpty()) {
             // the values in property order (their ids in that order), then every chunk joined to its value by tag
             sql.append(", v AS (INSERT INTO jmapi.large_value (store_id, message_id, object_id, prop_tag, size) "
@@ -478,11 +502,19 @@ final class PostgresMessages {
             params.add(sid());
             params.add(r.folderId());
         }
-        sql.append(" SELECT id FROM m");
+        // the notification clause (alone) is a plain SELECT: it runs only when the main query reads it
+        sql.append(alone ? " SELECT (SELECT id FROM m), (SELECT count(*) FROM n)" : " SELECT id FROM m");
         long id;
         try {
-            id = Sql.one(c, sql.toString(), rs -> rs.getLong(1), params.toArray())
-                    .orElseThrow(() -> new SQLException("no id returned for the new message"));
+            Long returned = Sql.one(c, sql.toString(), rs -> rs.getObject(1) == null ? null : rs.getLong(1),
+                    params.toArray()).orElse(null);
+            if (returned == null) {
+                if (alone) {
+                    throw db().storeGone();
+                }
+                throw new SQLException("no id returned for the new message");
+            }
+            id = returned;
         } catch (SQLException e) {
             if ("23503".equals(e.getSQLState())) {
                 throw new MapiException(HResult.MAPI_E_NOT_FOUND, "there is no folder " + r.folderId() + " in "
@@ -598,7 +630,7 @@ final class PostgresMessages {
         int limit = options().inlineLimit();
         for (PropValue v : props) {
             boolean column = topLevel && IndexedColumn.byPropId(v.id()) != null;
-            byte[] bytes = column ? null : outOfLineBytes(v, limit);
+            byte[] bytes = column ? null : InlineRule.outOfLineBytes(v, limit);
             if (bytes != null) {
                 long valueId = insertValue(c, messageId, objectId, v.tag());
                 writeChunks(c, valueId, new ByteArrayInputStream(bytes), v.tag());
@@ -617,27 +649,6 @@ final class PostgresMessages {
             }
         }
         return inline;
-    }
-
-    /** @return the stream bytes of a value to store out of line, or null when it stays inline */
-    private static byte[] outOfLineBytes(PropValue v, int limit) {
-        int type = v.type();
-        if (type == PropType.PT_BINARY) {
-            byte[] b = (byte[]) v.value();
-            return b.length > limit ? b : null;
-        }
-        if (type == PropType.PT_UNICODE || type == PropType.PT_STRING8) {
-            String s = (String) v.value();
-            if (type == PropType.PT_UNICODE ? 2L * s.length() <= limit : 3L * s.length() <= limit) {
-                return null;
-            }
-            if (!PropCodec.streamExact(type, s)) {
-                return null;
-            }
-            byte[] b = PropCodec.streamBytes(type, s);
-            return b.length > limit ? b : null;
-        }
-        return null;
     }
 
     private long insertValue(Connection c, long messageId, long objectId, int tag) throws SQLException {
@@ -682,9 +693,10 @@ final class PostgresMessages {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream source for "
                         + PropTag.toString(s.tag()) + " returned no stream");
             }
-            byte[] head = in.readNBytes(limit + 1);
-            if (head.length <= limit) {
-                PropValue v = inlineValue(s.tag(), head);
+            int max = InlineRule.streamHead(s.tag(), limit);
+            byte[] head = in.readNBytes(max + 1);
+            if (head.length <= max) {
+                PropValue v = InlineRule.fromStream(s.tag(), head, limit);
                 if (v != null) {
                     return v;
                 }
@@ -693,15 +705,6 @@ final class PostgresMessages {
             size[0] += writeChunks(c, valueId, new SequenceInputStream(new ByteArrayInputStream(head), in), s.tag());
             return null;
         }
-    }
-
-    private static PropValue inlineValue(int tag, byte[] bytes) {
-        int type = PropTag.type(tag);
-        if (type == PropType.PT_BINARY) {
-            return PropValue.ofBinary(tag, bytes);
-        }
-        String s = PropCodec.streamString(type, bytes, true);
-        return s == null ? null : PropValue.ofString(tag, s);
     }
 
     /** Keeps (or copies) a stored out-of-line value for an object; returns its size. */

@@ -19,6 +19,7 @@ import org.jmapi.store.StoredMessage;
 import org.jmapi.store.ValueStream;
 import org.jmapi.store.engine.ChunkStream;
 import org.jmapi.store.engine.ImageRules;
+import org.jmapi.store.engine.InlineRule;
 import org.jmapi.store.engine.IndexedColumn;
 import org.jmapi.store.engine.MessageHead;
 import org.jmapi.store.engine.PropCodec;
@@ -369,7 +370,7 @@ final class SqliteMessages {
         List<PropValue> outOfLine = new ArrayList<>();
         List<byte[]> outOfLineBytes = new ArrayList<>();
         for (PropValue v : image.properties()) {
-            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : outOfLineBytes(v, limit);
+            byte[] bytes = IndexedColumn.byPropId(v.id()) != null ? null : InlineRule.outOfLineBytes(v, limit);
             if (bytes != null) {
                 outOfLine.add(v);
                 outOfLineBytes.add(bytes);
@@ -560,7 +561,7 @@ final class SqliteMessages {
         int limit = options().inlineLimit();
         for (PropValue v : props) {
             boolean column = topLevel && IndexedColumn.byPropId(v.id()) != null;
-            byte[] bytes = column ? null : outOfLineBytes(v, limit);
+            byte[] bytes = column ? null : InlineRule.outOfLineBytes(v, limit);
             if (bytes != null) {
                 long valueId = insertValue(c, messageId, objectId, v.tag(), bytes.length);
                 writeChunks(c, valueId, new ByteArrayInputStream(bytes), v.tag(), bytes.length);
@@ -579,56 +580,6 @@ final class SqliteMessages {
             }
         }
         return inline;
-    }
-
-    /**
-     * The inline rule, for values given as values: a PT_BINARY value stays inline when it has at most {@code limit}
-     * bytes, a PT_STRING8 value when its stream form (UTF-8) has, and a PT_UNICODE value when its stream form
-     * (UTF-16LE) has <em>or</em> its form in the properties blob ({@link PropCodec#stringBytes}: one byte per ASCII
-     * char) has ({@link #unicodeStaysInline}). A string that cannot be written as its stream exactly stays inline
-     * whatever its size.
-     *
-     * @return the stream bytes of a value to store out of line, or null when it stays inline
-     */
-    static byte[] outOfLineBytes(PropValue v, int limit) {
-        int type = v.type();
-        if (type == PropType.PT_BINARY) {
-            byte[] b = (byte[]) v.value();
-            return b.length > limit ? b : null;
-        }
-        if (type == PropType.PT_UNICODE) {
-            String s = (String) v.value();
-            return unicodeStaysInline(s, limit) ? null : PropCodec.streamBytes(type, s);
-        }
-        if (type == PropType.PT_STRING8) {
-            String s = (String) v.value();
-            if (3L * s.length() <= limit) {
-                return null;
-            }
-            if (!PropCodec.streamExact(type, s)) {
-                return null;
-            }
-            byte[] b = PropCodec.streamBytes(type, s);
-            return b.length > limit ? b : null;
-        }
-        return null;
-    }
-
-    /**
-     * Whether a PT_UNICODE value stays inline: when its UTF-16LE stream form has at most {@code limit} bytes (the
-     * rule before schema version 3, kept so that nothing kept inline then goes out of line now), or when its form in
-     * the properties blob has (UTF-8-like, one byte per ASCII char: a body of up to {@code limit} ASCII or Latin
-     * characters, 4,096 by default, stays in the message row).
-     *
-     * <p>Why there: out of line a value costs a {@code large_value} row and its index entry, a {@code large_chunk}
-     * row and, above ~4 KiB, overflow pages (a 4,096-character body: 8 KiB as UTF-16, about 6 b-tree pages written
-     * per save); inline it costs its blob bytes in the row, about one overflow page at 4 KiB. The {@code props}
-     * column is the row's last (migration 3), so an overflowing blob never pushes the indexed columns off the row's
-     * page. The blob is read and rewritten whole on every save and flag change of the message and decoded for every
-     * contents-table row, so much larger values, which also pay their out-of-line overhead back, stay out of line.
-     */
-    static boolean unicodeStaysInline(String s, int limit) {
-        return 2L * s.length() <= limit || (s.length() <= limit && PropCodec.stringBytes(s, limit) <= limit);
     }
 
     /** @param size the value's size when it is known before its chunks are written, else 0 */
@@ -675,13 +626,11 @@ final class SqliteMessages {
                 throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "the stream source for "
                         + PropTag.toString(s.tag()) + " returned no stream");
             }
-            // a PT_UNICODE stream of up to 2 * limit bytes may stay inline (unicodeStaysInline)
-            long longest = PropTag.type(s.tag()) == PropType.PT_UNICODE ? 2L * limit : limit;
-            int max = (int) Math.min(longest, Integer.MAX_VALUE - 16);
+            int max = InlineRule.streamHead(s.tag(), limit);
             byte[] head = in.readNBytes(max + 1);
             if (head.length <= max) {
-                PropValue v = inlineValue(s.tag(), head);
-                if (v != null && (head.length <= limit || unicodeStaysInline((String) v.value(), limit))) {
+                PropValue v = InlineRule.fromStream(s.tag(), head, limit);
+                if (v != null) {
                     return v;
                 }
             }
@@ -690,15 +639,6 @@ final class SqliteMessages {
                     0);
             return null;
         }
-    }
-
-    private static PropValue inlineValue(int tag, byte[] bytes) {
-        int type = PropTag.type(tag);
-        if (type == PropType.PT_BINARY) {
-            return PropValue.ofBinary(tag, bytes);
-        }
-        String s = PropCodec.streamString(type, bytes, true);
-        return s == null ? null : PropValue.ofString(tag, s);
     }
 
     /** Keeps (or copies) a stored out-of-line value for an object; returns its size. */

@@ -117,4 +117,44 @@ class PostgresSaveTest {
             assertThat(s.changeCounter()).isEqualTo(counter);
         }
     }
+
+    @Test
+    @DisplayName("a 4,096-character ASCII body stays in the message row, as with SQLite (InlineRule); a longer one does"
+            + " not")
+    void newMessage_asciiBodyUpToTheLimit_staysInline() throws IOException {
+        try (PostgresStorage s = create("save_inline")) {
+            long f = folder(s, "f");
+            String ascii = "a".repeat(4096);
+            MessageInfo inline = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .set(PropValue.ofString(PropTags.PR_BODY, ascii)).build()));
+            StoredMessage m = s.loadMessage(inline.id());
+            assertThat(m.image().findLarge(PropTags.PR_BODY)).isEmpty();
+            assertThat(m.image().properties()).contains(PropValue.ofString(PropTags.PR_BODY, ascii));
+
+            String longer = ascii + "b";
+            MessageInfo out = s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .set(PropValue.ofString(PropTags.PR_BODY, longer)).build()));
+            LargeValue body = s.loadMessage(out.id()).image().findLarge(PropTags.PR_BODY).orElseThrow();
+            assertThat(readAll(s.openValueStream(body))).isEqualTo(longer.getBytes(StandardCharsets.UTF_16LE));
+        }
+    }
+
+    @Test
+    @DisplayName("a new message for a store deleted from the database while open is MAPI_E_NOT_FOUND")
+    void newMessage_storeDeletedWhileOpen() throws Exception {
+        String url = pg.newDatabase("save_gone");
+        try (PostgresStorage s = PostgresStorage.create(url, USER, PASSWORD, "gone", "Gone", null)) {
+            long f = folder(s, "f");
+            try (java.sql.Connection c = pg.connect(url)) {
+                c.setAutoCommit(true);
+                Sql.exec(c, "DELETE FROM jmapi.store WHERE name = 'gone'");
+            }
+            assertThatThrownBy(() -> s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .set(PropValue.ofString(PropTags.PR_SUBJECT, "late")).build())))
+                    .isInstanceOfSatisfying(MapiException.class, e -> {
+                        assertThat(e.hresult()).isEqualTo(HResult.MAPI_E_NOT_FOUND);
+                        assertThat(e.getMessage()).contains("no longer exists");
+                    });
+        }
+    }
 }
