@@ -61,6 +61,20 @@ public final class InterleavedSaves {
     }
 
     /**
+     * Adds what both engines' save rows store and index, for the row's parameters.
+     *
+     * @param params the row's parameters
+     */
+    public static void describeStorage(java.util.Map<String, Object> params) {
+        params.put("body_storage", "jmapi: PR_BODY (PT_UNICODE, 4,096 ASCII characters) is 4,096 bytes in the"
+                + " properties blob, within the 4,096-byte inline limit (org.jmapi.store.engine.InlineRule), so it"
+                + " stays in the message row; baseline: TEXT in its property row");
+        params.put("indexes", "jmapi: a new store's message indexes are the folder's and delivery time's; the other"
+                + " column indexes are built on the first sort by their column (org.jmapi.store.engine.SortIndexes),"
+                + " and each one built adds an index entry to every later save; baseline: its keys and folder index");
+    }
+
+    /**
      * The SQLite pair: a fresh {@link SqliteStorage} file and a fresh {@link PlainSqlite.Save} file side by side.
      *
      * @param dir      an empty directory for the two files

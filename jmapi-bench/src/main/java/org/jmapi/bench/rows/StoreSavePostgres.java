@@ -66,12 +66,7 @@ public final class StoreSavePostgres implements Row {
         params.put("properties", 20);
         params.put("recipients", 2);
         params.put("body_chars", InterleavedSaves.BODY_CHARS);
-        params.put("body_storage", "jmapi: PR_BODY (PT_UNICODE, 4,096 ASCII characters) is 4,096 bytes in the"
-                + " properties blob, within the 4,096-byte inline limit (org.jmapi.store.engine.InlineRule), so it"
-                + " stays in the message row; baseline: TEXT in its property row");
-        params.put("indexes", "jmapi: a new store's message indexes are the folder's and delivery time's; the other"
-                + " column indexes are built on the first sort by their column (org.jmapi.store.engine.SortIndexes),"
-                + " and each one built adds an index entry to every later save; baseline: its keys and folder index");
+        InterleavedSaves.describeStorage(params);
         params.put("durability", "synchronous_commit=on, fsync=on, one transaction (one WAL flush) per message,"
                 + " both sides");
         params.put("threads", 1);
