@@ -1121,6 +1121,28 @@ public final class PostgresStorage implements Storage {
         return queue.summary();
     }
 
+    // ---- deferred durability ---------------------------------------------------------------------------------
+
+    /**
+     * Writes of the calling thread commit with {@code SET LOCAL synchronous_commit = off} within the window of
+     * {@link org.jmapi.store.engine.GroupCommit}; see {@link Storage#deferDurability}.
+     */
+    @Override
+    public <T> T deferDurability(java.util.function.Supplier<T> writes) {
+        return db.groupCommit().defer(writes);
+    }
+
+    /** One commit with {@code synchronous_commit} on that has a transaction id: it waits for the WAL flush. */
+    @Override
+    public void flushDeferred() {
+        db.groupCommit().flush();
+    }
+
+    @Override
+    public long undurableWrites() {
+        return db.groupCommit().undurable();
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------------------------
 
     @Override

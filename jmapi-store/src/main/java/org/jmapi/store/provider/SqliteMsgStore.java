@@ -18,6 +18,7 @@ import org.jmapi.prop.PropValue;
 import org.jmapi.prop.PropValues;
 import org.jmapi.prop.PropertyBag;
 import org.jmapi.spi.BaseMsgStore;
+import org.jmapi.spi.DeferredOutcomes;
 import org.jmapi.spi.LogonGate;
 import org.jmapi.spi.MapiSupport;
 import org.jmapi.store.Disposal;
@@ -83,10 +84,15 @@ import static org.jmapi.prop.PropTags.*;
  * MAPI_E_NO_ACCESS), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
  * R-OQ-5) and NotifyNewMail. Locks this logon still holds at its logoff are released.
  *
+ * <p><b>Group commit</b> ({@link DeferredOutcomes}, the spooler's logon only): once the spooler turned it on, the
+ * outcome writes — SaveChanges of a message this logon holds locked, FinishedMsg — run under
+ * {@link Storage#deferDurability} and {@link #flushOutcomes} makes them durable; the logoff flushes too. Every other
+ * write (the client's, received messages, reports) stays durable when it returns.
+ *
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget {
+final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget, DeferredOutcomes {
     /** PR_STORE_SUPPORT_MASK bits (MAPIDefS.h). */
     static final int STORE_ENTRYID_UNIQUE = 0x1, STORE_READONLY = 0x2, STORE_MODIFY_OK = 0x8,
             STORE_CREATE_OK = 0x10, STORE_ATTACH_OK = 0x20, STORE_SUBMIT_OK = 0x80, STORE_NOTIFY_OK = 0x100,
@@ -110,6 +116,8 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     private final Set<Long> locked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean readyToSendSent = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The spooler asked for group commit of its outcome writes ({@link DeferredOutcomes}). */
+    private volatile boolean deferOutcomes;
 
     /**
      * Creates the store/logon pair (AddRefs {@code support}, R-LOGON-1) and starts using the file.
@@ -162,6 +170,44 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     /** @return the storage */
     Storage storage() {
         return file.storage();
+    }
+
+    /**
+     * Runs an outcome write of this spooler logon (SaveChanges of a message it holds locked, FinishedMsg): deferred
+     * when the spooler asked for it ({@link DeferredOutcomes}), durable otherwise.
+     *
+     * @param write the write
+     * @param <T>   its result
+     * @return its result
+     */
+    <T> T outcome(java.util.function.Supplier<T> write) {
+        return deferOutcomes ? storage().deferDurability(write) : write.get();
+    }
+
+    /**
+     * @param messageId a message id
+     * @return whether this logon holds the message locked (SetLockState): it is the spooler sending it
+     */
+    boolean holdsLock(long messageId) {
+        return locked.contains(messageId);
+    }
+
+    @Override
+    public void deferOutcomes(boolean on) {
+        try (var pass = enter()) {
+            if (!isSpoolerLogon()) {
+                throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "deferOutcomes is for the spooler's logon only"
+                        + " (a client's writes stay durable when they return)");
+            }
+            deferOutcomes = on;
+        }
+    }
+
+    @Override
+    public void flushOutcomes() {
+        try (var pass = enter()) {
+            storage().flushDeferred();
+        }
     }
 
     /** @return the entry-id codec */
@@ -860,7 +906,10 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         boolean delete = sm.image().find(PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
                 && v.asBoolean()).orElse(false);
         StoreFile.Mutation mu = file.mutation();
-        storage().finishMessage(id, new Disposal(sentMail, delete), delete ? 0 : Flags.MSGFLAG_UNSENT);
+        outcome(() -> {
+            storage().finishMessage(id, new Disposal(sentMail, delete), delete ? 0 : Flags.MSGFLAG_UNSENT);
+            return null;
+        });
         locked.remove(id);
         mu.done(from, sentMail == 0 ? from : sentMail);
         EntryId eid = ids().message(id);
@@ -948,6 +997,13 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             }
         }
         locked.clear();
+        if (deferOutcomes) {
+            try {
+                storage().flushDeferred(); // the spooler's outcomes are durable before its logon ends
+            } catch (MapiException e) {
+                // The storage retries on its own and flushes at its close; the logoff goes on.
+            }
+        }
         file.removeTarget(this);
         file.release();
         provider.storeClosed(this);
