@@ -275,6 +275,23 @@ public interface Storage extends AutoCloseable {
     MessageInfo messageInfo(long messageId);
 
     /**
+     * One message as the outgoing queue or a contents table shows it: its metadata and top-level properties (large
+     * ones as references), without recipients and attachments — for a caller that needs a property or two
+     * (FinishedMsg reads PR_SENTMAIL_ENTRYID and PR_DELETE_AFTER_SUBMIT). Read consistently, like
+     * {@link #loadMessage}.
+     *
+     * <p>The default takes them from {@link #loadMessage}; engines override it with a read of the message row alone.
+     *
+     * @param messageId a message id
+     * @return the message's metadata and top-level properties
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
+     */
+    default MessageRow messageRow(long messageId) {
+        StoredMessage m = loadMessage(messageId);
+        return new MessageRow(m.info(), m.image().properties(), m.image().largeValues());
+    }
+
+    /**
      * Opens a top-level property of a message as a stream (IMAPIProp::OpenProperty with IID_IStream, R-PROP-6), in
      * the value's stream form (see {@link ValueStream}). Works for inline and out-of-line values alike; out-of-line
      * values are read chunk by chunk.

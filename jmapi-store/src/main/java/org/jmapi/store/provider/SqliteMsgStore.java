@@ -892,7 +892,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     protected void doFinishedMsg(int flags, EntryId entryId) {
         Flags.checkKnown(flags, 0, "IMsgStore::FinishedMsg");
         long id = ids().parse(entryId, StoreIds.KIND_MESSAGE);
-        StoredMessage sm = storage().loadMessage(id);
+        MessageRow sm = storage().messageRow(id); // the queue state and two properties: no recipients, attachments
         if (sm.info().queue() == null) {
             throw new MapiException(HResult.MAPI_E_NOT_IN_QUEUE, "FinishedMsg: message " + id
                     + " is not in the outgoing queue");
@@ -903,7 +903,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         }
         long from = sm.info().folderId();
         long sentMail = sentMailFolder(sm);
-        boolean delete = sm.image().find(PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
+        boolean delete = find(sm, PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
                 && v.asBoolean()).orElse(false);
         StoreFile.Mutation mu = file.mutation();
         outcome(() -> {
@@ -923,8 +923,8 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     }
 
     /** @return the folder PR_SENTMAIL_ENTRYID names, when it is an existing folder of this store; else 0 */
-    private long sentMailFolder(StoredMessage sm) {
-        Optional<PropValue> v = sm.image().find(PR_SENTMAIL_ENTRYID);
+    private long sentMailFolder(MessageRow sm) {
+        Optional<PropValue> v = find(sm, PR_SENTMAIL_ENTRYID);
         if (v.isEmpty() || v.get().type() != PropType.PT_BINARY) {
             return 0;
         }
@@ -935,6 +935,16 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         } catch (MapiException e) {
             return 0; // another store's folder, or a deleted one: the message stays where it is
         }
+    }
+
+    /** @return the row's inline top-level value of {@code tag}'s id, if any */
+    private static Optional<PropValue> find(MessageRow row, int tag) {
+        for (PropValue v : row.properties()) {
+            if (v.id() == PropTag.id(tag)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

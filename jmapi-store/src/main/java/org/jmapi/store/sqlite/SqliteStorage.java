@@ -621,6 +621,13 @@ public final class SqliteStorage implements Storage {
         return messages.info(messageId);
     }
 
+    /** The message row and its top-level large-value references: one read, no recipients or attachments. */
+    @Override
+    public MessageRow messageRow(long messageId) {
+        return db.read("reading message " + messageId, c -> messages.row(c, messages.requireHead(c, messageId),
+                queue.live(c)));
+    }
+
     @Override
     public InputStream openValueStream(long messageId, int tag) {
         return messages.openStream(messageId, -1, tag);
