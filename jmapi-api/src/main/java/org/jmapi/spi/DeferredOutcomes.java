@@ -20,8 +20,8 @@ import org.jmapi.MapiException;
  * point or nothing. A lost outcome leaves the message queued with the recipients not yet marked dealt with, so the
  * next spooler sends it again: the worst case is a duplicate, never a lost message (R-MAIL-1).
  *
- * <p><b>The window.</b> The spooler calls {@link #flushOutcomes} at the end of every send pass and before it lets go
- * of the store; the store flushes on its own after a bounded number of deferred writes and a bounded time (the SQLite
+ * <p><b>The window.</b> The spooler calls {@link #flushOutcomes} at the end of every send pass, before it answers a
+ * client's StoreLogoff (IMAPISupport::StoreLogoffTransports) and before it lets go of the store; the store flushes on its own after a bounded number of deferred writes and a bounded time (the SQLite
  * and PostgreSQL stores: 63 writes, 50 ms), and at its logoff.
  *
  * <p><b>Ownership and threads.</b> The capability is the store object itself; it ends with the logon (after logoff

@@ -625,6 +625,9 @@ final class Spooler {
         if (decided == null) {
             return Flags.LOGOFF_COMPLETE; // the spooler already stopped
         }
+        // The outcomes the spooler recorded so far are durable before StoreLogoff returns (group commit); a store
+        // already let go of was flushed by its release.
+        flushOutcomes(ss);
         if (flags == Flags.LOGOFF_PURGE) {
             // R-SLT-9: returns only after the flush, the sends and the spooler's release of the store.
             try {

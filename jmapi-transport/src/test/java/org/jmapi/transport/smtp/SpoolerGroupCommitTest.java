@@ -123,6 +123,43 @@ class SpoolerGroupCommitTest {
     }
 
     @Test
+    void R_MAIL_1_storeLogoffReturns_withTheOutcomesSoFarDurable_evenInTheMiddleOfAPass() throws Exception {
+        System.setProperty(GroupCommit.DELAY_PROPERTY, Long.toString(Duration.ofHours(1).toMillis()));
+        sink = SmtpResponder.start();
+        Path store = home.resolve("mail.jmapi");
+        CountDownLatch secondInData = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        sink.dataReply = r -> {
+            if (r.text().contains("Subject: gc 1\r\n") && secondInData.getCount() > 0) {
+                secondInData.countDown(); // "gc 0" is finished: its outcome is deferred, the pass is not over
+                try {
+                    release.await(2, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "451 4.3.0 not now";
+            }
+            return "250 2.0.0 queued";
+        };
+        try (SmtpFixture f = SmtpFixture.start(home, SmtpTransportService.NAME, SmtpFixture.smtp(sink.port(), "none"))
+                .logon(Flags.MAPI_NO_MAIL)) {
+            f.submit("gc 0", bob());
+            f.submit("gc 1", bob());
+            f.restart(0); // now with the spooler
+            assertThat(secondInData.await(2, TimeUnit.MINUTES)).as("the spooler sends").isTrue();
+            assertThat(durableFlushes(store)).as("nothing flushed yet: the pass goes on, the timer is off").isZero();
+
+            int out = f.store().storeLogoff(Flags.LOGOFF_NO_WAIT); // returns at once, the drain goes on
+            long flushes = durableFlushes(store);
+            release.countDown();
+
+            assertThat(out & Flags.LOGOFF_COMPLETE).isNotZero();
+            assertThat(flushes).as("the outcome of gc 0 was flushed before StoreLogoff returned").isEqualTo(1);
+            f.logoffSession();
+        }
+    }
+
+    @Test
     void R_MAIL_1_killedBeforeTheFlush_losesNoOutcome_andAPowerLossThenMeansADuplicate_neverALoss() throws Exception {
         sink = SmtpResponder.start();
         Path store = home.resolve("mail.jmapi");
