@@ -157,6 +157,9 @@ final class Outbound {
                 }
             }
         } finally {
+            if (attempted > 0) {
+                spooler.flushOutcomes(ss); // the pass is done: its outcomes are durable (group commit)
+            }
             if (paused) {
                 ss.use.readLock().lock();
                 try {

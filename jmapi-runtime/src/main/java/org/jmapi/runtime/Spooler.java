@@ -12,6 +12,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.runtime.profile.ProviderRecord;
 import org.jmapi.spi.BaseMsgStore;
+import org.jmapi.spi.DeferredOutcomes;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Restriction;
 
@@ -465,6 +466,7 @@ final class Spooler {
             }
             try {
                 created.record = session.logonSpoolerStore(client);
+                deferOutcomes(created.record.store());
                 created.state = State.ACTIVE;
                 watchQueue(created);
                 beginTraffic();
@@ -474,6 +476,48 @@ final class Spooler {
                 stores.remove(section, created);
             }
         });
+    }
+
+    /**
+     * Asks a store that can for group commit of the send outcomes (its {@link DeferredOutcomes}): the saves of
+     * PR_RESPONSIBILITY and FinishedMsg of the mail thread then return before they are flushed, and
+     * {@link #flushOutcomes} after every send pass (and before the store is let go of) makes them durable. A power
+     * loss in between costs at most a message sent twice, never one lost: the client's submission was durable, and
+     * a lost outcome leaves the message queued to be sent again (R-MAIL-1).
+     */
+    private void deferOutcomes(MsgStore store) {
+        if (store instanceof DeferredOutcomes d) {
+            try {
+                d.deferOutcomes(true);
+            } catch (MapiException e) {
+                // The store refused: every outcome write stays durable when it returns, as without the capability.
+            }
+        }
+    }
+
+    /**
+     * The end of a send pass over the store, or the spooler letting go of it: the outcomes written so far become
+     * durable (nothing happens for a store without {@link DeferredOutcomes}). Traced as {@code jmapi::FlushOutcomes}
+     * once it returned. A failure is traced and left to the store, which flushes on its own within its window.
+     */
+    void flushOutcomes(SpoolerStore ss) {
+        ss.use.readLock().lock();
+        try {
+            StoreLogonRecord r = ss.record;
+            if (r == null || !r.isActive() || ss.state == State.RELEASED
+                    || !(r.store() instanceof DeferredOutcomes d)) {
+                return;
+            }
+            int hr = HResult.S_OK;
+            try {
+                d.flushOutcomes();
+            } catch (MapiException e) {
+                hr = e.hresult();
+            }
+            session.traceReturn("jmapi::FlushOutcomes", "spooler", 0, hr);
+        } finally {
+            ss.use.readLock().unlock();
+        }
     }
 
     /** Keeps the store's outgoing queue open with a sink that wakes the mail thread on every change (R-OQ-1). */
@@ -581,6 +625,9 @@ final class Spooler {
         if (decided == null) {
             return Flags.LOGOFF_COMPLETE; // the spooler already stopped
         }
+        // The outcomes the spooler recorded so far are durable before StoreLogoff returns (group commit); a store
+        // already let go of was flushed by its release.
+        flushOutcomes(ss);
         if (flags == Flags.LOGOFF_PURGE) {
             // R-SLT-9: returns only after the flush, the sends and the spooler's release of the store.
             try {
@@ -678,6 +725,13 @@ final class Spooler {
             StoreLogonRecord r = ss.record;
             if (r != null && r.isActive()) {
                 MsgStore store = r.store();
+                if (store instanceof DeferredOutcomes d) {
+                    try {
+                        d.flushOutcomes(); // before the spooler lets go: its outcomes are durable
+                    } catch (MapiException e) {
+                        // The store's logoff flushes again; its storage flushes at its close at the latest.
+                    }
+                }
                 store.release();
             }
         } finally {

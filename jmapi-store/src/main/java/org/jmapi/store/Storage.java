@@ -275,6 +275,23 @@ public interface Storage extends AutoCloseable {
     MessageInfo messageInfo(long messageId);
 
     /**
+     * One message as the outgoing queue or a contents table shows it: its metadata and top-level properties (large
+     * ones as references), without recipients and attachments — for a caller that needs a property or two
+     * (FinishedMsg reads PR_SENTMAIL_ENTRYID and PR_DELETE_AFTER_SUBMIT). Read consistently, like
+     * {@link #loadMessage}.
+     *
+     * <p>The default takes them from {@link #loadMessage}; engines override it with a read of the message row alone.
+     *
+     * @param messageId a message id
+     * @return the message's metadata and top-level properties
+     * @throws MapiException MAPI_E_NOT_FOUND when there is no such message
+     */
+    default MessageRow messageRow(long messageId) {
+        StoredMessage m = loadMessage(messageId);
+        return new MessageRow(m.info(), m.image().properties(), m.image().largeValues());
+    }
+
+    /**
      * Opens a top-level property of a message as a stream (IMAPIProp::OpenProperty with IID_IStream, R-PROP-6), in
      * the value's stream form (see {@link ValueStream}). Works for inline and out-of-line values alike; out-of-line
      * values are read chunk by chunk.
@@ -587,6 +604,52 @@ public interface Storage extends AutoCloseable {
      *                       MAPI_E_UNABLE_TO_ABORT when a live spooler holds it locked
      */
     void abortSubmit(long messageId);
+
+    // ---- deferred durability (group commit) ------------------------------------------------------------------
+
+    /**
+     * Runs {@code writes} with deferred durability: the writes the calling thread makes inside it may return before
+     * their commit is flushed to stable storage. The spooler asks for this for the writes that record the outcome of
+     * a send (the save of PR_RESPONSIBILITY, FinishedMsg), so that one flush covers many messages (group commit).
+     *
+     * <p>What stays promised: each such write is still one atomic transaction, visible to every instance at once,
+     * and it survives a crash of the process. What is relaxed: a power loss (or a crash of the OS or the database
+     * server) may undo the deferred writes not yet flushed. The engine's log is sequential, so what survives is a
+     * prefix of the commits in order: never a later commit without the earlier ones, and never a durable commit
+     * (every write outside this scope, e.g. a client's SubmitMessage) without the commits before it.
+     *
+     * <p>The window: a deferred write is durable after the next {@link #flushDeferred()}, the next durable write of
+     * this instance, or the engine's bound, whichever comes first: at most
+     * {@value org.jmapi.store.engine.GroupCommit#MAX_DEFERRED} - 1 undurable commits and 50 ms
+     * ({@link org.jmapi.store.engine.GroupCommit}), and before {@link #close()} returns.
+     *
+     * <p>Only the calling thread is affected; scopes nest. The default runs {@code writes} as they are (every write
+     * durable), which is always allowed.
+     *
+     * @param writes the writes
+     * @param <T>    their result
+     * @return their result
+     */
+    default <T> T deferDurability(java.util.function.Supplier<T> writes) {
+        return writes.get();
+    }
+
+    /**
+     * Makes every write this instance committed under {@link #deferDurability} durable; returns when it is (at once
+     * when nothing is pending). The default does nothing: without deferral every write is durable already.
+     *
+     * @throws MapiException when the engine's flush fails (the writes stay committed; the engine's timer tries again)
+     */
+    default void flushDeferred() {
+    }
+
+    /**
+     * @return how many writes committed under {@link #deferDurability} are not yet known to be durable (for tests
+     *         and diagnostics); 0 for an engine without deferral
+     */
+    default long undurableWrites() {
+        return 0;
+    }
 
     // ---- activity ------------------------------------------------------------------------------------------
 

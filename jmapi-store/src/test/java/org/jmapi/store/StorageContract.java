@@ -390,6 +390,36 @@ public abstract class StorageContract {
     }
 
     @Test
+    void messageRow_isTheQueueRow_metadataAndTopLevelPropertiesWithoutRecipients() {
+        long outbox = folder("Outbox");
+        byte[] sentMail = {0, 0, 0, 0, 1, 2, 3};
+        String body = "x".repeat(inlineLimit() + 10);
+        long m = s.saveMessage(SaveRequest.create(outbox, MessageImage.builder()
+                .set(subject("row"))
+                .set(PropValue.ofBinary(PropTags.PR_SENTMAIL_ENTRYID, sentMail))
+                .set(PropValue.ofBoolean(PropTags.PR_DELETE_AFTER_SUBMIT, false))
+                .stream(PropTags.PR_BODY, () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_16LE)))
+                .recipient(new Recipient(0, List.of(PropValue.ofString(PropTags.PR_DISPLAY_NAME, "Bob"))))
+                .build())).id();
+        s.submitMessage(m, Instant.now(), 0);
+        s.lockMessage(m);
+
+        MessageRow row = s.messageRow(m);
+
+        assertThat(row.info()).isEqualTo(s.messageInfo(m));
+        assertThat(row.info().queue().locked()).isTrue();
+        assertThat(byId(row.properties())).containsEntry(PropTag.id(PropTags.PR_SENTMAIL_ENTRYID),
+                PropValue.ofBinary(PropTags.PR_SENTMAIL_ENTRYID, sentMail)).containsEntry(
+                PropTag.id(PropTags.PR_DELETE_AFTER_SUBMIT), PropValue.ofBoolean(PropTags.PR_DELETE_AFTER_SUBMIT, false))
+                .containsEntry(PropTag.id(PropTags.PR_SUBJECT), subject("row"))
+                .doesNotContainKey(PropTag.id(PropTags.PR_DISPLAY_NAME));
+        assertThat(row.largeValues()).extracting(LargeValue::tag).contains(PropTags.PR_BODY);
+        MessageRow queued = s.queue().get(0);
+        assertThat(byId(row.properties())).isEqualTo(byId(queued.properties()));
+        assertCode(HResult.MAPI_E_NOT_FOUND, () -> s.messageRow(m + 1000));
+    }
+
+    @Test
     void deleteFolder_withQueuedMessageIsRefused() {
         long outbox = folder("Outbox");
         long m = save(outbox, subject("queued")).id();

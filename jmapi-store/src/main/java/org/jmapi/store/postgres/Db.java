@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.store.engine.GroupCommit;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -38,7 +39,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Durability.</b> Every pooled connection runs with {@code synchronous_commit} at least {@code on} (set per
  * connection when the server's default is {@code off}): a commit that returned is in the server's flushed WAL (and
  * in a synchronous standby's, where one is configured). That holds as long as the server itself runs with
- * {@code fsync=on}; {@link #settings()} shows both.
+ * {@code fsync=on}; {@link #settings()} shows both. The exception: a {@link #write} of a thread inside
+ * {@link GroupCommit#defer} (the spooler's outcome writes, {@link PostgresStorage#deferDurability}) runs
+ * {@code SET LOCAL synchronous_commit = off} within the group commit's window; it is durable after the next durable
+ * commit of this instance (any write, or the group commit's flush), or when the server's WAL writer flushed it
+ * (within {@code 3 * wal_writer_delay}), whichever comes first.
  *
  * <p>Thread-safe. {@link #close()} waits for calls in progress, then closes the pool.
  */
@@ -73,6 +78,8 @@ final class Db implements AutoCloseable {
     private final String origin;
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private volatile boolean closed;
+    /** The deferred durability of the writes of threads inside {@link GroupCommit#defer} (the spooler's outcomes). */
+    private final GroupCommit groupCommit = new GroupCommit(this::commitDurably);
 
     /**
      * @param where          "store 'name' in jdbc:postgresql://...", for messages
@@ -133,11 +140,26 @@ final class Db implements AutoCloseable {
      * @return its result
      */
     <T> T write(String what, boolean changes, Work<T> work) {
+        return write(what, changes, true, work);
+    }
+
+    /**
+     * The write of {@link #write(String, boolean, Work)}; {@code mayDefer} false for the group commit's own flush,
+     * which must be durable whatever thread runs it.
+     */
+    private <T> T write(String what, boolean changes, boolean mayDefer, Work<T> work) {
         life.readLock().lock();
         try {
             checkOpen();
             try (Connection c = pool.getConnection()) {
+                // A write of a thread inside GroupCommit.defer (the spooler's outcome writes) commits without
+                // waiting for the WAL flush, within the group commit's window; the one that would exceed it waits.
+                boolean deferred = mayDefer && groupCommit.mayDefer();
+                long mark = groupCommit.mark();
                 try {
+                    if (deferred) {
+                        Sql.update(c, "SET LOCAL synchronous_commit = off");
+                    }
                     int locked = changes
                             ? bump(c, "UPDATE jmapi.store SET changes = changes + 1 WHERE id = ?", storeId)
                             : Sql.list(c, "SELECT id FROM jmapi.store WHERE id = ? FOR NO KEY UPDATE",
@@ -148,6 +170,15 @@ final class Db implements AutoCloseable {
                     }
                     T result = work.run(c);
                     c.commit();
+                    if (deferred) {
+                        groupCommit.deferredCommitted();
+                    } else if (changes) {
+                        // It changed the store row, so it has a transaction id and (no write that bumps the counter
+                        // turns synchronous_commit off itself) its commit waited for the WAL flush up to its commit
+                        // record, past every commit that returned before. Writes without changes may be activity
+                        // records, which turn it off: they count for nothing.
+                        groupCommit.durableCommitted(mark);
+                    }
                     return result;
                 } catch (Throwable t) {
                     rollback(c);
@@ -161,6 +192,21 @@ final class Db implements AutoCloseable {
         } finally {
             life.readLock().unlock();
         }
+    }
+
+    /** @return the group commit of this instance's writes */
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    /**
+     * The group commit's flush: a write transaction (it locks the store row, so it has a transaction id and a commit
+     * record) committed with {@code synchronous_commit} on, which waits until the WAL is flushed past it and so past
+     * every commit before it. A transaction that writes nothing would not wait for anything.
+     */
+    private void commitDurably() {
+        write("flushing deferred commits", false, false, c -> Sql.one(c, "SELECT txid_current()",
+                rs -> rs.getLong(1)));
     }
 
     /**
@@ -434,6 +480,13 @@ final class Db implements AutoCloseable {
     /** Closes the pool after the calls in progress have finished. Safe to call more than once. */
     @Override
     public void close() {
+        if (!closed) {
+            try {
+                groupCommit.close(true); // deferred commits are durable before the pool goes
+            } catch (MapiException e) {
+                groupCommit.close(false); // the server flushes its WAL on its own within wal_writer_delay
+            }
+        }
         life.writeLock().lock();
         try {
             if (closed) {

@@ -885,6 +885,13 @@ public final class PostgresStorage implements Storage {
         return messages.info(messageId);
     }
 
+    /** The message row and its top-level large-value references: one read, no recipients or attachments. */
+    @Override
+    public MessageRow messageRow(long messageId) {
+        return db.read("reading message " + messageId, c -> messages.row(c, messages.requireHead(c, messageId),
+                queue.live(c)));
+    }
+
     @Override
     public InputStream openValueStream(long messageId, int tag) {
         return messages.openStream(messageId, -1, tag);
@@ -1160,6 +1167,28 @@ public final class PostgresStorage implements Storage {
     @Override
     public ActivitySummary activitySummary() {
         return queue.summary();
+    }
+
+    // ---- deferred durability ---------------------------------------------------------------------------------
+
+    /**
+     * Writes of the calling thread commit with {@code SET LOCAL synchronous_commit = off} within the window of
+     * {@link org.jmapi.store.engine.GroupCommit}; see {@link Storage#deferDurability}.
+     */
+    @Override
+    public <T> T deferDurability(java.util.function.Supplier<T> writes) {
+        return db.groupCommit().defer(writes);
+    }
+
+    /** One commit with {@code synchronous_commit} on that has a transaction id: it waits for the WAL flush. */
+    @Override
+    public void flushDeferred() {
+        db.groupCommit().flush();
+    }
+
+    @Override
+    public long undurableWrites() {
+        return db.groupCommit().undurable();
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------

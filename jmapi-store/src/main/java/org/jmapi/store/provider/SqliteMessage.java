@@ -374,7 +374,12 @@ final class SqliteMessage extends StoreObject implements Message, SqliteStream.O
             r = r.withSubmit(submitTime, 0);
         }
         StoreFile.Mutation m = store.file().mutation();
-        MessageInfo info = store.storage().saveMessage(r);
+        SaveRequest request = r;
+        // The spooler saving a message it holds locked records a send's outcome (PR_RESPONSIBILITY): deferred
+        // durability when the spooler asked for it (DeferredOutcomes); every other save is durable when it returns.
+        MessageInfo info = !created && submitTime == null && store.isSpoolerLogon() && store.holdsLock(id)
+                ? store.outcome(() -> store.storage().saveMessage(request))
+                : store.storage().saveMessage(request);
         m.done(info.folderId());
         id = info.id();
         version = info.version();

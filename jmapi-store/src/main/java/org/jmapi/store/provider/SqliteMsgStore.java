@@ -18,6 +18,7 @@ import org.jmapi.prop.PropValue;
 import org.jmapi.prop.PropValues;
 import org.jmapi.prop.PropertyBag;
 import org.jmapi.spi.BaseMsgStore;
+import org.jmapi.spi.DeferredOutcomes;
 import org.jmapi.spi.LogonGate;
 import org.jmapi.spi.MapiSupport;
 import org.jmapi.store.Disposal;
@@ -83,10 +84,15 @@ import static org.jmapi.prop.PropTags.*;
  * MAPI_E_NO_ACCESS), FinishedMsg (dequeue, then PR_SENTMAIL_ENTRYID / PR_DELETE_AFTER_SUBMIT,
  * R-OQ-5) and NotifyNewMail. Locks this logon still holds at its logoff are released.
  *
+ * <p><b>Group commit</b> ({@link DeferredOutcomes}, the spooler's logon only): once the spooler turned it on, the
+ * outcome writes — SaveChanges of a message this logon holds locked, FinishedMsg — run under
+ * {@link Storage#deferDurability} and {@link #flushOutcomes} makes them durable; the logoff flushes too. Every other
+ * write (the client's, received messages, reports) stays durable when it returns.
+ *
  * <p><b>Threads:</b> thread-safe; every call enters the logon gate.
  */
 @SuppressWarnings("try") // a gate pass is held for the whole call and never read
-final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget {
+final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget, DeferredOutcomes {
     /** PR_STORE_SUPPORT_MASK bits (MAPIDefS.h). */
     static final int STORE_ENTRYID_UNIQUE = 0x1, STORE_READONLY = 0x2, STORE_MODIFY_OK = 0x8,
             STORE_CREATE_OK = 0x10, STORE_ATTACH_OK = 0x20, STORE_SUBMIT_OK = 0x80, STORE_NOTIFY_OK = 0x100,
@@ -110,6 +116,8 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     private final Set<Long> locked = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean readyToSendSent = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The spooler asked for group commit of its outcome writes ({@link DeferredOutcomes}). */
+    private volatile boolean deferOutcomes;
 
     /**
      * Creates the store/logon pair (AddRefs {@code support}, R-LOGON-1) and starts using the file.
@@ -162,6 +170,44 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     /** @return the storage */
     Storage storage() {
         return file.storage();
+    }
+
+    /**
+     * Runs an outcome write of this spooler logon (SaveChanges of a message it holds locked, FinishedMsg): deferred
+     * when the spooler asked for it ({@link DeferredOutcomes}), durable otherwise.
+     *
+     * @param write the write
+     * @param <T>   its result
+     * @return its result
+     */
+    <T> T outcome(java.util.function.Supplier<T> write) {
+        return deferOutcomes ? storage().deferDurability(write) : write.get();
+    }
+
+    /**
+     * @param messageId a message id
+     * @return whether this logon holds the message locked (SetLockState): it is the spooler sending it
+     */
+    boolean holdsLock(long messageId) {
+        return locked.contains(messageId);
+    }
+
+    @Override
+    public void deferOutcomes(boolean on) {
+        try (var pass = enter()) {
+            if (!isSpoolerLogon()) {
+                throw new MapiException(HResult.MAPI_E_NO_SUPPORT, "deferOutcomes is for the spooler's logon only"
+                        + " (a client's writes stay durable when they return)");
+            }
+            deferOutcomes = on;
+        }
+    }
+
+    @Override
+    public void flushOutcomes() {
+        try (var pass = enter()) {
+            storage().flushDeferred();
+        }
     }
 
     /** @return the entry-id codec */
@@ -846,7 +892,7 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     protected void doFinishedMsg(int flags, EntryId entryId) {
         Flags.checkKnown(flags, 0, "IMsgStore::FinishedMsg");
         long id = ids().parse(entryId, StoreIds.KIND_MESSAGE);
-        StoredMessage sm = storage().loadMessage(id);
+        MessageRow sm = storage().messageRow(id); // the queue state and two properties: no recipients, attachments
         if (sm.info().queue() == null) {
             throw new MapiException(HResult.MAPI_E_NOT_IN_QUEUE, "FinishedMsg: message " + id
                     + " is not in the outgoing queue");
@@ -857,10 +903,13 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         }
         long from = sm.info().folderId();
         long sentMail = sentMailFolder(sm);
-        boolean delete = sm.image().find(PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
+        boolean delete = find(sm, PR_DELETE_AFTER_SUBMIT).map(v -> v.type() == PropType.PT_BOOLEAN
                 && v.asBoolean()).orElse(false);
         StoreFile.Mutation mu = file.mutation();
-        storage().finishMessage(id, new Disposal(sentMail, delete), delete ? 0 : Flags.MSGFLAG_UNSENT);
+        outcome(() -> {
+            storage().finishMessage(id, new Disposal(sentMail, delete), delete ? 0 : Flags.MSGFLAG_UNSENT);
+            return null;
+        });
         locked.remove(id);
         mu.done(from, sentMail == 0 ? from : sentMail);
         EntryId eid = ids().message(id);
@@ -874,8 +923,8 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
     }
 
     /** @return the folder PR_SENTMAIL_ENTRYID names, when it is an existing folder of this store; else 0 */
-    private long sentMailFolder(StoredMessage sm) {
-        Optional<PropValue> v = sm.image().find(PR_SENTMAIL_ENTRYID);
+    private long sentMailFolder(MessageRow sm) {
+        Optional<PropValue> v = find(sm, PR_SENTMAIL_ENTRYID);
         if (v.isEmpty() || v.get().type() != PropType.PT_BINARY) {
             return 0;
         }
@@ -886,6 +935,16 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
         } catch (MapiException e) {
             return 0; // another store's folder, or a deleted one: the message stays where it is
         }
+    }
+
+    /** @return the row's inline top-level value of {@code tag}'s id, if any */
+    private static Optional<PropValue> find(MessageRow row, int tag) {
+        for (PropValue v : row.properties()) {
+            if (v.id() == PropTag.id(tag)) {
+                return Optional.of(v);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -948,6 +1007,13 @@ final class SqliteMsgStore extends BaseMsgStore implements StoreFile.EventTarget
             }
         }
         locked.clear();
+        if (deferOutcomes) {
+            try {
+                storage().flushDeferred(); // the spooler's outcomes are durable before its logon ends
+            } catch (MapiException e) {
+                // The storage retries on its own and flushes at its close; the logoff goes on.
+            }
+        }
         file.removeTarget(this);
         file.release();
         provider.storeClosed(this);

@@ -2,6 +2,7 @@ package org.jmapi.store.sqlite;
 
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.store.engine.GroupCommit;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
@@ -33,6 +34,12 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>{@code synchronous=FULL} in WAL mode fsyncs the write-ahead log at every commit: a transaction that returned
  * survives {@code kill -9} of the process and power loss on a disk that honours fsync. (NORMAL would survive
  * {@code kill -9} but could lose the last commits on power loss.)
+ *
+ * <p><b>Deferred durability.</b> A durable write of a thread inside {@link GroupCommit#defer} (the spooler's outcome
+ * writes, {@link SqliteStorage#deferDurability}) commits with {@code synchronous=NORMAL} as long as the group commit's
+ * window allows; it becomes durable with the next durable commit that writes a page (the log is one file appended in
+ * order, so its fsync takes every earlier frame with it): any write that bumps the change counter, or the group
+ * commit's own flush ({@code store_counter} row {@code durable_flushes}).
  *
  * <p>Thread-safe. {@link #close()} waits for calls in progress, then closes every connection.
  */
@@ -77,6 +84,8 @@ final class Db implements AutoCloseable {
     private volatile boolean closed;
     /** Set when the writer could not be put back to synchronous=FULL: every later call fails. */
     private volatile boolean broken;
+    /** The deferred durability of the writes of threads inside {@link GroupCommit#defer} (the spooler's outcomes). */
+    private final GroupCommit groupCommit = new GroupCommit(this::commitDurably);
 
     Db(Path path, SqliteStorage.Options options) {
         this.path = path;
@@ -138,6 +147,14 @@ final class Db implements AutoCloseable {
      * @return its result
      */
     <T> T write(String what, boolean changes, boolean durable, Work<T> work) {
+        return write(what, changes, durable, true, work);
+    }
+
+    /**
+     * The write of {@link #write(String, boolean, boolean, Work)}; {@code mayDefer} false for the group commit's own
+     * flush, which must be durable whatever thread runs it.
+     */
+    private <T> T write(String what, boolean changes, boolean durable, boolean mayDefer, Work<T> work) {
         life.readLock().lock();
         try {
             checkOpen();
@@ -145,10 +162,14 @@ final class Db implements AutoCloseable {
             StatementCache outer = writerStatements.enter();
             boolean relaxed = false;
             try {
-                if (!durable) {
+                // A durable write of a thread inside GroupCommit.defer (the spooler's outcome writes) commits without
+                // the fsync too, within the group commit's window; the write that would exceed it stays durable.
+                boolean deferred = durable && mayDefer && groupCommit.mayDefer();
+                if (!durable || deferred) {
                     exec(writer, "PRAGMA synchronous=NORMAL");
                     relaxed = true;
                 }
+                long mark = groupCommit.mark(); // writes are serialised here: every deferred commit so far
                 Sql.update(writer, "BEGIN IMMEDIATE");
                 try {
                     T result = work.run(writer);
@@ -156,6 +177,13 @@ final class Db implements AutoCloseable {
                         Sql.update(writer, "UPDATE store_counter SET value = value + 1 WHERE name = 'changes'");
                     }
                     Sql.update(writer, "COMMIT");
+                    if (deferred) {
+                        groupCommit.deferredCommitted();
+                    } else if (durable && changes) {
+                        // synchronous=FULL and at least one page written (the counter): the commit fsynced the log,
+                        // with every earlier frame in it
+                        groupCommit.durableCommitted(mark);
+                    }
                     return result;
                 } catch (Throwable t) {
                     rollback(writer);
@@ -175,6 +203,21 @@ final class Db implements AutoCloseable {
         } finally {
             life.readLock().unlock();
         }
+    }
+
+    /** @return the group commit of this store file's writes */
+    GroupCommit groupCommit() {
+        return groupCommit;
+    }
+
+    /**
+     * The group commit's flush: one durable commit that writes a page (a no-op transaction writes nothing to the log
+     * and so syncs nothing), so its fsync of the write-ahead log takes every earlier frame with it. It counts the
+     * flushes in {@code store_counter} under its own name, which nothing polls (the change counter stays as it is).
+     */
+    private void commitDurably() {
+        write("flushing deferred commits", false, true, false, c -> Sql.update(c, "INSERT INTO store_counter "
+                + "(name, value) VALUES ('durable_flushes', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1"));
     }
 
     /**
@@ -427,6 +470,15 @@ final class Db implements AutoCloseable {
     /** Closes every connection after the calls in progress have finished. Safe to call more than once. */
     @Override
     public void close() {
+        if (!closed && !broken) {
+            try {
+                groupCommit.close(true); // deferred commits are durable before the connections go
+            } catch (MapiException e) {
+                groupCommit.close(false); // closing the connection checkpoints the log anyway, as far as it can
+            }
+        } else {
+            groupCommit.close(false);
+        }
         life.writeLock().lock();
         try {
             if (closed) {

@@ -63,7 +63,8 @@ import java.util.UUID;
  * schema is upgraded on open, all pending migrations in one transaction.
  *
  * <p><b>Durability.</b> {@code synchronous=FULL}: every committed transaction survives {@code kill -9} of the
- * process, and power loss on a disk that honours fsync. Several processes may open the same file on one machine
+ * process, and power loss on a disk that honours fsync (writes under {@link #deferDurability} once they are flushed,
+ * within the window of {@link org.jmapi.store.engine.GroupCommit}). Several processes may open the same file on one machine
  * (WAL needs shared memory, so not over a network file system); writes are serialised by SQLite's lock, waiting up
  * to {@link Options#busyTimeout()}.
  *
@@ -627,6 +628,13 @@ public final class SqliteStorage implements Storage {
         return messages.info(messageId);
     }
 
+    /** The message row and its top-level large-value references: one read, no recipients or attachments. */
+    @Override
+    public MessageRow messageRow(long messageId) {
+        return db.read("reading message " + messageId, c -> messages.row(c, messages.requireHead(c, messageId),
+                queue.live(c)));
+    }
+
     @Override
     public InputStream openValueStream(long messageId, int tag) {
         return messages.openStream(messageId, -1, tag);
@@ -946,6 +954,28 @@ public final class SqliteStorage implements Storage {
         return db.read("reading the event log", c -> Sql.list(c, "SELECT seq, origin, payload FROM store_event "
                 + "WHERE seq > ? ORDER BY seq LIMIT ?", rs -> new StoreEvent(rs.getLong(1), rs.getString(2),
                 rs.getBytes(3)), afterSeq, limit));
+    }
+
+    // ---- deferred durability ---------------------------------------------------------------------------------
+
+    /**
+     * Writes of the calling thread commit with {@code synchronous=NORMAL} (no fsync of the write-ahead log) within
+     * the window of {@link org.jmapi.store.engine.GroupCommit}; see {@link Storage#deferDurability}.
+     */
+    @Override
+    public <T> T deferDurability(java.util.function.Supplier<T> writes) {
+        return db.groupCommit().defer(writes);
+    }
+
+    /** One durable commit that writes a page, so its fsync of the write-ahead log covers every earlier commit. */
+    @Override
+    public void flushDeferred() {
+        db.groupCommit().flush();
+    }
+
+    @Override
+    public long undurableWrites() {
+        return db.groupCommit().undurable();
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------------------

@@ -70,11 +70,7 @@ public final class SmtpFixture implements AutoCloseable {
     public record Transport(String service, List<PropValue> settings) {}
 
     private SmtpFixture(Path home, List<Transport> transports) {
-        this.home = home;
-        System.setProperty("jmapi.spooler.poll", "100");
-        System.setProperty("jmapi.spooler.retry", "200");
-        Mapi.initialize(MapiInit.home(home));
-        stopTrace = Mapi.trace().addListener(trace);
+        this(home);
         try (ProfileAdmin admin = Mapi.adminProfiles(0)) {
             admin.createProfile(PROFILE, null, 0, 0);
             try (MsgServiceAdmin services = admin.adminServices(PROFILE, 0)) {
@@ -87,6 +83,23 @@ public final class SmtpFixture implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Initializes MAPI on {@code home} as it is (its profile made earlier, by this process or another). */
+    private SmtpFixture(Path home) {
+        this.home = home;
+        System.setProperty("jmapi.spooler.poll", "100");
+        System.setProperty("jmapi.spooler.retry", "200");
+        Mapi.initialize(MapiInit.home(home));
+        stopTrace = Mapi.trace().addListener(trace);
+    }
+
+    /**
+     * @param home a home a fixture made before (its profile {@value #PROFILE} exists): "the next process"
+     * @return a fixture on it, not yet logged on
+     */
+    public static SmtpFixture existing(Path home) {
+        return new SmtpFixture(home);
     }
 
     /**
