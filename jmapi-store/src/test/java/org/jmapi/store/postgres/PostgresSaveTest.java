@@ -157,4 +157,39 @@ class PostgresSaveTest {
                     });
         }
     }
+
+    @Test
+    @DisplayName("a fresh database's message tables are analyzed once its store saved 1,000 messages (stale empty-table"
+            + " plans otherwise slow every save until autovacuum's first analyze)")
+    void freshDatabase_analyzedAfter1000Saves() throws Exception {
+        String url = pg.newDatabase("save_analyze");
+        try (PostgresStorage s = PostgresStorage.create(url, USER, PASSWORD, "an", "An", null)) {
+            long f = folder(s, "f");
+            List<SaveRequest> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < PostgresStorage.ANALYZE_AFTER_SAVES - 1; i++) {
+                batch.add(SaveRequest.create(f, MessageImage.builder()
+                        .set(PropValue.ofString(PropTags.PR_SUBJECT, "m" + i))
+                        .recipient(new Recipient(0, List.of(PropValue.ofString(PropTags.PR_DISPLAY_NAME, "Ann"))))
+                        .build()));
+            }
+            s.saveMessages(batch);
+            assertThat(lastAnalyze(url)).isNull();
+            s.saveMessage(SaveRequest.create(f, MessageImage.builder()
+                    .set(PropValue.ofString(PropTags.PR_SUBJECT, "the 1,000th")).build()));
+            // the statistics collector reports with a delay
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (lastAnalyze(url) == null && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(lastAnalyze(url)).as("last_analyze of jmapi.message").isNotNull();
+        }
+    }
+
+    private String lastAnalyze(String url) throws java.sql.SQLException {
+        try (java.sql.Connection c = pg.connect(url)) {
+            c.setAutoCommit(true);
+            return Sql.one(c, "SELECT last_analyze::text FROM pg_stat_user_tables WHERE schemaname = 'jmapi'"
+                    + " AND relname = 'message'", rs -> rs.getString(1)).orElse(null);
+        }
+    }
 }
