@@ -897,8 +897,8 @@ public final class PostgresStorage implements Storage {
     /**
      * Gives the server statistics for the message tables of a fresh database, once per instance, after
      * {@value #ANALYZE_AFTER_SAVES} saves, when the server has never analyzed {@code jmapi.message}. Without them
-     * PostgreSQL keeps the plans it made while the tables were empty — the foreign-key checks of every recipient row
-     * against {@code message} among them — and those read the whole table, ever slower as it grows, until autovacuum
+     * PostgreSQL keeps the plans it made while the tables were empty — most likely those of the foreign-key checks of
+     * every recipient row against {@code message} — and those read the whole table, ever slower as it grows, until autovacuum
      * first analyzes it (its next nap, a minute or more away): saves into a new database slowed from 1,300 to 420 a
      * second over 65 s here, and ran at 1,600 a second from the first {@code ANALYZE} on. Analyzing invalidates those
      * plans. Best effort: a failure is logged, and autovacuum does it later anyway.
