@@ -51,7 +51,8 @@ import java.util.stream.Stream;
  * tables and folders, end every store with {@code StoreLogoff(LOGOFF_ORDERLY)} and its release (messages in flight
  * finish, queued ones stay queued for the next spooler, R-SLT-8), {@code Logoff}, {@code Release}; then
  * MAPIUninitialize. It prints a one-line summary and exits 0. A second signal during the shutdown exits at once
- * with code 1.
+ * with code 1. A stop signal the process was started ignoring (SIGINT, for a command a shell started with
+ * {@code &}) cannot be caught by the JVM: serve says so on standard error and names the signal that still works.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Host the mailboxes: run the spooler (send and receive), print what happens, stop on Ctrl-C / SIGTERM.")
@@ -87,12 +88,21 @@ final class ServeCommand extends BaseCommand {
         List<Signal> signals = List.of(new Signal("TERM"), new Signal("INT"));
         List<sun.misc.SignalHandler> previous = new ArrayList<>();
         for (Signal s : signals) {
-            previous.add(Signal.handle(s, sig -> {
+            sun.misc.SignalHandler was = Signal.handle(s, sig -> {
                 if (stop.getCount() == 0) {
                     Runtime.getRuntime().halt(Jmapi.EXIT_FAILURE); // a second signal: the user means it
                 }
                 stop.countDown();
-            }));
+            });
+            previous.add(was);
+            if (was == sun.misc.SignalHandler.SIG_IGN) {
+                // The JVM does not catch a stop signal this process was started ignoring (a shell does that to
+                // SIGINT for a command started with '&'): say so, or the user waits for a Ctrl-C that does nothing.
+                err().println("jmapi: SIG" + s.getName() + " is ignored in this process (it was started ignoring it, "
+                        + "as a shell does for a background command); stop serve with "
+                        + (s.getName().equals("TERM") ? "SIGKILL" : "SIGTERM"));
+                err().flush();
+            }
         }
         int queued = 0;
         try (MapiClient client = start()) {

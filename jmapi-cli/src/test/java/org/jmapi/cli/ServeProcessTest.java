@@ -30,10 +30,21 @@ class ServeProcessTest {
         }
     }
 
+    /**
+     * Starts serve with SIGINT at its default disposition, whatever this JVM inherited: a build started in the
+     * background by a non-interactive shell ignores SIGINT, every child inherits that, and the JVM cannot catch a
+     * signal it was started ignoring. GNU env's {@code --default-signal} resets it before the child JVM starts.
+     */
     static Serve start(Path home, String... extra) throws IOException {
+        return startWith(home, "--default-signal=INT", extra);
+    }
+
+    /** @param disposition the GNU env option that sets SIGINT's disposition for the child JVM */
+    static Serve startWith(Path home, String disposition, String... extra) throws IOException {
         Path out = Files.createTempFile(home.getParent(), "serve", ".out");
         Path err = Files.createTempFile(home.getParent(), "serve", ".err");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(List.of("env", disposition,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Jmapi.class.getName(), "--home", home.toString(), "serve"));
         cmd.addAll(List.of(extra));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -93,6 +104,18 @@ class ServeProcessTest {
         assertThat(summary.get("sent").asInt()).isZero();
         assertThat(new ObjectMapper().readTree(Cli.ok(home, "--json", "ls", "Outbox", "-c", "subject,flags").out())
                 .get("messages").get(0).get("flags").asInt() & org.jmapi.Flags.MSGFLAG_SUBMIT).isNotZero();
+    }
+
+    @Test
+    void sigint_ignoredSinceStart_isNamed_andSigtermStillStops(@TempDir Path home) throws Exception {
+        Serve s = startWith(home, "--ignore-signal=INT");
+        assertThat(s.errors()).contains("jmapi: SIGINT is ignored in this process").contains("stop serve with SIGTERM");
+        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(s.process().pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        // Nothing to await: an ignored signal leaves no trace. A second later serve is still serving.
+        assertThat(s.process().waitFor(1, TimeUnit.SECONDS)).as("serve ignores SIGINT").isFalse();
+        assertThat(stop(s, "TERM")).isZero();
+        assertThat(s.output()).contains("stopped after");
     }
 
     @Test
