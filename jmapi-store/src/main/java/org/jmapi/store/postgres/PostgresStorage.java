@@ -43,6 +43,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The PostgreSQL storage engine: many stores in one PostgreSQL database, through the PostgreSQL JDBC driver and a
@@ -232,6 +234,9 @@ public final class PostgresStorage implements Storage {
     private final PostgresMessages messages;
     private final PostgresQueue queue;
     private final SortIndexes sortIndexes = new SortIndexes(this::indexExists, this::buildIndex);
+    /** Messages saved by this instance, until {@link #analyzeOnce} ran. */
+    private final AtomicLong saves = new AtomicLong();
+    private final AtomicBoolean analyzed = new AtomicBoolean();
 
     private PostgresStorage(Db db, Options options, String jdbcUrl, String storeName, String ownerId,
                             PostgresChangeSignal signal) {
@@ -884,9 +889,6 @@ public final class PostgresStorage implements Storage {
      * ({@link #analyzeOnce}).
      */
     static final int ANALYZE_AFTER_SAVES = 1_000;
-
-    private final java.util.concurrent.atomic.AtomicLong saves = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicBoolean analyzed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private void afterSaves(int n) {
         if (saves.addAndGet(n) >= ANALYZE_AFTER_SAVES && analyzed.compareAndSet(false, true)) {
