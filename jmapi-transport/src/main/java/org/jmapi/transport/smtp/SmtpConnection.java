@@ -28,7 +28,7 @@ import java.util.Map;
  * One SMTP client connection on a plain {@link Socket} (RFC 5321), layered with {@code javax.net.ssl} for implicit
  * TLS or STARTTLS (RFC 3207): connect, greeting, EHLO (HELO when the server does not know EHLO), STARTTLS and EHLO
  * again, AUTH PLAIN or LOGIN (RFC 4954) when a user is configured, then commands and replies for the transactions
- * {@link SmtpTransaction} runs, RSET between them, QUIT at the end.
+ * {@link SmtpTransaction} runs (RSET before one only when the last did not end), QUIT at the end.
  *
  * <p><b>Threads.</b> One thread at a time talks on the connection (the spooler's mail thread, or the idle timer
  * saying QUIT); {@link #close()} may be called from any other thread at any moment and makes a blocked connect, read
@@ -59,6 +59,13 @@ final class SmtpConnection implements Closeable {
     private Map<String, String> extensions = Map.of();
     private boolean tlsActive;
     private long lastUsed = System.nanoTime();
+    /** Replies read so far. */
+    private int replies;
+    /**
+     * Whether the session is between mail transactions (RFC 5321 &sect;4.1.1.4): greeted, or the last transaction
+     * ended with the reply to its "." line, or RSET; false from MAIL FROM on until then.
+     */
+    private boolean betweenTransactions = true;
 
     /**
      * @param settings the server and its settings
@@ -376,6 +383,7 @@ final class SmtpConnection implements Closeable {
             throw new IOException(peer() + " sent reply code " + code + ", outside 200..599");
         }
         lastUsed = System.nanoTime();
+        replies++;
         return new SmtpReply(code, lines);
     }
 
@@ -401,6 +409,33 @@ final class SmtpConnection implements Closeable {
 
     private static String shorten(String s) {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
+    }
+
+    /** @return how many replies were read on this connection: a transaction that read none was not answered */
+    int replies() {
+        return replies;
+    }
+
+    /** @return whether the session is between mail transactions: a MAIL FROM may follow without RSET */
+    boolean betweenTransactions() {
+        return betweenTransactions;
+    }
+
+    /** Called as a mail transaction's MAIL FROM goes out, and with true once its "." line was answered. */
+    void transactionEnded(boolean ended) {
+        betweenTransactions = ended;
+    }
+
+    /**
+     * RSET: ends whatever transaction the session is in.
+     *
+     * @return whether the server accepted it
+     * @throws IOException when the connection fails
+     */
+    boolean reset() throws IOException {
+        boolean ok = command("RSET").positive();
+        betweenTransactions = ok;
+        return ok;
     }
 
     /** @return nanoTime of the last command or reply */

@@ -62,9 +62,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <h2>Connections</h2>
- * The connection stays open after a message (RSET before the next one) and is closed with QUIT after
+ * The connection stays open after a message and is closed with QUIT after
  * {@link SmtpTransportService#PR_SMTP_IDLE_SECONDS} without use, at ValidateState(FORCE_XP_DISCONNECT) and at
- * logoff. A kept connection the server dropped meanwhile is noticed at RSET and replaced by a new one, silently.
+ * logoff. The next message starts with MAIL FROM at once when the last transaction ended with the reply to its "."
+ * (the server is back in its initial state), and with RSET after a transaction that ended otherwise. A kept
+ * connection the server dropped meanwhile (it closed, or answered 421 and closed, before answering MAIL FROM, so it
+ * has nothing of the message) or that fails its RSET is replaced by a new one, silently, and the message goes on it.
  *
  * <h2>Cancel and logoff</h2>
  * NOTIFY_CANCEL_MESSAGE for the message being sent ({@link #onCancel}) and TransportLogoff ({@link #onAbandon})
@@ -181,49 +184,89 @@ public final class SmtpLogon extends BaseXpLogon {
      */
     private SmtpReply send(int myRef, MessageRef ref, SmtpSettings s, String from, List<Target> targets,
             byte[] content, List<List<PropValue>> report, List<List<PropValue>> done) {
-        SmtpConnection c = acquire(myRef, ref, s);
-        boolean keep = false;
-        try {
-            statusString("Sending 1 message to " + s.peer());
-            List<Target> sendable = new ArrayList<>();
-            boolean utf8 = c.has("SMTPUTF8");
-            for (Target t : targets) {
-                if (!utf8 && (!SmtpTransaction.isAscii(t.address()) || !SmtpTransaction.isAscii(from))) {
-                    String which = SmtpTransaction.isAscii(from) ? t.address() : from;
-                    refuse(t, SmtpReply.local(553, "5.6.7 " + s.peer() + " does not offer SMTPUTF8, needed for the"
-                            + " address '" + which + "'"), report, done);
-                } else {
-                    sendable.add(t);
+        Lease lease = acquire(myRef, ref, s);
+        while (true) {
+            if (lease == null) {
+                lease = connect(myRef, ref, s); // after the kept one turned out gone, now closed (finally below)
+            }
+            SmtpConnection c = lease.connection();
+            boolean keep = false;
+            try {
+                statusString("Sending 1 message to " + s.peer());
+                // Recipients this connection's server cannot take are reported once the message went: a retry on a
+                // new connection sorts them again. At most one retry: a new connection is never unprobed.
+                List<List<PropValue>> localReport = new ArrayList<>();
+                List<List<PropValue>> localDone = new ArrayList<>();
+                List<Target> sendable = new ArrayList<>();
+                boolean utf8 = c.has("SMTPUTF8");
+                for (Target t : targets) {
+                    if (!utf8 && (!SmtpTransaction.isAscii(t.address()) || !SmtpTransaction.isAscii(from))) {
+                        String which = SmtpTransaction.isAscii(from) ? t.address() : from;
+                        refuse(t, SmtpReply.local(553, "5.6.7 " + s.peer() + " does not offer SMTPUTF8, needed for"
+                                + " the address '" + which + "'"), localReport, localDone);
+                    } else {
+                        sendable.add(t);
+                    }
                 }
-            }
-            long limit = c.maxSize();
-            if (limit > 0 && content.length > limit) {
-                SmtpReply tooBig = SmtpReply.local(552, "5.3.4 the message has " + content.length + " bytes; "
-                        + s.peer() + " takes at most " + limit + " (SIZE)");
-                sendable.forEach(t -> refuse(t, tooBig, report, done));
-                sendable.clear();
-            }
-            SmtpReply failure = null;
-            if (!sendable.isEmpty()) {
-                SmtpTransaction tx = SmtpTransaction.run(c, from,
-                        sendable.stream().map(Target::address).toList(), content);
-                failure = sort(tx, sendable, report, done);
-            }
-            keep = failure == null || failure.code() != 421;
-            failures = 0;
-            changeStatus(0, Flags.STATUS_FAILURE);
-            return failure;
-        } catch (IOException e) {
-            if (isCancelled(myRef)) {
-                throw cancelled(myRef);
-            }
-            throw networkError(ref, s, e.getMessage());
-        } finally {
-            active = null;
-            if (keep && !c.isClosed()) {
-                park(c, s);
-            } else {
-                c.close(); // the error, if any, is in the status row already
+                long limit = c.maxSize();
+                if (limit > 0 && content.length > limit) {
+                    SmtpReply tooBig = SmtpReply.local(552, "5.3.4 the message has " + content.length + " bytes; "
+                            + s.peer() + " takes at most " + limit + " (SIZE)");
+                    sendable.forEach(t -> refuse(t, tooBig, localReport, localDone));
+                    sendable.clear();
+                }
+                if (!localReport.isEmpty() && lease.unprobed()) {
+                    // Refused for what this connection's server announced: only once it is known to be alive, as a
+                    // new connection may announce more (the kept one may be from before the server's restart).
+                    boolean alive;
+                    try {
+                        alive = c.reset();
+                    } catch (IOException e) {
+                        alive = false;
+                    }
+                    if (!alive) {
+                        lease = null;
+                        continue;
+                    }
+                    lease = new Lease(c, false);
+                }
+                SmtpTransaction tx = null;
+                if (!sendable.isEmpty()) {
+                    int mark = c.replies();
+                    try {
+                        tx = SmtpTransaction.run(c, from, sendable.stream().map(Target::address).toList(), content);
+                    } catch (IOException e) {
+                        if (!lease.unprobed() || c.replies() != mark) {
+                            throw e;
+                        }
+                        tx = null;
+                    }
+                    if (lease.unprobed() && (tx == null || tx.mail.code() == 421)) {
+                        // The kept connection was gone before the server answered MAIL FROM (its idle timeout, a
+                        // restart): none of this message reached it, so it goes once more on a new connection.
+                        lease = null;
+                        continue;
+                    }
+                }
+                report.addAll(localReport);
+                done.addAll(localDone);
+                SmtpReply failure = tx == null ? null : sort(tx, sendable, report, done);
+                keep = failure == null || failure.code() != 421;
+                failures = 0;
+                changeStatus(0, Flags.STATUS_FAILURE);
+                return failure;
+            } catch (IOException e) {
+                if (isCancelled(myRef)) {
+                    throw cancelled(myRef);
+                }
+                throw networkError(ref, s, e.getMessage());
+            } finally {
+                active = null;
+                if (keep && !c.isClosed()) {
+                    park(c, s);
+                } else {
+                    c.close(); // the error, if any, is in the status row already
+                }
             }
         }
     }
@@ -464,8 +507,21 @@ public final class SmtpLogon extends BaseXpLogon {
 
     // ---- connections ------------------------------------------------------------------------------------------
 
-    /** @return a connection ready for MAIL FROM: the kept one after RSET, else a new one */
-    private SmtpConnection acquire(int myRef, MessageRef ref, SmtpSettings s) {
+    /**
+     * A connection for one transaction.
+     *
+     * @param connection the connection, published as the active one
+     * @param unprobed   a kept connection used without a command of its own first: when it fails before the server
+     *                   answered MAIL FROM, the server had nothing of the message and it is sent on a new one
+     */
+    private record Lease(SmtpConnection connection, boolean unprobed) {}
+
+    /**
+     * @return a connection ready for MAIL FROM: the kept one as it is when its last transaction ended (RFC 5321
+     *         &sect;4.1.1.4: the server is back in its initial state), the kept one after RSET otherwise, else a new
+     *         one
+     */
+    private Lease acquire(int myRef, MessageRef ref, SmtpSettings s) {
         SmtpConnection c;
         synchronized (connLock) {
             c = parked;
@@ -477,9 +533,12 @@ public final class SmtpLogon extends BaseXpLogon {
         }
         if (c != null) {
             publish(c, myRef);
+            if (c.betweenTransactions()) {
+                return new Lease(c, true);
+            }
             try {
-                if (c.command("RSET").positive()) {
-                    return c;
+                if (c.reset()) {
+                    return new Lease(c, false);
                 }
             } catch (IOException e) {
                 // The server dropped the kept connection meanwhile (idle timeout, restart): connect again.
@@ -488,7 +547,12 @@ public final class SmtpLogon extends BaseXpLogon {
             c.close();
             checkCancelled(myRef);
         }
-        c = new SmtpConnection(s, trust, secrets);
+        return connect(myRef, ref, s);
+    }
+
+    /** @return a new connection, greeted (EHLO), with TLS and AUTH as configured */
+    private Lease connect(int myRef, MessageRef ref, SmtpSettings s) {
+        SmtpConnection c = new SmtpConnection(s, trust, secrets);
         publish(c, myRef);
         statusString("Connecting to " + s.peer());
         try {
@@ -512,7 +576,7 @@ public final class SmtpLogon extends BaseXpLogon {
             throw networkError(ref, s, f.getMessage());
         }
         statusString("Connected to " + s.peer() + (c.tlsActive() ? " (TLS)" : ""));
-        return c;
+        return new Lease(c, false);
     }
 
     /** Makes {@code c} the active connection of {@code myRef}, unless that was cancelled already. */

@@ -39,7 +39,9 @@ final class SmtpTransaction {
     }
 
     /**
-     * Runs one transaction. The connection must be fresh or RSET.
+     * Runs one transaction. The connection must be between transactions (fresh, RSET, or its last transaction
+     * ended); it is again when this returns with the "." line answered. A 421 to MAIL FROM ends the reading: the
+     * server is closing the session and sends nothing more.
      *
      * @param c          the open connection
      * @param from       the envelope sender, empty for the null sender "&lt;&gt;"
@@ -61,6 +63,7 @@ final class SmtpTransaction {
         if (c.has("SMTPUTF8") && (!isAscii(from) || recipients.stream().anyMatch(r -> !isAscii(r)))) {
             mail.append(" SMTPUTF8");
         }
+        c.transactionEnded(false);
         if (c.has("PIPELINING")) {
             t.pipelined = true;
             c.send(mail.toString());
@@ -70,6 +73,9 @@ final class SmtpTransaction {
             c.send("DATA");
             c.flush();
             t.mail = c.read();
+            if (t.mail.code() == 421) {
+                return t;
+            }
             for (int i = 0; i < recipients.size(); i++) {
                 t.rcpt[i] = c.read();
             }
@@ -83,6 +89,7 @@ final class SmtpTransaction {
                     c.read();
                     t.data = SmtpReply.local(554, "5.5.1 no valid recipients; the message content was not sent");
                 }
+                c.transactionEnded(true);
             }
             return t;
         }
@@ -105,6 +112,7 @@ final class SmtpTransaction {
         }
         c.sendData(content);
         t.end = c.read();
+        c.transactionEnded(true);
         return t;
     }
 

@@ -23,8 +23,9 @@ import static org.jmapi.transport.smtp.SmtpFixture.await;
 import static org.jmapi.transport.smtp.SmtpFixture.recipient;
 
 /**
- * Connections in a real session: one connection for many messages (RSET between them), pipelined transactions,
- * a kept connection the server dropped, the idle close, working offline, and QUIT at logoff. Connections are
+ * Connections in a real session: one connection for many messages (no RSET after a transaction that ended, RSET
+ * after one that did not), pipelined transactions, a kept connection the server dropped or timed out, the idle close,
+ * working offline, and QUIT at logoff. Connections are
  * counted at the peer (a {@link TcpProxy} in front of GreenMail, or the {@link SmtpResponder}).
  */
 class SmtpConnectionReuseTest {
@@ -63,7 +64,7 @@ class SmtpConnectionReuseTest {
     }
 
     @Test
-    void R_XPS_2_fiftyMessagesGoOverOneConnectionWithRsetBetweenAndQuitAtLogoff(@TempDir Path home) {
+    void R_XPS_2_fiftyMessagesGoOverOneConnectionWithoutRsetAndQuitAtLogoff(@TempDir Path home) {
         try (SmtpFixture f = SmtpFixture.start(home, SmtpFixture.smtp(proxy.port(), "none"))) {
             List<String> subjects = submitMany(f, 50);
             await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 50,
@@ -73,7 +74,8 @@ class SmtpConnectionReuseTest {
             assertThat(proxy.connections()).isEqualTo(1);
             String sent = proxy.clientTranscript();
             assertThat(count(sent, "\r\nMAIL FROM:<")).isEqualTo(50);
-            assertThat(count(sent, "\r\nRSET\r\n")).isEqualTo(49);
+            // every transaction ended with the reply to its ".": the next MAIL FROM follows at once (RFC 5321 4.1.1.4)
+            assertThat(count(sent, "RSET\r\n")).isZero();
             assertThat(f.statusString()).isEqualTo("Connected to 127.0.0.1:" + proxy.port());
             f.logoff();
             await(() -> proxy.clientTranscript().endsWith("QUIT\r\n"), () -> "QUIT at logoff");
@@ -93,8 +95,9 @@ class SmtpConnectionReuseTest {
                 await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 50,
                         () -> "50 sent; violations " + server.violations());
             }
-            assertThat(server.violations()).isEmpty();
+            assertThat(server.violations()).isEmpty(); // nor a MAIL FROM inside an open transaction
             assertThat(server.connections()).isEqualTo(1);
+            assertThat(server.commands()).doesNotContain("RSET");
             assertThat(server.received()).hasSize(50).allSatisfy(r -> {
                 assertThat(r.recipients()).containsExactly("ann@example.org", "bob@example.org", "cid@example.org");
                 assertThat(r.mailLine()).matches("MAIL FROM:<sender@example.org> SIZE=\\d+");
@@ -115,6 +118,51 @@ class SmtpConnectionReuseTest {
             assertThat(greenMail.getReceivedMessages()).hasSize(2);
             assertThat(f.submitResults()).containsExactly(HResult.S_OK, HResult.S_OK);
             assertThat(f.statusCode() & Flags.STATUS_FAILURE).isZero();
+        }
+    }
+
+    @Test
+    void R_MAIL_2_aKeptConnectionTheServerTimedOutWith421IsReplacedWithoutAnError(@TempDir Path home) {
+        try (SmtpResponder server = SmtpResponder.start()) {
+            server.extensions = List.of("PIPELINING", "8BITMIME");
+            try (SmtpFixture f = SmtpFixture.start(home, SmtpFixture.smtp(server.port(), "none"))) {
+                f.submit("first", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("first"), () -> "first sent");
+                server.expireConnections(); // "421 4.4.2 ... timeout" and close, while the connection is kept
+                f.submit("second", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("second"), () -> "second sent");
+                assertThat(server.connections()).isEqualTo(2);
+                assertThat(server.received()).extracting(r -> r.text().contains("Subject: second")).containsOnlyOnce(true);
+                assertThat(server.received()).hasSize(2);
+                assertThat(f.submitResults()).containsExactly(HResult.S_OK, HResult.S_OK);
+                assertThat(f.statusCode() & Flags.STATUS_FAILURE).isZero();
+            }
+            assertThat(server.violations()).isEmpty();
+        }
+    }
+
+    @Test
+    void R_XPS_2_aTransactionThatDidNotEnd_isResetBeforeTheNextMessage(@TempDir Path home) {
+        try (SmtpResponder server = SmtpResponder.start()) {
+            server.extensions = List.of("PIPELINING", "8BITMIME");
+            server.rcptReply = a -> a.startsWith("nobody@") ? "550 5.1.1 no such user" : "250 2.1.5 OK";
+            try (SmtpFixture f = SmtpFixture.start(home, SmtpFixture.smtp(server.port(), "none"))) {
+                // every RCPT TO refused: DATA gets 554 and the server keeps the transaction (MAIL FROM) open
+                f.submit("to nobody", List.of(recipient("Nobody", "nobody@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("to nobody"), () -> "first done");
+                f.submit("to ann", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("to ann"), () -> "second sent");
+                f.submit("to ann again", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("to ann again"), () -> "third sent");
+            }
+            assertThat(server.violations()).isEmpty();
+            assertThat(server.connections()).isEqualTo(1);
+            List<String> verbs = server.commands().stream().map(c -> c.split("[ :]")[0])
+                    .filter(v -> !v.equals("EHLO") && !v.equals("QUIT")).toList();
+            // RSET only after the transaction that was left open; none after the one that ended with its "."
+            assertThat(verbs).containsExactly("MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA", "MAIL", "RCPT",
+                    "DATA");
+            assertThat(server.received()).hasSize(2);
         }
     }
 

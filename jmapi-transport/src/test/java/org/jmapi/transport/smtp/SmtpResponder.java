@@ -27,7 +27,8 @@ import java.util.function.Function;
  * not do: STARTTLS, PIPELINING, SIZE, per-recipient and after-DATA replies chosen by the test (550 / 450 / 451), and
  * a strict check that a client announced as pipelining really sends MAIL FROM, every RCPT TO and DATA before
  * waiting for a reply (the server answers nothing of the group until it has DATA; a client that waits in between
- * is recorded in {@link #violations()} and disconnected).
+ * is recorded in {@link #violations()} and disconnected). A MAIL FROM inside an open transaction is recorded there
+ * too, and answered 503.
  *
  * <p>Everything the test sets is read per command, so it may change while clients are connected. Accepted
  * messages are recorded with their envelope; the DATA section is dot-unstuffed. Threads: one daemon thread per
@@ -113,6 +114,23 @@ public final class SmtpResponder implements AutoCloseable {
     /** @return protocol violations seen (a pipelining client that waited inside a group) */
     public List<String> violations() {
         return List.copyOf(violations);
+    }
+
+    /**
+     * Ends every open connection as a server's idle timeout does: "421 4.4.2" and close, unasked; new connections
+     * are accepted.
+     */
+    public void expireConnections() {
+        for (Socket s : open) {
+            try {
+                OutputStream o = s.getOutputStream();
+                o.write("421 4.4.2 responder: idle timeout, closing connection\r\n".getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+            } catch (IOException e) {
+                // gone already
+            }
+            closeQuietly(s);
+        }
     }
 
     /** Closes every open connection (a server that went away); new ones are accepted. */
@@ -311,6 +329,11 @@ public final class SmtpResponder implements AutoCloseable {
         private String mail(String line) {
             if (!authMechanisms.isEmpty() && user == null) {
                 return "530 5.7.0 authentication required";
+            }
+            if (from != null) {
+                // RFC 5321 section 4.1.4: MAIL FROM only outside a transaction (after "." was answered, or RSET)
+                violations.add("MAIL FROM inside an open transaction: " + line);
+                return "503 5.5.1 nested MAIL command";
             }
             reset();
             from = address(line);
