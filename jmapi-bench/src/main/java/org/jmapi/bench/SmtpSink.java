@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An in-process SMTP server that accepts every message and only counts it: the sink of the {@code spooler.smtp} row,
@@ -36,13 +37,27 @@ public final class SmtpSink implements AutoCloseable {
     private final AtomicInteger peakLive = new AtomicInteger();
     private final Object arrivals = new Object();
     private volatile boolean closed;
+    /** How long each write of replies waits first: a round trip of a network, 0 for none. */
+    private final long replyDelayNanos;
 
     /**
-     * Starts listening.
+     * Starts listening; replies go out at once.
      *
      * @throws IOException when no port can be bound
      */
     public SmtpSink() throws IOException {
+        this(0);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param replyDelayNanos how long each write of replies waits first (what a network's round trip adds to every
+     *                        exchange, for diagnostics); 0 for none
+     * @throws IOException when no port can be bound
+     */
+    public SmtpSink(long replyDelayNanos) throws IOException {
+        this.replyDelayNanos = replyDelayNanos;
         server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "bench-smtp-sink");
         acceptor.setDaemon(true);
@@ -193,12 +208,18 @@ public final class SmtpSink implements AutoCloseable {
         }
     }
 
-    /** Queues a reply; flushes when the client sent nothing more yet (pipelined commands: one write for all). */
-    private static void reply(OutputStream out, InputStream in, String text) throws IOException {
+    /**
+     * Queues a reply; flushes when the client sent nothing more yet (pipelined commands: one write for all), after
+     * the reply delay.
+     */
+    private void reply(OutputStream out, InputStream in, String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.US_ASCII));
         out.write('\r');
         out.write('\n');
         if (in.available() == 0) {
+            if (replyDelayNanos > 0) {
+                LockSupport.parkNanos(replyDelayNanos);
+            }
             out.flush();
         }
     }

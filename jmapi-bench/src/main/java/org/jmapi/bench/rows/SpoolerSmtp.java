@@ -327,7 +327,9 @@ public final class SpoolerSmtp implements Row {
         int sentItems;
         int jmapiConnections = 0;
         int angusConnections = 0;
-        try (SmtpSink sink = new SmtpSink();
+        // a diagnostic, not the row: what a network's round trip does to both sides
+        long delayMicros = Long.getLong("jmapi.bench.spooler.replyDelayMicros", 0);
+        try (SmtpSink sink = new SmtpSink(delayMicros * 1_000);
              JmapiSide jmapi = new JmapiSide(bench.work().resolve("spooler-smtp"), sink.port())) {
             AngusSide angus = new AngusSide(sink.port());
             int next = 0;
@@ -383,6 +385,10 @@ public final class SpoolerSmtp implements Row {
         params.put("sink", "org.jmapi.bench.SmtpSink: in-process, 127.0.0.1, a thread per connection, EHLO offers"
                 + " PIPELINING, 8BITMIME, SIZE; accepts and counts, parses and stores nothing (GreenMail parses and"
                 + " stores every message, a cost both sides would pay that would hide the difference measured here)");
+        if (delayMicros > 0) {
+            params.put("reply_delay", delayMicros + " µs before every write of replies"
+                    + " (-Djmapi.bench.spooler.replyDelayMicros): a diagnostic run, not the row");
+        }
         params.put("jmapi_start", "logonEx of an ordinary session (spooler on) with the whole queue already"
                 + " submitted and durable (composed by a MAPI_NO_MAIL session, not timed); stop: the sink accepted"
                 + " every message");
