@@ -64,6 +64,26 @@ public interface Storage extends AutoCloseable {
      */
     long changeCounter();
 
+    /**
+     * What the calling thread's own committed writes did to the {@link #changeCounter() change counter}.
+     *
+     * @param counter the counter's value right after the thread's last committed write that changed it
+     * @param writes  how many committed writes of the thread changed it so far
+     */
+    record OwnChanges(long counter, long writes) {}
+
+    /**
+     * The calling thread's own changes, known from the writes themselves: a caller that took this before its writes
+     * and again after them learns, without a read, the counter's value just before them, as long as no other
+     * writer came in between (the counter then is {@code counter - (writes after - writes before)}).
+     *
+     * @return the thread's changes so far, or null when this storage does not keep them (then read
+     *         {@link #changeCounter()} before and after)
+     */
+    default OwnChanges ownChanges() {
+        return null;
+    }
+
     /** @return the store object's own properties (PR_IPM_SUBTREE_ENTRYID and the like), as last set */
     List<PropValue> storeProperties();
 

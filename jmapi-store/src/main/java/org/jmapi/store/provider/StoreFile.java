@@ -27,8 +27,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * processes, or by other instances in this process (another session's provider object), are noticed by a poller
  * that reads {@link Storage#changeCounter()} while at least one logon uses the file ({@link #acquire()} ..
  * {@link #release()}); it then tells every table that everything may have changed. A local change moves the "seen"
- * counter forward only when no unseen foreign change preceded it, so a foreign change is never swallowed by a local
- * one.
+ * counter forward only when no unseen foreign change preceded it, so that a foreign change is not swallowed by a local
+ * one. Where the storage knows the counter from its own writes ({@link Storage#ownChanges()}, SQLite) that check is
+ * exact and costs no read. Otherwise (PostgreSQL) the counter is read before and after the call; a foreign write that
+ * lands between the first read and the local write is then taken for seen, and a table only it changed is refreshed
+ * at the next change noticed.
  *
  * <p><b>When it reads.</b> When the storage has a {@link ChangeSignal} (PostgreSQL's LISTEN/NOTIFY), the poller reads
  * as soon as the signal wakes it (another instance committed, or the signal was lost or is back), and otherwise only
@@ -102,11 +105,14 @@ final class StoreFile {
 
     /** A local change in progress: started before the storage call, {@link #done} after it succeeded. */
     final class Mutation {
-        /** The change counter before the change. */
+        /** The change counter before the change; unused with {@link #own}. */
         private final long before;
+        /** The thread's own changes before the change, when the storage keeps them; else null. */
+        private final Storage.OwnChanges own;
 
-        private Mutation(long before) {
+        private Mutation(long before, Storage.OwnChanges own) {
             this.before = before;
+            this.own = own;
         }
 
         /**
@@ -116,7 +122,18 @@ final class StoreFile {
          *                only (every table is told then)
          */
         void done(long... folders) {
-            long after = counter();
+            long from;
+            long after;
+            if (own != null) {
+                // The counter as this change's writes found it and left it, from the writes themselves: exact even
+                // when another process wrote just before them (two reads around the call would take that write in).
+                Storage.OwnChanges now = storage.ownChanges();
+                after = now.counter();
+                from = after - (now.writes() - own.writes());
+            } else {
+                from = before;
+                after = counter();
+            }
             Change c;
             if (folders.length == 0) {
                 c = Change.EVERYTHING;
@@ -129,7 +146,7 @@ final class StoreFile {
             }
             fanOut(c);
             synchronized (StoreFile.this) {
-                if (seen == before) {
+                if (seen == from) {
                     seen = after;
                 }
             }
@@ -253,7 +270,8 @@ final class StoreFile {
 
     /** @return a new mutation; call {@link Mutation#done} when the storage call succeeded */
     Mutation mutation() {
-        return new Mutation(counter());
+        Storage.OwnChanges own = storage.ownChanges();
+        return own != null ? new Mutation(0, own) : new Mutation(counter(), null);
     }
 
     /** @param w a table to tell about changes until {@link #unwatch} */

@@ -2,6 +2,7 @@ package org.jmapi.store.sqlite;
 
 import org.jmapi.HResult;
 import org.jmapi.MapiException;
+import org.jmapi.store.Storage;
 import org.jmapi.store.engine.GroupCommit;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
@@ -86,6 +87,8 @@ final class Db implements AutoCloseable {
     private volatile boolean broken;
     /** The deferred durability of the writes of threads inside {@link GroupCommit#defer} (the spooler's outcomes). */
     private final GroupCommit groupCommit = new GroupCommit(this::commitDurably);
+    /** Per thread: the change counter after its last committed change, and how many of its commits changed it. */
+    private final ThreadLocal<long[]> ownChanges = ThreadLocal.withInitial(() -> new long[2]);
 
     Db(Path path, SqliteStorage.Options options) {
         this.path = path;
@@ -173,10 +176,14 @@ final class Db implements AutoCloseable {
                 Sql.update(writer, "BEGIN IMMEDIATE");
                 try {
                     T result = work.run(writer);
-                    if (changes) {
-                        Sql.update(writer, "UPDATE store_counter SET value = value + 1 WHERE name = 'changes'");
-                    }
+                    long counter = changes ? Sql.longValue(writer,
+                            "UPDATE store_counter SET value = value + 1 WHERE name = 'changes' RETURNING value") : 0;
                     Sql.update(writer, "COMMIT");
+                    if (changes) {
+                        long[] own = ownChanges.get();
+                        own[0] = counter;
+                        own[1]++;
+                    }
                     if (deferred) {
                         groupCommit.deferredCommitted();
                     } else if (durable && changes) {
@@ -203,6 +210,12 @@ final class Db implements AutoCloseable {
         } finally {
             life.readLock().unlock();
         }
+    }
+
+    /** @return the calling thread's committed changes through this instance ({@link Storage#ownChanges()}) */
+    Storage.OwnChanges ownChanges() {
+        long[] own = ownChanges.get();
+        return new Storage.OwnChanges(own[0], own[1]);
     }
 
     /** @return the group commit of this store file's writes */

@@ -503,6 +503,12 @@ public final class SqliteStorage implements Storage {
                 c -> Sql.longValue(c, "SELECT value FROM store_counter WHERE name = 'changes'"));
     }
 
+    /** Kept by every write transaction: the counter comes back from its own update ({@code RETURNING}). */
+    @Override
+    public OwnChanges ownChanges() {
+        return db.ownChanges();
+    }
+
     @Override
     public List<PropValue> storeProperties() {
         return db.read("reading the store properties", c -> PropCodec.decode(
