@@ -239,7 +239,6 @@ public final class SmtpLogon extends BaseXpLogon {
                         if (!lease.unprobed() || c.replies() != mark) {
                             throw e;
                         }
-                        tx = null;
                     }
                     if (lease.unprobed() && (tx == null || tx.mail.code() == 421)) {
                         // The kept connection was gone before the server answered MAIL FROM (its idle timeout, a
