@@ -87,6 +87,7 @@ final class ServeCommand extends BaseCommand {
         long started = System.nanoTime();
         List<Signal> signals = List.of(new Signal("TERM"), new Signal("INT"));
         List<sun.misc.SignalHandler> previous = new ArrayList<>();
+        boolean interruptIgnored = false;
         for (Signal s : signals) {
             sun.misc.SignalHandler was = Signal.handle(s, sig -> {
                 if (stop.getCount() == 0) {
@@ -96,6 +97,7 @@ final class ServeCommand extends BaseCommand {
             });
             previous.add(was);
             if (was == sun.misc.SignalHandler.SIG_IGN) {
+                interruptIgnored |= s.getName().equals("INT");
                 // The JVM does not catch a stop signal this process was started ignoring (a shell does that to
                 // SIGINT for a command started with '&'): say so, or the user waits for a Ctrl-C that does nothing.
                 err().println("jmapi: SIG" + s.getName() + " is ignored in this process (it was started ignoring it, "
@@ -118,7 +120,8 @@ final class ServeCommand extends BaseCommand {
             }
             emit("started", null, Map.of("home", client.home().toString(), "mailboxes", List.copyOf(hosted.keySet())),
                     "serving " + String.join(", ", hosted.keySet()) + " from " + client.home()
-                            + "; stop with Ctrl-C");
+                            + "; stop with " + (interruptIgnored ? "kill " + ProcessHandle.current().pid()
+                            : "Ctrl-C"));
             long nextScan = System.nanoTime() + TimeUnit.SECONDS.toNanos(scanInterval);
             while (!stop.await(0, TimeUnit.MILLISECONDS)) {
                 Event e = events.poll(200, TimeUnit.MILLISECONDS);

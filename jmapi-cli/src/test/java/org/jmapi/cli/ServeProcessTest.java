@@ -110,6 +110,7 @@ class ServeProcessTest {
     void sigint_ignoredSinceStart_isNamed_andSigtermStillStops(@TempDir Path home) throws Exception {
         Serve s = startWith(home, "--ignore-signal=INT");
         assertThat(s.errors()).contains("jmapi: SIGINT is ignored in this process").contains("stop serve with SIGTERM");
+        assertThat(s.output()).contains("; stop with kill " + s.process().pid());
         Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(s.process().pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
         // Nothing to await: an ignored signal leaves no trace. A second later serve is still serving.
