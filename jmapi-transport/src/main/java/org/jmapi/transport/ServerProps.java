@@ -12,6 +12,9 @@ import org.jmapi.prop.PropType;
  * <p>Local delivery ({@code jmapi.local}): {@link #PR_LOCAL_MAILDROP}, {@link #PR_LOCAL_ADDRESS},
  * {@link #PR_LOCAL_DOMAINS}. SMTP ({@code jmapi.smtp}): 0x6720.. . POP3 ({@code jmapi.pop3}): 0x6730.. . IMAP
  * ({@code jmapi.imap}): 0x6740.. , each with host, port, security ("none", "starttls", "tls"), user, password.
+ * Each service's own settings, among them how the server's TLS certificate is trusted ({@link ServerTrust}), are
+ * defined by the service in the same range: {@code SmtpTransportService} 0x6725..0x672A, {@code Pop3Service}
+ * 0x6736..0x6738, {@code ImapService} 0x6747..0x6749.
  */
 public final class ServerProps {
     private ServerProps() {

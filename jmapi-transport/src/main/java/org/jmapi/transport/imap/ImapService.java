@@ -1,5 +1,7 @@
 package org.jmapi.transport.imap;
 
+import org.jmapi.prop.PropTag;
+import org.jmapi.prop.PropType;
 import org.jmapi.transport.ServerProps;
 import org.jmapi.transport.inbound.BaseInboundProvider;
 import org.jmapi.transport.inbound.BaseInboundService;
@@ -9,12 +11,8 @@ import org.jmapi.transport.inbound.InboundSettings;
  * The message service {@value #NAME}: a receive-only IMAP transport (one TRANSPORT provider, key {@code "xp"},
  * display {@value #DISPLAY_NAME}). Found by {@link java.util.ServiceLoader}.
  *
- * <p><b>Configuration</b> ({@code ConfigureMsgService}, checked as {@link BaseInboundService} says):
- * {@link ServerProps#PR_IMAP_HOST} (required), {@link ServerProps#PR_IMAP_PORT} (default 143, 993 with tls),
- * {@link ServerProps#PR_IMAP_SECURITY} ({@code none} (default), {@code starttls}, {@code tls}),
- * {@link ServerProps#PR_IMAP_USER} and {@link ServerProps#PR_IMAP_PASSWORD} (required),
- * {@link ServerProps#PR_IMAP_FOLDER} (default {@code INBOX}), and the least time between two server checks:
- * {@link ServerProps#PR_IMAP_POLL_SECONDS}, or when absent {@link ServerProps#PR_POLL_SECONDS}, default 60.
+ * <h2>Configuration</h2>
+ * Give the settings to {@code ConfigureMsgService}; they go into the service's profile section:
  * <pre>{@code
  * MapiUid svc = services.createMsgService("jmapi.imap", "Mail from my provider", 0, 0);
  * services.configureMsgService(svc, 0, 0, List.of(
@@ -23,19 +21,52 @@ import org.jmapi.transport.inbound.InboundSettings;
  *         PropValue.ofString(ServerProps.PR_IMAP_USER, "me"),
  *         PropValue.ofString(ServerProps.PR_IMAP_PASSWORD, secret)));
  * }</pre>
- * Received mail goes to the receive folder of the profile's default store and is removed from the IMAP folder: this
- * transport moves mail, it does not synchronise a mailbox. How: {@link ImapLogon}.
+ * <table>
+ * <caption>Settings</caption>
+ * <tr><th>tag</th><th>meaning</th><th>default</th></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_HOST}</td><td>server host name or address</td><td>required</td></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_SECURITY}</td><td>"none"; "starttls" (STARTTLS, RFC 3501; refused when the
+ *     server does not offer it: never a silent fall-back to clear text); "tls" (implicit TLS)</td><td>"none"</td></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_PORT}</td><td>port</td><td>143, 993 with tls</td></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_USER}, {@link ServerProps#PR_IMAP_PASSWORD}</td><td>login</td>
+ *     <td>required</td></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_FOLDER}</td><td>the folder mail is taken from</td><td>INBOX</td></tr>
+ * <tr><td>{@link ServerProps#PR_IMAP_POLL_SECONDS}, else {@link ServerProps#PR_POLL_SECONDS}</td><td>the least time
+ *     between two server checks, seconds; 0 checks at every spooler poll</td><td>60</td></tr>
+ * <tr><td>{@link #PR_IMAP_TRUST_STORE}</td><td>certificates to trust instead of the JVM's: a PEM / DER certificate
+ *     file or a PKCS12 / JKS key store; the host name is still checked</td><td>JVM default trust</td></tr>
+ * <tr><td>{@link #PR_IMAP_TRUST_STORE_PASSWORD}</td><td>the key store's password, when it has one</td>
+ *     <td>none</td></tr>
+ * <tr><td>{@link #PR_IMAP_CERT_FINGERPRINT}</td><td>accept exactly the server certificate with this SHA-256
+ *     fingerprint (hex, colons allowed, as {@code keytool -list -v} prints it), nothing else checked: for a
+ *     self-signed server certificate; wins over a trust store</td><td>none</td></tr>
+ * </table>
+ * The trust settings are the SMTP transport's ({@link org.jmapi.transport.ServerTrust}); they apply to "tls" and
+ * "starttls" alike. There is deliberately no "trust every certificate" switch. MSG_SERVICE_CONFIGURE checks the
+ * merged result ({@link BaseInboundService}): a trust store that is no readable file (or, with TLS, neither
+ * certificates nor a key store readable with the configured password), or a malformed fingerprint, fails with
+ * MAPI_E_UNCONFIGURED naming the property; an empty string unsets a setting.
+ *
+ * <p>Received mail goes to the receive folder of the profile's default store and is removed from the IMAP folder:
+ * this transport moves mail, it does not synchronise a mailbox. How: {@link ImapLogon}.
  */
 public final class ImapService extends BaseInboundService {
     /** PR_SERVICE_NAME of the service. */
     public static final String NAME = "jmapi.imap";
     /** Display name of the service and its transport. */
     public static final String DISPLAY_NAME = "jmapi IMAP Transport";
+    /** IMAP: path of the certificates / key store to trust (PT_UNICODE 0x6747). */
+    public static final int PR_IMAP_TRUST_STORE = PropTag.tag(PropType.PT_UNICODE, 0x6747);
+    /** IMAP: password of the trust key store (PT_UNICODE 0x6748); a secret like the login password. */
+    public static final int PR_IMAP_TRUST_STORE_PASSWORD = PropTag.tag(PropType.PT_UNICODE, 0x6748);
+    /** IMAP: SHA-256 fingerprint of the one server certificate to accept (PT_UNICODE 0x6749). */
+    public static final int PR_IMAP_CERT_FINGERPRINT = PropTag.tag(PropType.PT_UNICODE, 0x6749);
     /** The IMAP account's profile properties. */
     static final InboundSettings.Tags TAGS = new InboundSettings.Tags("IMAP", ServerProps.PR_IMAP_HOST,
             ServerProps.PR_IMAP_PORT, ServerProps.PR_IMAP_SECURITY, ServerProps.PR_IMAP_USER,
             ServerProps.PR_IMAP_PASSWORD, new int[] {ServerProps.PR_IMAP_POLL_SECONDS, ServerProps.PR_POLL_SECONDS},
-            ServerProps.PR_IMAP_FOLDER, 143, 993);
+            ServerProps.PR_IMAP_FOLDER,
+            PR_IMAP_TRUST_STORE, PR_IMAP_TRUST_STORE_PASSWORD, PR_IMAP_CERT_FINGERPRINT, 143, 993);
 
     /** Creates the service; ServiceLoader calls this. */
     public ImapService() {

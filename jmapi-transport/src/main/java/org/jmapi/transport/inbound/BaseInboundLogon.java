@@ -143,7 +143,8 @@ public abstract class BaseInboundLogon<F> extends BaseXpLogon {
     // ---- connection bookkeeping for subclasses -----------------------------------------------------------
 
     /**
-     * Opens a connection to the configured server with its security mode's TLS at once ({@link Security#TLS}) and
+     * Opens a connection to the configured server, trusting its certificate as {@link InboundSettings#trust()} says,
+     * with its security mode's TLS at once ({@link Security#TLS}) and
      * makes it the current one, so that cancel and logoff can close it.
      *
      * @param s the configuration
@@ -151,8 +152,8 @@ public abstract class BaseInboundLogon<F> extends BaseXpLogon {
      * @throws IOException the connection failed
      */
     protected final MailConnection connect(InboundSettings s) throws IOException {
-        MailConnection c = MailConnection.open(s.host(), s.port(), s.security() == Security.TLS, CONNECT_TIMEOUT_MS,
-                READ_TIMEOUT_MS);
+        MailConnection c = MailConnection.open(s.host(), s.port(), s.security() == Security.TLS, s.trust(),
+                CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
         connection = c;
         if (isCancelled(receiving)) {
             c.abort(); // a cancel or logoff came while connecting

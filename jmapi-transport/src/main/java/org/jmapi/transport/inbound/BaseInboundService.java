@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * <p><b>Configuration</b> (MSG_SERVICE_CONFIGURE, and CREATE when given values): the values passed are merged over
  * what the service's section already holds, the result is checked with {@link InboundSettings#of} (host, user and
- * password required; port 1..65535; security none / starttls / tls; a check interval of 0 or more seconds), and
+ * password required; port 1..65535; security none / starttls / tls; a check interval of 0 or more seconds; a trust
+ * store that can be read, a well-formed certificate fingerprint), and
  * only then the values passed are written into the service's profile section, so a configuration that would not
  * work is refused with MAPI_E_UNCONFIGURED and leaves the profile as it was. Changing only the password is a
  * CONFIGURE with only the password. CONFIGURE with nothing to add to an incomplete section fails with

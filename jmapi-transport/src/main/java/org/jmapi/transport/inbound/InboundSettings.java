@@ -9,25 +9,36 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropType;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.MapiSupport;
+import org.jmapi.transport.ServerTrust;
+
+import java.nio.file.Path;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
  * The configuration of one inbound mail account (POP3 or IMAP), read from the profile: server host and port,
- * {@link Security}, user name, password, seconds between server checks and (IMAP) the folder mail is taken from.
+ * {@link Security}, user name, password, seconds between server checks, (IMAP) the folder mail is taken from, and
+ * how the server's TLS certificate is trusted ({@link ServerTrust}: a pinned SHA-256 fingerprint, a trust store
+ * file, or the JVM's default trust).
  * Which property tags hold each value is the protocol's {@link Tags}; see {@link org.jmapi.transport.ServerProps}.
  *
  * <p>A transport logon reads its own profile section first and, for values not there, the section of its message
  * service (named by the section's PR_SERVICE_UID), where {@code ConfigureMsgService} wrote them. Host, user and
  * password are required (MAPI_E_UNCONFIGURED without them, R-LOGON-2); the port defaults to the protocol's port for
- * the security mode; the check interval to {@value #DEFAULT_POLL_SECONDS} seconds; the folder to {@code INBOX}.
+ * the security mode; the check interval to {@value #DEFAULT_POLL_SECONDS} seconds; the folder to {@code INBOX}; the
+ * trust to the JVM's default trust with the host name check. The trust settings follow the SMTP transport's rules
+ * exactly: an empty value unsets one; a trust store must be a readable file and, when TLS is used, readable as PEM /
+ * DER certificates or as a PKCS12 / JKS key store with the configured password; a fingerprint must be 64 hex digits
+ * (colons allowed); a pin wins over a trust store given as well. Otherwise MAPI_E_UNCONFIGURED naming the property.
  *
- * <p><b>The password</b> is held here only to log in. {@link #toString()} leaves it out, no exception message built
- * from a configuration contains it, and {@link #scrub} removes it from any text (a server reply) before the text goes
- * into a status row or an exception. Immutable and thread-safe.
+ * <p><b>The password</b> is held here only to log in (the trust store's password only to open the trust store).
+ * {@link #toString()} leaves it out, no exception message built from a configuration contains it, and
+ * {@link #scrub} removes it from any text (a server reply) before the text goes into a status row or an exception.
+ * Immutable and thread-safe.
  *
  * @param tags        where the values came from, and the protocol's name and default ports
  * @param host        server host name or address
@@ -37,9 +48,10 @@ import java.util.function.IntFunction;
  * @param password    the password; never printed
  * @param pollSeconds the least number of seconds between two server checks (0: at every spooler poll)
  * @param folder      the IMAP folder mail is fetched from ({@code INBOX} for POP3, which has no folders)
+ * @param trust       how the server's certificate is trusted when TLS is used
  */
 public record InboundSettings(Tags tags, String host, int port, Security security, String user, String password,
-                              int pollSeconds, String folder) {
+                              int pollSeconds, String folder, ServerTrust trust) {
     /** Seconds between server checks when PR_POLL_SECONDS is not configured. */
     public static final int DEFAULT_POLL_SECONDS = 60;
 
@@ -53,12 +65,16 @@ public record InboundSettings(Tags tags, String host, int port, Security securit
      * @param user        the user name's tag
      * @param password    the password's tag
      * @param pollSeconds tags of the check interval, the first one present wins
-     * @param folder      the folder's tag, or 0 when the protocol has none
-     * @param plainPort   default port with {@link Security#NONE} and {@link Security#STARTTLS}
-     * @param tlsPort     default port with {@link Security#TLS}
+     * @param folder             the folder's tag, or 0 when the protocol has none
+     * @param trustStore         the trust store file's tag
+     * @param trustStorePassword the trust store password's tag
+     * @param certFingerprint    the pinned certificate fingerprint's tag
+     * @param plainPort          default port with {@link Security#NONE} and {@link Security#STARTTLS}
+     * @param tlsPort            default port with {@link Security#TLS}
      */
     public record Tags(String protocol, int host, int port, int security, int user, int password, int[] pollSeconds,
-                       int folder, int plainPort, int tlsPort) {
+                       int folder, int trustStore, int trustStorePassword, int certFingerprint, int plainPort,
+                       int tlsPort) {
         /** Copies the array. */
         public Tags {
             pollSeconds = pollSeconds.clone();
@@ -72,8 +88,11 @@ public record InboundSettings(Tags tags, String host, int port, Security securit
 
         /** @return every tag a configuration may hold */
         public int[] all() {
-            int[] base = folder != 0 ? new int[] {host, port, security, user, password, folder}
-                    : new int[] {host, port, security, user, password};
+            int[] base = folder != 0
+                    ? new int[] {host, port, security, user, password, folder, trustStore, trustStorePassword,
+                            certFingerprint}
+                    : new int[] {host, port, security, user, password, trustStore, trustStorePassword,
+                            certFingerprint};
             int[] out = Arrays.copyOf(base, base.length + pollSeconds.length);
             System.arraycopy(pollSeconds, 0, out, base.length, pollSeconds.length);
             return out;
@@ -98,7 +117,8 @@ public record InboundSettings(Tags tags, String host, int port, Security securit
 
     /** Checks nothing but nulls; use {@link #of} to build a checked configuration. */
     public InboundSettings {
-        if (tags == null || host == null || security == null || user == null || password == null || folder == null) {
+        if (tags == null || host == null || security == null || user == null || password == null || folder == null
+                || trust == null) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER, "inbound settings: a value is missing");
         }
     }
@@ -146,7 +166,31 @@ public record InboundSettings(Tags tags, String host, int port, Security securit
         }
         String folder = tags.folder() == 0 ? "INBOX"
                 : string(lookup, tags.folder()).filter(s -> !s.isBlank()).orElse("INBOX");
-        return new InboundSettings(tags, host, port, security, user, password, poll, folder);
+        ServerTrust trust = trust(tags, security, lookup);
+        return new InboundSettings(tags, host, port, security, user, password, poll, folder, trust);
+    }
+
+    /**
+     * Reads the trust settings as the SMTP transport does: an empty value is no value; the path and the fingerprint
+     * text are always checked, the trust store's content only when TLS is used.
+     */
+    private static ServerTrust trust(Tags tags, Security security, IntFunction<Optional<PropValue>> lookup) {
+        String protocol = tags.protocol();
+        Path store = string(lookup, tags.trustStore()).filter(s -> !s.isBlank())
+                .map(s -> ServerTrust.trustStorePath(s, naming(protocol, tags.trustStore()))).orElse(null);
+        String storePassword = string(lookup, tags.trustStorePassword()).filter(s -> !s.isEmpty()).orElse(null);
+        byte[] pin = string(lookup, tags.certFingerprint()).filter(s -> !s.isBlank())
+                .map(s -> ServerTrust.fingerprint(s, naming(protocol, tags.certFingerprint()))).orElse(null);
+        if (security == Security.NONE) {
+            return ServerTrust.jvmDefault(); // never used: no TLS
+        }
+        return ServerTrust.of(store, storePassword, pin, PropTag.toString(tags.trustStorePassword()),
+                naming(protocol, tags.trustStore()));
+    }
+
+    /** @return a maker of MAPI_E_UNCONFIGURED exceptions whose messages end with the name of {@code tag} */
+    private static Function<String, MapiException> naming(String protocol, int tag) {
+        return why -> unconfigured(protocol, why + " (" + PropTag.toString(tag) + ")");
     }
 
     /**
@@ -251,6 +295,7 @@ public record InboundSettings(Tags tags, String host, int port, Security securit
     @Override
     public String toString() {
         return tags.protocol() + " " + user + "@" + where() + " (" + security.value() + ", every " + pollSeconds
-                + " s" + (tags.folder() != 0 ? ", folder " + folder : "") + ")";
+                + " s" + (tags.folder() != 0 ? ", folder " + folder : "")
+                + (security != Security.NONE ? ", " + trust : "") + ")";
     }
 }

@@ -1,7 +1,7 @@
 package org.jmapi.transport.inbound;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
+import org.jmapi.transport.ServerTrust;
+
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -14,14 +14,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * One TCP connection to a line-oriented mail server (POP3, IMAP), optionally TLS from the start or upgraded later
  * ({@link #startTls}): reply lines, raw bytes for message data, commands.
  *
- * <p><b>TLS</b> uses the JVM's default {@link SSLContext} (its trust store decides which certificates are good) and
- * checks that the certificate names the configured host (endpoint identification as for HTTPS, RFC 2818 / 6125).
+ * <p><b>TLS</b> (implicit and STLS / STARTTLS alike) trusts the server's certificate as the account's
+ * {@link ServerTrust} says: a pinned SHA-256 fingerprint, a trust store file, or the JVM's default trust; with a trust
+ * store or the default trust it also checks that the certificate names the configured host (endpoint identification
+ * as for HTTPS, RFC 2818 / 6125).
  *
  * <p><b>Threads.</b> One thread reads and writes; {@link #abort()} may be called from any other thread at any time
  * and makes a read or write blocked in this connection fail at once with an {@link IOException}: it closes the TCP
@@ -35,15 +36,17 @@ public final class MailConnection implements Closeable {
     private final String host;
     private final int port;
     private final Socket raw;
+    private final ServerTrust trust;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private volatile boolean closed;
 
-    private MailConnection(String host, int port, Socket raw) throws IOException {
+    private MailConnection(String host, int port, Socket raw, ServerTrust trust) throws IOException {
         this.host = host;
         this.port = port;
         this.raw = raw;
+        this.trust = trust;
         this.socket = raw;
         streams();
     }
@@ -54,19 +57,23 @@ public final class MailConnection implements Closeable {
      * @param host             server host
      * @param port             server port
      * @param implicitTls      whether TLS starts with the first byte (POP3S, IMAPS)
+     * @param trust            how the server's certificate is trusted, at once or at {@link #startTls}
      * @param connectTimeoutMs connect timeout
      * @param readTimeoutMs    the longest wait for any single read
      * @return the open connection
      * @throws IOException the connection or the TLS handshake failed
      */
-    public static MailConnection open(String host, int port, boolean implicitTls, int connectTimeoutMs,
-                                      int readTimeoutMs) throws IOException {
+    public static MailConnection open(String host, int port, boolean implicitTls, ServerTrust trust,
+                                      int connectTimeoutMs, int readTimeoutMs) throws IOException {
+        if (trust == null) {
+            throw new IllegalArgumentException("no trust for " + host + ":" + port);
+        }
         Socket s = new Socket();
         try {
             s.setSoTimeout(readTimeoutMs);
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-            MailConnection c = new MailConnection(host, port, s);
+            MailConnection c = new MailConnection(host, port, s, trust);
             if (implicitTls) {
                 c.startTls();
             }
@@ -84,8 +91,8 @@ public final class MailConnection implements Closeable {
 
     /**
      * Puts TLS over the connection (after the server agreed to STLS / STARTTLS, or at once for implicit TLS) and
-     * checks the server's certificate and host name. Bytes the server sent before the handshake and not yet read
-     * are a protocol violation (RFC 2595 &sect;3.1) and fail the upgrade.
+     * checks the server's certificate (and host name) as the connection's {@link ServerTrust} says. Bytes the server
+     * sent before the handshake and not yet read are a protocol violation (RFC 2595 &sect;3.1) and fail the upgrade.
      *
      * @throws IOException the handshake failed or the certificate was refused
      */
@@ -94,18 +101,7 @@ public final class MailConnection implements Closeable {
             throw new MailServerException(org.jmapi.HResult.MAPI_E_NETWORK_ERROR,
                     "the server sent data before the TLS handshake; refusing to continue");
         }
-        SSLSocket tls;
-        try {
-            tls = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket(raw, host, port, true);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("no TLS implementation in this JVM: " + e.getMessage(), e);
-        }
-        SSLParameters p = tls.getSSLParameters();
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        tls.setSSLParameters(p);
-        tls.setUseClientMode(true);
-        tls.startHandshake();
-        socket = tls;
+        socket = trust.start(raw, host, port, raw.getSoTimeout());
         streams();
     }
 

@@ -8,7 +8,8 @@ import java.util.Optional;
  * {@code "tls"}). With {@link #STARTTLS} the connection starts in clear and is upgraded (POP3 {@code STLS}, IMAP
  * {@code STARTTLS}) before anything secret is sent; a server that does not offer the upgrade is refused, never
  * silently used in clear. With {@link #TLS} the connection is TLS from its first byte. Both check the server's
- * certificate against the JVM's default trust (the default {@code SSLContext}) and its host name.
+ * certificate as the account's {@link InboundSettings#trust()} says: a pinned fingerprint, a trust store, or (when
+ * neither is configured) the JVM's default trust; with the last two also its host name.
  */
 public enum Security {
     /** No protection: user name and password travel in clear. */

@@ -1,6 +1,7 @@
 package org.jmapi.transport.smtp;
 
 import org.jmapi.HResult;
+import org.jmapi.transport.ServerTrust;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -45,7 +46,7 @@ final class SmtpConnection implements Closeable {
     private static final int MAX_LINES = 500;
 
     private final SmtpSettings settings;
-    private final SmtpTrust trust;
+    private final ServerTrust trust;
     private final Secrets secrets;
     private final Object lock = new Object();
     /** The socket now in use (the plain one, or the TLS one on top of it). */
@@ -72,7 +73,7 @@ final class SmtpConnection implements Closeable {
      * @param trust    the TLS trust decision, null when security is none
      * @param secrets  what to clean from replies
      */
-    SmtpConnection(SmtpSettings settings, SmtpTrust trust, Secrets secrets) {
+    SmtpConnection(SmtpSettings settings, ServerTrust trust, Secrets secrets) {
         this.settings = settings;
         this.trust = trust;
         this.secrets = secrets;

@@ -15,6 +15,7 @@ import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.MessageRef;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
+import org.jmapi.transport.ServerTrust;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class SmtpLogon extends BaseXpLogon {
 
     private final MimeWriter writer = new MimeWriter();
     private volatile SmtpSettings settings;
-    private volatile SmtpTrust trust;
+    private volatile ServerTrust trust;
     private volatile Secrets secrets;
 
     private final Object connLock = new Object();
@@ -126,7 +127,7 @@ public final class SmtpLogon extends BaseXpLogon {
     }
 
     private void configure(SmtpSettings s) {
-        this.trust = s.secure() ? SmtpTrust.of(s) : null;
+        this.trust = s.secure() ? s.trust() : null;
         this.secrets = new Secrets(s.user(), s.password());
         this.settings = s;
     }

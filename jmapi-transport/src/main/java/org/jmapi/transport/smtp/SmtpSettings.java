@@ -6,9 +6,8 @@ import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropType;
 import org.jmapi.prop.PropValue;
 import org.jmapi.transport.ServerProps;
+import org.jmapi.transport.ServerTrust;
 
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -119,22 +118,13 @@ record SmtpSettings(String host, int port, String security, String user, String 
         SmtpSettings s = new SmtpSettings(host, port, security, user, password, timeout, idle, retry, trustStore,
                 trustPassword, pin);
         if (s.secure()) {
-            SmtpTrust.of(s); // a trust store that cannot be read is a configuration error, found now
+            s.trust(); // a trust store that cannot be read is a configuration error, found now
         }
         return s;
     }
 
     private static Path trustStorePath(String text) {
-        Path p;
-        try {
-            p = Path.of(text.strip()).toAbsolutePath().normalize();
-        } catch (InvalidPathException e) {
-            throw unconfigured("trust store '" + text + "' is not a valid path");
-        }
-        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw unconfigured("trust store " + p + " is not a readable file");
-        }
-        return p;
+        return ServerTrust.trustStorePath(text, SmtpSettings::unconfigured);
     }
 
     /**
@@ -143,17 +133,16 @@ record SmtpSettings(String host, int port, String security, String user, String 
      * @return its 32 bytes
      */
     static byte[] fingerprint(String text) {
-        String t = text.strip();
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("sha256:") || lower.startsWith("sha256/") || lower.startsWith("sha-256:")) {
-            t = t.substring(t.indexOf(lower.startsWith("sha256/") ? '/' : ':') + 1);
-        }
-        String hex = t.replaceAll("[:\\s]", "");
-        if (!hex.matches("[0-9A-Fa-f]{64}")) {
-            throw unconfigured("certificate fingerprint '" + text + "' is not a SHA-256 fingerprint (64 hex digits,"
-                    + " colons allowed)");
-        }
-        return HexFormat.of().parseHex(hex.toLowerCase(Locale.ROOT));
+        return ServerTrust.fingerprint(text, SmtpSettings::unconfigured);
+    }
+
+    /**
+     * @return the TLS trust these settings configure (pin, trust store or the JVM default)
+     * @throws MapiException MAPI_E_UNCONFIGURED when the trust store cannot be read
+     */
+    ServerTrust trust() {
+        return ServerTrust.of(trustStore, trustStorePassword, pinnedSha256,
+                tagName(SmtpTransportService.PR_SMTP_TRUST_STORE_PASSWORD), SmtpSettings::unconfigured);
     }
 
     private static int range(IntFunction<Optional<PropValue>> props, int tag, int dflt, int min, int max, String what) {

@@ -158,4 +158,19 @@ class ImapTransportTest extends InboundTransportContract {
                 .isEqualTo("~peter/mail/&U,BTFw-/&ZeVnLIqe-");
         assertThat(ImapClient.astring("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
     }
+
+    @Override
+    protected int trustStoreTag() {
+        return ImapService.PR_IMAP_TRUST_STORE;
+    }
+
+    @Override
+    protected int trustStorePasswordTag() {
+        return ImapService.PR_IMAP_TRUST_STORE_PASSWORD;
+    }
+
+    @Override
+    protected int certFingerprintTag() {
+        return ImapService.PR_IMAP_CERT_FINGERPRINT;
+    }
 }

@@ -9,16 +9,21 @@ import org.jmapi.client.MapiSession;
 import org.jmapi.client.MapiStatus;
 import org.jmapi.client.Message;
 import org.jmapi.client.MsgStore;
+import org.jmapi.prop.PropTag;
 import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.runtime.trace.TraceEvent;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
+import org.jmapi.transport.smtp.TestCertificates;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +43,14 @@ public abstract class InboundTransportContract {
 
     @TempDir
     protected Path home;
+    /** Where {@link #certs} are made, once per test class. */
+    @TempDir
+    static Path certDir;
+    /**
+     * Certificates made by keytool for this run ({@link TestCertificates}): neither the JDK's CA set nor the
+     * {@link TestTls} certificate that {@link TestTls#trustForClients()} makes the JVM's default trust holds them.
+     */
+    protected static TestCertificates certs;
     protected MailPeer peer;
     protected final List<AutoCloseable> closeLast = new ArrayList<>();
 
@@ -65,6 +78,11 @@ public abstract class InboundTransportContract {
 
     /** @return the number of times the transport looked at the server for new mail */
     protected abstract int serverChecks(MailProxy proxy);
+
+    @BeforeAll
+    static void makeCertificates() {
+        certs = TestCertificates.create(certDir);
+    }
 
     @BeforeEach
     void startPeer() {
@@ -381,6 +399,154 @@ public abstract class InboundTransportContract {
             SessionFixture.end(session, store);
         } finally {
             javax.net.ssl.SSLContext.setDefault(trusting);
+        }
+    }
+
+    // ---- per-account trust ------------------------------------------------------------------------------------
+    //
+    // These tests do not depend on the JVM's default trust, which other tests replace (TestTls.trustForClients(),
+    // also in this class's @BeforeEach): the proxy presents a certificate keytool made for this run
+    // (TestCertificates), which no default trust, the JDK's or TestTls's, ever holds. So mail arrives only through
+    // the configured pin or trust store (with them ignored, the handshake fails whatever the default trust is), and
+    // a refused pin is recognised by the pin's own message, not by a refusal the default trust would give anyway.
+
+    /** @return the protocol's trust store tag */
+    protected abstract int trustStoreTag();
+
+    /** @return the protocol's trust store password tag */
+    protected abstract int trustStorePasswordTag();
+
+    /** @return the protocol's pinned certificate fingerprint tag */
+    protected abstract int certFingerprintTag();
+
+    /** @return a proxy presenting the certificate of {@link #certs}, closed after the test */
+    protected MailProxy privateProxy(MailProxy.Mode mode) throws Exception {
+        MailProxy p = new MailProxy(protocol(), mode, plainPort(), certs.serverContext());
+        closeLast.add(p);
+        return p;
+    }
+
+    /** @return MAPI initialised with the transport against {@code proxy} plus {@code more} settings */
+    protected SessionFixture fixture(MailProxy proxy, String security, PropValue... more) {
+        List<PropValue> config = new ArrayList<>(config("localhost", proxy.port(), security, MailPeer.PASSWORD, 0));
+        config.addAll(List.of(more));
+        SessionFixture f = SessionFixture.start(home, serviceName(), config);
+        closeLast.add(0, f);
+        return f;
+    }
+
+    @Test
+    void aPinnedFingerprintTrustsAPrivateCertificateOverImplicitTls() throws Exception {
+        MailProxy proxy = privateProxy(MailProxy.Mode.TLS);
+        peer.deliver(MailPeer.message("pinned", ""));
+        SessionFixture f = fixture(proxy, "tls", PropValue.ofString(certFingerprintTag(),
+                TestCertificates.fingerprint(certs.serverPem)));
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+
+        SessionFixture.await(() -> inboxCount(store) == 1 && peer.waiting() == 0, () -> "the message received; status "
+                + SessionFixture.statusRow(session, providerDisplay()).map(Row::toString).orElse("none"));
+        assertThat(SessionFixture.inboxSubjects(store)).containsExactly("Message pinned");
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void aWrongPinIsRefusedOverStarttlsBeforeTheLoginAndTheMailStaysAtTheServer() throws Exception {
+        MailProxy proxy = privateProxy(MailProxy.Mode.STARTTLS);
+        peer.deliver(MailPeer.message("kept", ""));
+        SessionFixture f = fixture(proxy, "starttls", PropValue.ofString(certFingerprintTag(),
+                TestCertificates.fingerprint(certs.otherPem)));
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+
+        String status = awaitFailure(session, "MAPI_E_NETWORK_ERROR");
+        assertThat(status).contains("is not the pinned one")
+                .contains(TestCertificates.fingerprint(certs.serverPem)); // the certificate the server showed
+        assertThat(proxy.count(protocol() == MailProxy.Protocol.POP3 ? "STLS" : "STARTTLS")).isPositive();
+        assertThat(proxy.logins()).as("no login over a refused TLS").isZero();
+        assertThat(peer.waiting()).isEqualTo(1);
+        assertThat(inboxCount(store)).isZero();
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void aTrustStoreFileWithThePrivateCertificateReceivesOverStarttls() throws Exception {
+        MailProxy proxy = privateProxy(MailProxy.Mode.STARTTLS);
+        peer.deliver(MailPeer.message("stored", ""));
+        Path pem = home.resolve("server-cert.pem");
+        Files.copy(certs.serverPem, pem);
+        SessionFixture f = fixture(proxy, "starttls", PropValue.ofString(trustStoreTag(), pem.toString()));
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+
+        SessionFixture.await(() -> inboxCount(store) == 1 && peer.waiting() == 0, () -> "the message received; status "
+                + SessionFixture.statusRow(session, providerDisplay()).map(Row::toString).orElse("none"));
+        assertThat(SessionFixture.inboxSubjects(store)).containsExactly("Message stored");
+        assertThat(proxy.count(protocol() == MailProxy.Protocol.POP3 ? "STLS" : "STARTTLS")).isPositive();
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void aPasswordProtectedKeyStoreTrustsOverImplicitTlsButNotAnUnrelatedCertificate() throws Exception {
+        MailProxy proxy = privateProxy(MailProxy.Mode.TLS);
+        peer.deliver(MailPeer.message("keystore", ""));
+        SessionFixture f = fixture(proxy, "tls", PropValue.ofString(trustStoreTag(), certs.otherPem.toString()));
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+        String status = awaitFailure(session, "MAPI_E_NETWORK_ERROR");
+        assertThat(status).as("PKIX refuses a certificate the trust store does not hold").contains("Handshake");
+        assertThat(proxy.logins()).isZero();
+        assertThat(peer.waiting()).isEqualTo(1);
+
+        // R-VS-1: the right key store, ValidateState re-reads it, the message arrives in the same session
+        f.reconfigure(List.of(PropValue.ofString(trustStoreTag(), certs.trustStore.toString()),
+                PropValue.ofString(trustStorePasswordTag(), TestCertificates.PASSWORD)));
+        try (MapiStatus st = (MapiStatus) session.openEntry(org.jmapi.EntryId.of(SessionFixture.statusRow(session,
+                providerDisplay()).orElseThrow().get(PropTags.PR_ENTRYID).asBinary()), 0)) {
+            st.validateState(0, 0);
+        }
+        SessionFixture.await(() -> inboxCount(store) == 1 && peer.waiting() == 0, () -> "the message received");
+        assertThat(f.traceText()).doesNotContain(TestCertificates.PASSWORD);
+        SessionFixture.end(session, store);
+    }
+
+    @Test
+    void R_LOGON_2_invalidTrustSettingsAreUnconfiguredAndNameTheProperty() throws Exception {
+        MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
+        Path garbage = home.resolve("not-a-certificate.pem");
+        Files.writeString(garbage, "this is neither a certificate nor a key store\n", StandardCharsets.UTF_8);
+        String fp = PropTag.toString(certFingerprintTag());
+        String ts = PropTag.toString(trustStoreTag());
+        String pw = PropTag.toString(trustStorePasswordTag());
+        assertUnconfigured(proxy, "none", List.of(PropValue.ofString(certFingerprintTag(), "AB:CD:EF")),
+                "not a SHA-256 fingerprint", fp);
+        assertUnconfigured(proxy, "tls", List.of(PropValue.ofString(certFingerprintTag(), "zz".repeat(32))),
+                "not a SHA-256 fingerprint", fp);
+        assertUnconfigured(proxy, "starttls", List.of(PropValue.ofString(trustStoreTag(),
+                home.resolve("missing.pem").toString())), "is not a readable file", ts);
+        assertUnconfigured(proxy, "tls", List.of(PropValue.ofString(trustStoreTag(), garbage.toString())),
+                "cannot set up TLS", ts);
+        assertUnconfigured(proxy, "tls", List.of(PropValue.ofString(trustStoreTag(), certs.trustStore.toString()),
+                PropValue.ofString(trustStorePasswordTag(), "wrong password")), "neither certificates", pw);
+    }
+
+    private void assertUnconfigured(MailProxy proxy, String security, List<PropValue> trust, String why, String tag)
+            throws Exception {
+        Path dir = Files.createTempDirectory(home, "unconfigured");
+        List<PropValue> config = new ArrayList<>(config("localhost", proxy.port(), security, MailPeer.PASSWORD, 0));
+        config.addAll(trust);
+        try {
+            assertThatThrownBy(() -> SessionFixture.start(dir, serviceName(), config).close())
+                    .as(security + " " + trust)
+                    .isInstanceOfSatisfying(MapiException.class, e -> {
+                        assertThat(e.hresult()).isEqualTo(HResult.MAPI_E_UNCONFIGURED);
+                        assertThat(e.getMessage()).contains(why).contains(tag).doesNotContain(MailPeer.PASSWORD)
+                                .doesNotContain("wrong password");
+                    });
+        } finally {
+            while (org.jmapi.runtime.Mapi.initCount() > 0) {
+                org.jmapi.runtime.Mapi.uninitialize();
+            }
         }
     }
 

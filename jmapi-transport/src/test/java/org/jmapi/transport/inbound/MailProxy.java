@@ -1,5 +1,6 @@
 package org.jmapi.transport.inbound;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A test peer in front of a plain POP3 or IMAP server (GreenMail): it relays line by line and lets a test see and
  * shape the conversation, which GreenMail alone cannot.
  * <ul>
- *   <li>{@link Mode#TLS}: the client side is TLS from the first byte, with the {@link TestTls} certificate.</li>
+ *   <li>{@link Mode#TLS}: the client side is TLS from the first byte, with the {@link TestTls} certificate (or the
+ *       server context given to the constructor).</li>
  *   <li>{@link Mode#STARTTLS}: the proxy advertises STLS (in the CAPA reply) / STARTTLS (in CAPABILITY replies),
  *       answers that command itself and turns the client side into TLS; GreenMail has neither.</li>
  *   <li>Counting: connections, logins (POP3 PASS, IMAP LOGIN) and commands by name ({@link #count}); every line the
@@ -57,6 +59,7 @@ public final class MailProxy implements AutoCloseable {
     private final int target;
     private final Protocol protocol;
     private final Mode mode;
+    private final SSLContext tlsContext;
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
     private final Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
@@ -80,8 +83,22 @@ public final class MailProxy implements AutoCloseable {
      * @throws IOException no port
      */
     public MailProxy(Protocol protocol, Mode mode, int targetPort) throws IOException {
+        this(protocol, mode, targetPort, null);
+    }
+
+    /**
+     * Starts listening on 127.0.0.1, a free port, presenting a chosen certificate when TLS starts.
+     *
+     * @param protocol   what is relayed
+     * @param mode       how the client side is protected
+     * @param targetPort the plain server's port on 127.0.0.1
+     * @param tlsContext the server-side TLS context (its certificate), or null for {@link TestTls#server()}
+     * @throws IOException no port
+     */
+    public MailProxy(Protocol protocol, Mode mode, int targetPort, SSLContext tlsContext) throws IOException {
         this.protocol = protocol;
         this.mode = mode;
+        this.tlsContext = tlsContext;
         this.target = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(this::accept, "mail-proxy-" + listener.getLocalPort());
@@ -246,8 +263,8 @@ public final class MailProxy implements AutoCloseable {
 
         private void upgrade() throws IOException {
             synchronized (writeLock) {
-                SSLSocket s = (SSLSocket) TestTls.server().getSocketFactory().createSocket(raw, null, raw.getPort(),
-                        true);
+                SSLContext ctx = tlsContext != null ? tlsContext : TestTls.server();
+                SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
                 s.setUseClientMode(false);
                 s.startHandshake();
                 clientIn = s.getInputStream();

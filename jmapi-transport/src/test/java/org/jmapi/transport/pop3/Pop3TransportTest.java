@@ -65,4 +65,19 @@ class Pop3TransportTest extends InboundTransportContract {
     protected int hostTag() {
         return ServerProps.PR_POP3_HOST;
     }
+
+    @Override
+    protected int trustStoreTag() {
+        return Pop3Service.PR_POP3_TRUST_STORE;
+    }
+
+    @Override
+    protected int trustStorePasswordTag() {
+        return Pop3Service.PR_POP3_TRUST_STORE_PASSWORD;
+    }
+
+    @Override
+    protected int certFingerprintTag() {
+        return Pop3Service.PR_POP3_CERT_FINGERPRINT;
+    }
 }

@@ -1,5 +1,7 @@
 package org.jmapi.transport.smtp;
 
+import org.jmapi.transport.ServerTrust;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
@@ -17,22 +19,24 @@ import java.util.concurrent.TimeUnit;
  * Real certificates for the TLS tests, made with the JDK's own {@code keytool} (no test-only crypto library): a
  * server key store whose certificate names {@code localhost} and {@code 127.0.0.1}, the same certificate as a PEM
  * file and as a password-protected PKCS12 trust store, and GreenMail's bundled self-signed certificate (for the
- * pinned-fingerprint tests). Fails loudly when keytool is missing.
+ * pinned-fingerprint tests). Fails loudly when keytool is missing. Public for the POP3 / IMAP trust tests
+ * ({@code inbound.InboundTransportContract}): no default trust ever holds these certificates.
  */
-final class TestCertificates {
-    static final String PASSWORD = "changeit";
+public final class TestCertificates {
+    /** The password of every key store made here. */
+    public static final String PASSWORD = "changeit";
     /** The server's PKCS12 key store (private key + certificate). */
-    final Path serverKeyStore;
+    public final Path serverKeyStore;
     /** The server certificate, PEM. */
-    final Path serverPem;
+    public final Path serverPem;
     /** A PKCS12 trust store holding only the server certificate, password {@value #PASSWORD}. */
-    final Path trustStore;
+    public final Path trustStore;
     /** An unrelated certificate, PEM: trusting only it must make the handshake fail. */
-    final Path otherPem;
+    public final Path otherPem;
     /** A key store whose certificate names only mail.example.net (not localhost, not 127.0.0.1). */
-    final Path wrongNameKeyStore;
+    public final Path wrongNameKeyStore;
     /** That certificate, PEM. */
-    final Path wrongNamePem;
+    public final Path wrongNamePem;
 
     private TestCertificates(Path dir) throws IOException, InterruptedException {
         serverKeyStore = dir.resolve("server.p12");
@@ -62,7 +66,7 @@ final class TestCertificates {
     }
 
     /** @return certificates made in {@code dir} */
-    static TestCertificates create(Path dir) {
+    public static TestCertificates create(Path dir) {
         try {
             return new TestCertificates(dir);
         } catch (IOException e) {
@@ -89,12 +93,12 @@ final class TestCertificates {
     }
 
     /** @return a server-side TLS context presenting the server certificate */
-    SSLContext serverContext() {
+    public SSLContext serverContext() {
         return serverContext(serverKeyStore);
     }
 
     /** @return a server-side TLS context presenting the certificate of {@code keyStore} */
-    static SSLContext serverContext(Path keyStore) {
+    public static SSLContext serverContext(Path keyStore) {
         try {
             KeyStore ks = KeyStore.getInstance(keyStore.toFile(), PASSWORD.toCharArray());
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
@@ -108,9 +112,9 @@ final class TestCertificates {
     }
 
     /** @return the SHA-256 fingerprint of the certificate in a PEM file, as keytool prints it */
-    static String fingerprint(Path pem) {
+    public static String fingerprint(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
-            return SmtpTrust.fingerprint((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+            return ServerTrust.fingerprint((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
                     .generateCertificate(in));
         } catch (GeneralSecurityException | IOException e) {
             throw new AssertionError("reading " + pem + ": " + e, e);
@@ -118,7 +122,7 @@ final class TestCertificates {
     }
 
     /** @return the SHA-256 fingerprint of GreenMail's bundled self-signed certificate, as keytool prints it */
-    static String greenMailFingerprint() {
+    public static String greenMailFingerprint() {
         try (InputStream in = TestCertificates.class.getClassLoader().getResourceAsStream("greenmail.p12")) {
             if (in == null) {
                 throw new AssertionError("greenmail.p12 is not on the test class path (GreenMail changed?)");
@@ -126,7 +130,7 @@ final class TestCertificates {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(in, PASSWORD.toCharArray());
             String alias = ks.aliases().nextElement();
-            return SmtpTrust.fingerprint((X509Certificate) ks.getCertificate(alias));
+            return ServerTrust.fingerprint((X509Certificate) ks.getCertificate(alias));
         } catch (GeneralSecurityException | IOException e) {
             throw new AssertionError("reading GreenMail's certificate: " + e, e);
         }
