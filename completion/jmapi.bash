@@ -889,7 +889,7 @@ function _picocli_jmapi_profile_create() {
 
   local commands=""
   local flag_opts="'--debug' '--json' '--no-local' '--default' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-p' '--profile' '--trace' '--home' '-m' '--mailbox' '--store' '--address' '--display-name' '--smtp' '--smtp-security' '--smtp-user' '--smtp-password-env' '--pop3' '--pop3-security' '--pop3-user' '--pop3-password-env' '--imap' '--imap-security' '--imap-user' '--imap-password-env' '--imap-folder' '--poll'"
+  local arg_opts="'-p' '--profile' '--trace' '--home' '-m' '--mailbox' '--store' '--address' '--display-name' '--smtp' '--smtp-security' '--smtp-user' '--smtp-password-env' '--smtp-trust-store' '--smtp-trust-store-password-env' '--smtp-cert-fingerprint' '--pop3' '--pop3-security' '--pop3-user' '--pop3-password-env' '--pop3-trust-store' '--pop3-trust-store-password-env' '--pop3-cert-fingerprint' '--imap' '--imap-security' '--imap-user' '--imap-password-env' '--imap-folder' '--imap-trust-store' '--imap-trust-store-password-env' '--imap-cert-fingerprint' '--poll'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -936,6 +936,18 @@ function _picocli_jmapi_profile_create() {
     '--smtp-password-env')
       return
       ;;
+    '--smtp-trust-store')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--smtp-trust-store-password-env')
+      return
+      ;;
+    '--smtp-cert-fingerprint')
+      return
+      ;;
     '--pop3')
       return
       ;;
@@ -946,6 +958,18 @@ function _picocli_jmapi_profile_create() {
       return
       ;;
     '--pop3-password-env')
+      return
+      ;;
+    '--pop3-trust-store')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pop3-trust-store-password-env')
+      return
+      ;;
+    '--pop3-cert-fingerprint')
       return
       ;;
     '--imap')
@@ -961,6 +985,18 @@ function _picocli_jmapi_profile_create() {
       return
       ;;
     '--imap-folder')
+      return
+      ;;
+    '--imap-trust-store')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--imap-trust-store-password-env')
+      return
+      ;;
+    '--imap-cert-fingerprint')
       return
       ;;
     '--poll')

@@ -72,6 +72,12 @@ final class ProfileCommand extends BaseCommand {
         String smtpUser;
         @Option(names = "--smtp-password-env", paramLabel = "VAR", description = "Read the SMTP password from environment variable VAR (else it is asked for).")
         String smtpPasswordEnv;
+        @Option(names = "--smtp-trust-store", paramLabel = "FILE", description = "Trust the SMTP server's certificate if it leads to one in FILE (PEM / DER certificates, PKCS12 or JKS) instead of the JDK's trust anchors; the host name is checked.")
+        Path smtpTrustStore;
+        @Option(names = "--smtp-trust-store-password-env", paramLabel = "VAR", description = "Read the password of the --smtp-trust-store key store from environment variable VAR.")
+        String smtpTrustStorePasswordEnv;
+        @Option(names = "--smtp-cert-fingerprint", paramLabel = "SHA256", description = "Trust exactly the SMTP server certificate with this SHA-256 fingerprint (64 hex digits, colons allowed), e.g. a self-signed one.")
+        String smtpCertFingerprint;
 
         @Option(names = "--pop3", paramLabel = "HOST[:PORT]", description = "Fetch from this POP3 server (port default 110, 995 with tls).")
         String pop3;
@@ -81,6 +87,12 @@ final class ProfileCommand extends BaseCommand {
         String pop3User;
         @Option(names = "--pop3-password-env", paramLabel = "VAR", description = "Read the POP3 password from environment variable VAR.")
         String pop3PasswordEnv;
+        @Option(names = "--pop3-trust-store", paramLabel = "FILE", description = "Trust the POP3 server's certificate if it leads to one in FILE (PEM / DER certificates, PKCS12 or JKS) instead of the JDK's trust anchors; the host name is checked.")
+        Path pop3TrustStore;
+        @Option(names = "--pop3-trust-store-password-env", paramLabel = "VAR", description = "Read the password of the --pop3-trust-store key store from environment variable VAR.")
+        String pop3TrustStorePasswordEnv;
+        @Option(names = "--pop3-cert-fingerprint", paramLabel = "SHA256", description = "Trust exactly the POP3 server certificate with this SHA-256 fingerprint (64 hex digits, colons allowed), e.g. a self-signed one.")
+        String pop3CertFingerprint;
 
         @Option(names = "--imap", paramLabel = "HOST[:PORT]", description = "Fetch from this IMAP server (port default 143, 993 with tls).")
         String imap;
@@ -92,6 +104,12 @@ final class ProfileCommand extends BaseCommand {
         String imapPasswordEnv;
         @Option(names = "--imap-folder", paramLabel = "FOLDER", description = "The IMAP folder to fetch from. Default: INBOX.")
         String imapFolder;
+        @Option(names = "--imap-trust-store", paramLabel = "FILE", description = "Trust the IMAP server's certificate if it leads to one in FILE (PEM / DER certificates, PKCS12 or JKS) instead of the JDK's trust anchors; the host name is checked.")
+        Path imapTrustStore;
+        @Option(names = "--imap-trust-store-password-env", paramLabel = "VAR", description = "Read the password of the --imap-trust-store key store from environment variable VAR.")
+        String imapTrustStorePasswordEnv;
+        @Option(names = "--imap-cert-fingerprint", paramLabel = "SHA256", description = "Trust exactly the IMAP server certificate with this SHA-256 fingerprint (64 hex digits, colons allowed), e.g. a self-signed one.")
+        String imapCertFingerprint;
 
         @Option(names = "--poll", paramLabel = "SECONDS", description = "How often POP3 / IMAP are polled.")
         Integer poll;
@@ -107,11 +125,14 @@ final class ProfileCommand extends BaseCommand {
             sender = parsed.get(0).address();
             // Everything that can fail without touching the home is checked first: nothing half-made stays behind.
             List<PropValue> smtpProps = server(ServiceProps.SMTP_SERVER, "SMTP", smtp, smtpSecurity, smtpUser,
-                    smtpPasswordEnv, 587, 465, null);
+                    smtpPasswordEnv, 587, 465, null, new Trust(smtpTrustStore, smtpTrustStorePasswordEnv,
+                            smtpCertFingerprint));
             List<PropValue> pop3Props = server(ServiceProps.POP3_SERVER, "POP3", pop3, pop3Security, pop3User,
-                    pop3PasswordEnv, 110, 995, null);
+                    pop3PasswordEnv, 110, 995, null, new Trust(pop3TrustStore, pop3TrustStorePasswordEnv,
+                            pop3CertFingerprint));
             List<PropValue> imapProps = server(ServiceProps.IMAP_SERVER, "IMAP", imap, imapSecurity, imapUser,
-                    imapPasswordEnv, 143, 993, imapFolder);
+                    imapPasswordEnv, 143, 993, imapFolder, new Trust(imapTrustStore, imapTrustStorePasswordEnv,
+                            imapCertFingerprint));
             try (MapiClient client = start();
                  ProfileAdmin admin = Mapi.adminProfiles(0)) {
                 Mailboxes mailboxes = client.mailboxes();
@@ -174,11 +195,19 @@ final class ProfileCommand extends BaseCommand {
             services.configureMsgService(uid, 0, 0, props);
         }
 
+        /** The trust options of one server, each null when not given. */
+        record Trust(Path store, String storePasswordEnv, String fingerprint) {
+            boolean given() {
+                return store != null || storePasswordEnv != null || fingerprint != null;
+            }
+        }
+
         /** @return the server's configuration properties, empty when no host was given */
         private List<PropValue> server(ServiceProps.Server tags, String label, String hostPort, String security,
-                                       String user, String passwordEnv, int plainPort, int tlsPort, String folder) {
+                                       String user, String passwordEnv, int plainPort, int tlsPort, String folder,
+                                       Trust trust) {
             if (hostPort == null) {
-                if (security != null || user != null || passwordEnv != null || folder != null) {
+                if (security != null || user != null || passwordEnv != null || folder != null || trust.given()) {
                     throw new CommandFailure("--" + label.toLowerCase(Locale.ROOT) + " HOST is missing for the other "
                             + label + " options");
                 }
@@ -222,6 +251,29 @@ final class ProfileCommand extends BaseCommand {
             }
             if (folder != null && tags.folder() != 0) {
                 props.add(PropValue.ofString(tags.folder(), folder));
+            }
+            String option = "--" + label.toLowerCase(Locale.ROOT);
+            if (trust.given() && mode.equals("none")) {
+                throw new CommandFailure(option + "-trust-store and " + option + "-cert-fingerprint are for TLS: give "
+                        + option + "-security starttls or tls");
+            }
+            if (trust.storePasswordEnv() != null && trust.store() == null) {
+                throw new CommandFailure(option + "-trust-store-password-env needs " + option + "-trust-store FILE");
+            }
+            if (trust.store() != null) {
+                // the transport checks the file (readable, certificates or a key store the password opens)
+                props.add(PropValue.ofString(tags.trustStore(), trust.store().toAbsolutePath().normalize().toString()));
+            }
+            if (trust.storePasswordEnv() != null) {
+                String v = jmapi().env.get(trust.storePasswordEnv());
+                if (v == null) {
+                    throw new CommandFailure("environment variable " + trust.storePasswordEnv() + " (the " + label
+                            + " trust store password) is not set");
+                }
+                props.add(PropValue.ofString(tags.trustStorePassword(), v));
+            }
+            if (trust.fingerprint() != null) {
+                props.add(PropValue.ofString(tags.certFingerprint(), trust.fingerprint()));
             }
             return props;
         }
@@ -351,7 +403,7 @@ final class ProfileCommand extends BaseCommand {
             return 0;
         }
 
-        /** @return the service's settings the CLI knows, by label; passwords as "(set)" */
+        /** @return the service's settings the CLI knows, by label; passwords (the trust store's too) as "(set)" */
         private static Map<String, Object> settings(MsgServiceAdmin services, ServiceRow s) {
             Map<String, Object> out = new LinkedHashMap<>();
             Map<String, Integer> tags = new LinkedHashMap<>();
@@ -382,7 +434,7 @@ final class ProfileCommand extends BaseCommand {
                     if (value.isError()) {
                         continue;
                     }
-                    out.put(e.getKey(), e.getKey().equals("password") ? "(set)" : PropText.json(value));
+                    out.put(e.getKey(), e.getKey().endsWith("password") ? "(set)" : PropText.json(value));
                 }
             }
             return out;
@@ -397,6 +449,9 @@ final class ProfileCommand extends BaseCommand {
             if (s.poll() != 0) {
                 tags.put("poll", s.poll());
             }
+            tags.put("trust-store", s.trustStore());
+            tags.put("trust-store-password", s.trustStorePassword());
+            tags.put("cert-fingerprint", s.certFingerprint());
         }
     }
 

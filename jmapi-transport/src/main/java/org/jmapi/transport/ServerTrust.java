@@ -17,6 +17,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.KeyStoreException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.Certificate;
@@ -128,7 +129,8 @@ public final class ServerTrust {
         char[] pw = password == null ? null : password.toCharArray();
         try {
             return KeyStore.getInstance(trustStore.toFile(), pw);
-        } catch (IOException e) {
+        } catch (IOException | KeyStoreException e) {
+            // IOException: a key store the password does not open; KeyStoreException: no key store format at all
             throw unconfigured.apply("trust store " + trustStore + " is neither certificates (PEM or"
                     + " DER) nor a key store this JDK reads with the configured password (" + passwordTagName + ")");
         }

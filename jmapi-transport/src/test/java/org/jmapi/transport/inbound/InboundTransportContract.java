@@ -525,7 +525,7 @@ public abstract class InboundTransportContract {
         assertUnconfigured(proxy, "starttls", List.of(PropValue.ofString(trustStoreTag(),
                 home.resolve("missing.pem").toString())), "is not a readable file", ts);
         assertUnconfigured(proxy, "tls", List.of(PropValue.ofString(trustStoreTag(), garbage.toString())),
-                "cannot set up TLS", ts);
+                "is neither certificates (PEM or DER) nor a key store", ts);
         assertUnconfigured(proxy, "tls", List.of(PropValue.ofString(trustStoreTag(), certs.trustStore.toString()),
                 PropValue.ofString(trustStorePasswordTag(), "wrong password")), "neither certificates", pw);
     }
