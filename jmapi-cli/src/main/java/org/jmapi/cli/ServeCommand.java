@@ -77,6 +77,8 @@ final class ServeCommand extends BaseCommand {
 
     /** How long a profile that failed waits before the next attempt (another process may still be making it). */
     private static final long RETRY = TimeUnit.SECONDS.toNanos(5);
+    /** The status bits of a transfer in progress, not printed: the state after it is. */
+    private static final int ACTIVE = Flags.STATUS_INBOUND_ACTIVE | Flags.STATUS_OUTBOUND_ACTIVE;
     private int sent;
     private int received;
     private Output out;
@@ -266,6 +268,11 @@ final class ServeCommand extends BaseCommand {
                         && t.row() != null) {
                     String name = cell(t.row(), PropTags.PR_DISPLAY_NAME);
                     int code = t.row().find(PropTags.PR_STATUS_CODE).map(PropValue::asInt).orElse(0);
+                    // A transfer in progress (STATUS_INBOUND/OUTBOUND_ACTIVE) changes the row several times per
+                    // message; what is printed is the state each transfer leaves, when it differs from the last one.
+                    if ((code & ACTIVE) != 0) {
+                        return;
+                    }
                     String text = PropText.statusBits(code) + (cell(t.row(), PropTags.PR_STATUS_STRING).isEmpty() ? ""
                             : " (" + cell(t.row(), PropTags.PR_STATUS_STRING) + ")");
                     if (!text.equals(e.hosted().lastStatus.put(name, text))) {

@@ -139,6 +139,8 @@ class ServeProcessTest {
                 && read(s.out()).contains("dora: new mailbox dora (dora@localhost)"),
                 () -> "serve output:\n" + read(s.out()) + read(s.err()));
         assertThat(s.output()).contains("bob: new mailbox bob (bob@localhost)");
+        // the steps of a transfer (STATUS_INBOUND_ACTIVE / OUTBOUND_ACTIVE) are not printed, only the state after it
+        assertThat(s.output()).contains(": status ").doesNotContain("inbound active").doesNotContain("outbound active");
         Cli.Result ls = Cli.ok(home, "ls", "--mailbox", "bob", "Inbox");
         assertThat(ls.lines()).hasSize(2);
         assertThat(ls.lines().get(1)).contains("alice", "hi");
