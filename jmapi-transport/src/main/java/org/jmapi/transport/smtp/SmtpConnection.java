@@ -1,7 +1,6 @@
 package org.jmapi.transport.smtp;
 
 import org.jmapi.HResult;
-import org.jmapi.transport.ServerTrust;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -46,7 +45,6 @@ final class SmtpConnection implements Closeable {
     private static final int MAX_LINES = 500;
 
     private final SmtpSettings settings;
-    private final ServerTrust trust;
     private final Secrets secrets;
     private final Object lock = new Object();
     /** The socket now in use (the plain one, or the TLS one on top of it). */
@@ -69,13 +67,11 @@ final class SmtpConnection implements Closeable {
     private boolean betweenTransactions = true;
 
     /**
-     * @param settings the server and its settings
-     * @param trust    the TLS trust decision, null when security is none
+     * @param settings the server and its settings, with their TLS trust
      * @param secrets  what to clean from replies
      */
-    SmtpConnection(SmtpSettings settings, ServerTrust trust, Secrets secrets) {
+    SmtpConnection(SmtpSettings settings, Secrets secrets) {
         this.settings = settings;
-        this.trust = trust;
         this.secrets = secrets;
     }
 
@@ -171,7 +167,7 @@ final class SmtpConnection implements Closeable {
         }
         Socket tls;
         try {
-            tls = trust.start(plain, settings.host(), settings.port(), settings.timeoutSeconds() * 1000);
+            tls = settings.trust().start(plain, settings.host(), settings.port(), settings.timeoutSeconds() * 1000);
         } catch (IOException e) {
             throw new IOException("TLS with " + peer() + " failed: " + e.getMessage(), e);
         }

@@ -15,7 +15,6 @@ import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.MessageRef;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
-import org.jmapi.transport.ServerTrust;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,7 +92,6 @@ public final class SmtpLogon extends BaseXpLogon {
 
     private final MimeWriter writer = new MimeWriter();
     private volatile SmtpSettings settings;
-    private volatile ServerTrust trust;
     private volatile Secrets secrets;
 
     private final Object connLock = new Object();
@@ -127,7 +125,6 @@ public final class SmtpLogon extends BaseXpLogon {
     }
 
     private void configure(SmtpSettings s) {
-        this.trust = s.secure() ? s.trust() : null;
         this.secrets = new Secrets(s.user(), s.password());
         this.settings = s;
     }
@@ -552,7 +549,7 @@ public final class SmtpLogon extends BaseXpLogon {
 
     /** @return a new connection, greeted (EHLO), with TLS and AUTH as configured */
     private Lease connect(int myRef, MessageRef ref, SmtpSettings s) {
-        SmtpConnection c = new SmtpConnection(s, trust, secrets);
+        SmtpConnection c = new SmtpConnection(s, secrets);
         publish(c, myRef);
         statusString("Connecting to " + s.peer());
         try {

@@ -9,7 +9,6 @@ import org.jmapi.transport.ServerProps;
 import org.jmapi.transport.ServerTrust;
 
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -27,12 +26,11 @@ import java.util.function.IntFunction;
  * @param timeoutSeconds     connect and read timeout
  * @param idleSeconds        how long an unused connection stays open; 0 closes it after every message
  * @param retrySeconds       the first retry delay after a network failure (doubling per failure, at most an hour)
- * @param trustStore         the trust store file (PEM / DER certificates, PKCS12 or JKS), or null
- * @param trustStorePassword the trust store's password, or null
- * @param pinnedSha256       the SHA-256 fingerprint the server certificate must have, or null
+ * @param trust              how the server's certificate is trusted (a pinned fingerprint, a trust store file, or the
+ *                           JVM's default trust), built once from the settings; unused with {@value #NONE}
  */
 record SmtpSettings(String host, int port, String security, String user, String password, int timeoutSeconds,
-        int idleSeconds, int retrySeconds, Path trustStore, String trustStorePassword, byte[] pinnedSha256) {
+        int idleSeconds, int retrySeconds, ServerTrust trust) {
     /** Security: plain SMTP. */
     static final String NONE = "none";
     /** Security: plain connect, then STARTTLS before anything else (RFC 3207); refused if the server lacks it. */
@@ -60,9 +58,7 @@ record SmtpSettings(String host, int port, String security, String user, String 
     public String toString() {
         return "SmtpSettings[" + peer() + ", security=" + security + ", user=" + user
                 + (password != null ? ", password set" : "") + ", timeout=" + timeoutSeconds + "s, idle="
-                + idleSeconds + "s, retry=" + retrySeconds + "s"
-                + (trustStore != null ? ", trustStore=" + trustStore : "")
-                + (pinnedSha256 != null ? ", pinned=" + HexFormat.of().formatHex(pinnedSha256) : "") + "]";
+                + idleSeconds + "s, retry=" + retrySeconds + "s" + (secure() ? ", " + trust : "") + "]";
     }
 
     /**
@@ -115,12 +111,11 @@ record SmtpSettings(String host, int port, String security, String user, String 
                 .filter(s -> !s.isEmpty()).orElse(null);
         byte[] pin = string(props, SmtpTransportService.PR_SMTP_CERT_FINGERPRINT).filter(s -> !s.isBlank())
                 .map(SmtpSettings::fingerprint).orElse(null);
-        SmtpSettings s = new SmtpSettings(host, port, security, user, password, timeout, idle, retry, trustStore,
-                trustPassword, pin);
-        if (s.secure()) {
-            s.trust(); // a trust store that cannot be read is a configuration error, found now
-        }
-        return s;
+        // built now, once: a trust store that cannot be read is a configuration error, found when it is configured
+        ServerTrust trust = NONE.equals(security) ? ServerTrust.jvmDefault()
+                : ServerTrust.of(trustStore, trustPassword, pin,
+                        tagName(SmtpTransportService.PR_SMTP_TRUST_STORE_PASSWORD), SmtpSettings::unconfigured);
+        return new SmtpSettings(host, port, security, user, password, timeout, idle, retry, trust);
     }
 
     private static Path trustStorePath(String text) {
@@ -136,14 +131,6 @@ record SmtpSettings(String host, int port, String security, String user, String 
         return ServerTrust.fingerprint(text, SmtpSettings::unconfigured);
     }
 
-    /**
-     * @return the TLS trust these settings configure (pin, trust store or the JVM default)
-     * @throws MapiException MAPI_E_UNCONFIGURED when the trust store cannot be read
-     */
-    ServerTrust trust() {
-        return ServerTrust.of(trustStore, trustStorePassword, pinnedSha256,
-                tagName(SmtpTransportService.PR_SMTP_TRUST_STORE_PASSWORD), SmtpSettings::unconfigured);
-    }
 
     private static int range(IntFunction<Optional<PropValue>> props, int tag, int dflt, int min, int max, String what) {
         int v = integer(props, tag).orElse(dflt);

@@ -65,7 +65,7 @@ class SmtpConnectionTest {
     }
 
     private static SmtpConnection connection(SmtpSettings s) {
-        return new SmtpConnection(s, s.secure() ? s.trust() : null, new Secrets(s.user(), s.password()));
+        return new SmtpConnection(s, new Secrets(s.user(), s.password()));
     }
 
     private static PropValue user(String u) {
