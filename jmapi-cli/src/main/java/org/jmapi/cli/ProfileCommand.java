@@ -206,10 +206,10 @@ final class ProfileCommand extends BaseCommand {
         private List<PropValue> server(ServiceProps.Server tags, String label, String hostPort, String security,
                                        String user, String passwordEnv, int plainPort, int tlsPort, String folder,
                                        Trust trust) {
+            String option = "--" + label.toLowerCase(Locale.ROOT);
             if (hostPort == null) {
                 if (security != null || user != null || passwordEnv != null || folder != null || trust.given()) {
-                    throw new CommandFailure("--" + label.toLowerCase(Locale.ROOT) + " HOST is missing for the other "
-                            + label + " options");
+                    throw new CommandFailure(option + " HOST is missing for the other " + label + " options");
                 }
                 return List.of();
             }
@@ -240,8 +240,7 @@ final class ProfileCommand extends BaseCommand {
                 props.add(PropValue.ofString(tags.user(), user));
                 props.add(PropValue.ofString(tags.password(), password(label, user, passwordEnv)));
             } else if (passwordEnv != null) {
-                throw new CommandFailure("a " + label + " password needs a user: give --"
-                        + label.toLowerCase(Locale.ROOT) + "-user");
+                throw new CommandFailure("a " + label + " password needs a user: give " + option + "-user");
             }
             if (poll != null && tags.poll() != 0) {
                 if (poll < 1) {
@@ -252,7 +251,6 @@ final class ProfileCommand extends BaseCommand {
             if (folder != null && tags.folder() != 0) {
                 props.add(PropValue.ofString(tags.folder(), folder));
             }
-            String option = "--" + label.toLowerCase(Locale.ROOT);
             if (trust.given() && mode.equals("none")) {
                 throw new CommandFailure(option + "-trust-store and " + option + "-cert-fingerprint are for TLS: give "
                         + option + "-security starttls or tls");
@@ -265,12 +263,8 @@ final class ProfileCommand extends BaseCommand {
                 props.add(PropValue.ofString(tags.trustStore(), trust.store().toAbsolutePath().normalize().toString()));
             }
             if (trust.storePasswordEnv() != null) {
-                String v = jmapi().env.get(trust.storePasswordEnv());
-                if (v == null) {
-                    throw new CommandFailure("environment variable " + trust.storePasswordEnv() + " (the " + label
-                            + " trust store password) is not set");
-                }
-                props.add(PropValue.ofString(tags.trustStorePassword(), v));
+                props.add(PropValue.ofString(tags.trustStorePassword(),
+                        env(trust.storePasswordEnv(), label + " trust store password")));
             }
             if (trust.fingerprint() != null) {
                 props.add(PropValue.ofString(tags.certFingerprint(), trust.fingerprint()));
@@ -278,14 +272,19 @@ final class ProfileCommand extends BaseCommand {
             return props;
         }
 
+        /** @return the value of environment variable {@code var}, which holds {@code what}; an error when unset */
+        private String env(String var, String what) {
+            String v = jmapi().env.get(var);
+            if (v == null) {
+                throw new CommandFailure("environment variable " + var + " (the " + what + ") is not set");
+            }
+            return v;
+        }
+
         /** @return the password from the environment variable, else asked for on the terminal without echo */
         private String password(String label, String user, String env) {
             if (env != null) {
-                String v = jmapi().env.get(env);
-                if (v == null) {
-                    throw new CommandFailure("environment variable " + env + " (the " + label + " password) is not set");
-                }
-                return v;
+                return env(env, label + " password");
             }
             Console console = System.console();
             if (console == null) {
