@@ -27,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       PR_RESOURCE_METHODS = STATUS_VALIDATE_STATE | STATUS_FLUSH_QUEUES) and keeps PR_STATUS_CODE true:
  *       STATUS_INBOUND_ENABLED / STATUS_OUTBOUND_ENABLED follow TransportNotify BEGIN/END (R-TN-1), the *_FLUSH bits
  *       follow FlushQueues and the END_*_FLUSH notifications (R-FLUSH-2), STATUS_INBOUND_ACTIVE /
- *       STATUS_OUTBOUND_ACTIVE are set while StartMessage / SubmitMessage run.</li>
+ *       STATUS_OUTBOUND_ACTIVE are set while StartMessage / SubmitMessage run (while any SubmitMessage runs, for a
+ *       logon that takes several at once, {@link ConcurrentSubmissions}).</li>
  *   <li>R-XP-5: SubmitMessage before NOTIFY_BEGIN_OUTBOUND (or after END_OUTBOUND) and StartMessage / Poll before
  *       NOTIFY_BEGIN_INBOUND are refused with MAPI_E_CALL_FAILED without reaching the subclass (Poll answers 0).</li>
  *   <li>R-VS-1: ValidateState(FORCE_XP_DISCONNECT) takes the transport offline (STATUS_OFFLINE: the spooler
@@ -69,6 +70,8 @@ public abstract class BaseXpLogon extends BaseMapiObject implements XpLogon {
     private String statusString = "Available";
     private LogonStatus status;
     private boolean loggedOff;
+    /** SubmitMessage calls running now (more than one for a {@link ConcurrentSubmissions} logon); guarded by lock. */
+    private int submitting;
     private volatile boolean abandoned;
 
     /**
@@ -257,11 +260,19 @@ public abstract class BaseXpLogon extends BaseMapiObject implements XpLogon {
                 throw new MapiException(HResult.MAPI_E_CALL_FAILED,
                         "SubmitMessage outside NOTIFY_BEGIN_OUTBOUND .. NOTIFY_END_OUTBOUND (R-XP-5)");
             }
-            changeStatus(Flags.STATUS_OUTBOUND_ACTIVE, 0);
+            synchronized (lock) {
+                if (submitting++ == 0) {
+                    changeStatus(Flags.STATUS_OUTBOUND_ACTIVE, 0);
+                }
+            }
             try {
                 doSubmitMessage(flags, message, ref);
             } finally {
-                changeStatus(0, Flags.STATUS_OUTBOUND_ACTIVE);
+                synchronized (lock) {
+                    if (--submitting == 0) {
+                        changeStatus(0, Flags.STATUS_OUTBOUND_ACTIVE);
+                    }
+                }
             }
         }
     }

@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The spooler's send loop (spec &sect;10.3): for one store, every queued, unlocked message in submission order is
@@ -39,7 +43,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose SetLockState is refused because another spooler sharing the
  * store's queue holds it (MAPI_E_NO_ACCESS, or MAPI_E_BUSY while it is being taken) is passed by without a retry
  * time; one that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was abandoned (TransportLogoff, cancel) stays queued
- * (R-MAIL-2). Runs on the spooler's mail thread only.
+ * (R-MAIL-2). A pass runs on the spooler's mail thread; when a transport takes several messages at once
+ * ({@link org.jmapi.spi.ConcurrentSubmissions}) the pass hands its messages to the spooler's sender threads, as many
+ * at once as {@link Spooler#sendWidth}, and each transport gets only as many as it takes; the pass ends, and its
+ * outcomes are flushed, once every message it handed out is done. Messages start in submission order; with more
+ * than one in flight they may end in another.
  */
 final class Outbound {
     private static final int RESEND_NOW_LIMIT = 3;
@@ -61,7 +69,8 @@ final class Outbound {
     private record Deferred(TransportLogonRecord transport, MapiUid section) {}
     /** Deferred messages the transport reported with NOTIFY_SENTDEFERRED: resubmit with BEGIN_DEFERRED. */
     private final Set<String> redeliver = ConcurrentHashMap.newKeySet();
-    private volatile Spooler.SpoolerStore current;
+    /** The store whose message this thread is sending now (the mail thread or a sender thread), else unset. */
+    private final ThreadLocal<Spooler.SpoolerStore> current = new ThreadLocal<>();
 
     Outbound(Spooler spooler, RealSession session, Duration retryBase) {
         this.spooler = spooler;
@@ -73,9 +82,12 @@ final class Outbound {
         return HexFormat.of().formatHex(id.toBytes());
     }
 
-    /** @return the store whose message is being sent now, for StatusRecips; null between messages */
+    /**
+     * @return the store whose message the calling thread is sending now, for StatusRecips; null on any other thread
+     *         and between messages
+     */
     Spooler.SpoolerStore current() {
-        return current;
+        return current.get();
     }
 
     /** @return the earliest retry time, if any message waits for one */
@@ -121,55 +133,129 @@ final class Outbound {
         } finally {
             ss.use.readLock().unlock();
         }
-        int attempted = 0;
+        int width = spooler.sendWidth();
+        Semaphore window = new Semaphore(width);
+        AtomicInteger attempted = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
         boolean paused = false;
         try {
             for (Queued q : queue) {
                 EntryId id = q.id();
+                if (stop.get()) {
+                    break;
+                }
                 if (q.locked() || spooler.stopping() || !isReady(id, force)) {
                     continue;
                 }
-                ss.use.readLock().lock();
-                try {
-                    if (!ss.serving()) {
+                if (!paused) {
+                    if (!pauseQueueWatch(ss)) {
                         return 0;
                     }
-                    if (!paused) {
-                        spooler.pauseQueueWatch(ss);
-                        paused = true;
-                    }
-                    if (!worthLocking(ss.record.store(), id)) {
-                        continue; // its transports cannot take mail now: it stays queued, unlocked, no transfer
-                    }
-                    Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
-                    if (transfer.isEmpty()) {
-                        return 0; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
-                    }
-                    current = ss;
-                    attempted++;
-                    try (StoreActivity.Transfer t = transfer.get()) {
-                        sendOne(ss, id);
-                    } finally {
-                        current = null;
-                    }
-                } finally {
-                    ss.use.readLock().unlock();
+                    paused = true;
+                }
+                if (width == 1) {
+                    take(turn(ss, id), attempted, stop);
+                    continue;
+                }
+                window.acquireUninterruptibly();
+                try {
+                    spooler.sender(() -> {
+                        try {
+                            take(turn(ss, id), attempted, stop);
+                        } catch (RuntimeException e) {
+                            // One failed message (a provider threw something unexpected) must not stop the pass.
+                            session.trace("jmapi::SpoolerError " + e, "spooler", 0);
+                        } finally {
+                            window.release();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    window.release(); // the spooler is stopping: what is left stays queued (R-MAIL-1)
+                    break;
                 }
             }
         } finally {
-            if (attempted > 0) {
+            window.acquireUninterruptibly(width); // every message of this pass is done
+            if (attempted.get() > 0) {
                 spooler.flushOutcomes(ss); // the pass is done: its outcomes are durable (group commit)
             }
             if (paused) {
                 ss.use.readLock().lock();
                 try {
-                    spooler.resumeQueueWatch(ss, attempted > 0);
+                    spooler.resumeQueueWatch(ss, attempted.get() > 0);
                 } finally {
                     ss.use.readLock().unlock();
                 }
             }
         }
-        return attempted;
+        return stop.get() ? 0 : attempted.get();
+    }
+
+    /**
+     * Stops listening to the queue for the pass (see {@link Spooler#pauseQueueWatch}).
+     *
+     * @return false when the store is no longer served: the pass ends
+     */
+    private boolean pauseQueueWatch(Spooler.SpoolerStore ss) {
+        ss.use.readLock().lock();
+        try {
+            if (!ss.serving()) {
+                return false;
+            }
+            spooler.pauseQueueWatch(ss);
+            return true;
+        } finally {
+            ss.use.readLock().unlock();
+        }
+    }
+
+    /** What one queued message's turn in a send pass came to. */
+    private enum Turn {
+        /** Not tried: its transports cannot take mail now, or it was gone. */
+        PASSED,
+        /** Tried: sent, or left queued with a retry time or deferred. */
+        TRIED,
+        /** Not tried, and the pass ends: the store is no longer served, or takes no new outbound (LOGOFF_ORDERLY). */
+        STOP
+    }
+
+    private static void take(Turn turn, AtomicInteger attempted, AtomicBoolean stop) {
+        switch (turn) {
+            case TRIED -> attempted.incrementAndGet();
+            case STOP -> stop.set(true);
+            case PASSED -> {
+                // nothing to count
+            }
+        }
+    }
+
+    /**
+     * One queued message's turn, on the mail thread or one of the spooler's sender threads: holds the store's
+     * {@code use} read lock while it touches the store, opens a transfer for the store's activity, and sends.
+     */
+    private Turn turn(Spooler.SpoolerStore ss, EntryId id) {
+        ss.use.readLock().lock();
+        try {
+            if (!ss.serving()) {
+                return Turn.STOP;
+            }
+            if (!worthLocking(ss.record.store(), id)) {
+                return Turn.PASSED; // its transports cannot take mail now: it stays queued, unlocked, no transfer
+            }
+            Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
+            if (transfer.isEmpty()) {
+                return Turn.STOP; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
+            }
+            current.set(ss);
+            try (StoreActivity.Transfer t = transfer.get()) {
+                sendOne(ss, id);
+            } finally {
+                current.remove();
+            }
+            return Turn.TRIED;
+        } finally {
+            ss.use.readLock().unlock();
+        }
     }
 
     /**
@@ -280,6 +366,10 @@ final class Outbound {
                     retryIn(k, BUSY_RETRY);
                     return;
                 }
+                if (!t.beginSubmission(Spooler.MAX_SENDERS)) {
+                    retryIn(k, BUSY_RETRY);
+                    return;
+                }
                 int flags = redeliver.remove(k) ? Flags.BEGIN_DEFERRED : 0;
                 MessageRef ref = new MessageRef(0);
                 int end;
@@ -322,6 +412,8 @@ final class Outbound {
                             return;
                         }
                     }
+                } finally {
+                    t.endSubmission();
                 }
                 if (end == 0) {
                     msg.saveChanges(Flags.KEEP_OPEN_READWRITE); // keep PR_RESPONSIBILITY of the recipients reached

@@ -12,6 +12,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.runtime.profile.ProviderRecord;
 import org.jmapi.spi.BaseMsgStore;
+import org.jmapi.spi.ConcurrentSubmissions;
 import org.jmapi.spi.DeferredOutcomes;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Restriction;
@@ -39,14 +40,17 @@ import java.util.concurrent.TimeoutException;
  * StoreLogoffTransports from that real state per the table of spec &sect;11.3 (R-SLT-2..10), relays SpoolerNotify
  * (R-TN-2, R-RCV-3), runs flushes (R-FLUSH-1/2), and ends the transports first at session logoff (R-SESOFF-2).
  *
- * <p>Three threads. The control thread {@code jmapi-spooler-<session>} makes the lifecycle calls (logons,
- * TransportNotify, the per-flag decisions, releases) in order; a client thread that needs an answer waits for it.
- * The mail thread {@code jmapi-spooler-mail-<session>} sends (GetOutgoingQueue, SetLockState,
+ * <p>Three threads, and senders. The control thread {@code jmapi-spooler-<session>} makes the lifecycle calls
+ * (logons, TransportNotify, the per-flag decisions, releases) in order; a client thread that needs an answer waits for
+ * it. The mail thread {@code jmapi-spooler-mail-<session>} sends (GetOutgoingQueue, SetLockState,
  * SubmitMessage/EndMessage, FinishedMsg) and runs flushes; the inbound thread {@code jmapi-spooler-in-<session>}
  * receives (Poll, StartMessage, NotifyNewMail), so a long send never holds up a receive and both can be in flight
  * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs,
- * and every poll interval. A store's {@code use} lock keeps them apart from the control thread: it never releases
- * a store while another spooler thread is using it. Not started
+ * and every poll interval. When a transport takes several messages at once ({@link ConcurrentSubmissions}, e.g.
+ * SMTP over several connections), the mail thread hands a send pass's messages to sender threads
+ * {@code jmapi-spooler-send-<session>-N}, as many at once as the most any available transport takes (each transport
+ * gets no more than it takes), and the pass ends when all of them did. A store's {@code use} lock keeps them apart
+ * from the control thread: it never releases a store while another spooler thread is using it. Not started
  * for MAPI_NO_MAIL sessions (R-SES-3). Every call of the store methods only the spooler makes (GetOutgoingQueue,
  * SetLockState, FinishedMsg, NotifyNewMail) is traced, object {@code "spooler"}, so the lifecycle trace shows that
  * none follows the spooler's release of a store (R-SLT-10).
@@ -59,6 +63,8 @@ final class Spooler {
     private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
     private static final Duration READY_LIMIT = Duration.ofSeconds(60);
     private static final Duration MAIL_THREAD_STOP = Duration.ofSeconds(30);
+    /** The most messages in flight at once, on one transport and in a send pass. */
+    static final int MAX_SENDERS = 32;
 
     enum State { PENDING, ACTIVE, DRAINING, RELEASED }
 
@@ -144,6 +150,12 @@ final class Spooler {
     private final Object signal = new Object();
     private boolean woken;
     private Thread mailThread;
+    /**
+     * Runs a send pass's messages when a transport takes several at once ({@link ConcurrentSubmissions}); made on
+     * first use, its threads end after a minute idle; guarded by {@code sendersLock}.
+     */
+    private java.util.concurrent.ThreadPoolExecutor senders;
+    private final Object sendersLock = new Object();
     private Thread inboundThread;
     private final Object inboundSignal = new Object();
     private boolean inboundWoken;
@@ -380,6 +392,54 @@ final class Spooler {
         return true;
     }
 
+    /**
+     * @return how many messages a send pass may have in flight at once: the most any available transport takes at
+     *         once ({@link ConcurrentSubmissions}), 1 when none takes more (then the mail thread sends them itself)
+     */
+    int sendWidth() {
+        int width = 1;
+        for (TransportLogonRecord t : transports) {
+            if (available(t, true)) {
+                width = Math.max(width, t.concurrentSubmissions(MAX_SENDERS));
+            }
+        }
+        return width;
+    }
+
+    /**
+     * Runs one message's turn of a send pass on a sender thread {@code jmapi-spooler-send-<session>}.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException when the spooler stopped meanwhile
+     */
+    void sender(Runnable turn) {
+        synchronized (sendersLock) {
+            senderPool().execute(turn);
+        }
+    }
+
+    private java.util.concurrent.ThreadPoolExecutor senderPool() {
+        if (senders == null) {
+            if (stopping) {
+                throw new java.util.concurrent.RejectedExecutionException("the spooler is stopping");
+            }
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            // Unbounded like a cached pool: the pass's window bounds the turns in flight; a thread that just ended a
+            // turn may not be idle yet when the next turn comes, and then another is made rather than a turn refused.
+            senders = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                    new java.util.concurrent.SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, "jmapi-spooler-send-" + session.label + "-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+        }
+        return senders;
+    }
+
+    /** @return whether the calling thread is the mail thread or one of its sender threads */
+    private boolean sending() {
+        return Thread.currentThread() == mailThread || outbound.current() != null;
+    }
+
     /** @return the store inbound mail goes to: the profile's default store, when the spooler serves it */
     java.util.Optional<SpoolerStore> receivingStore() {
         java.util.Optional<ProviderRecord> def = session.profile.defaultStore();
@@ -393,7 +453,7 @@ final class Spooler {
     /** IMAPISupport::StatusRecips (R-XPS-5): a report into the store of the message being sent. */
     void statusRecips(TransportLogonRecord from, Message message, List<List<PropValue>> recipients) {
         SpoolerStore ss = outbound.current();
-        if (ss == null || !ss.serving() || Thread.currentThread() != mailThread) {
+        if (ss == null || !ss.serving()) {
             throw new MapiException(HResult.MAPI_E_INVALID_PARAMETER,
                     "StatusRecips is for the message of the SubmitMessage in progress (R-XPS-5)");
         }
@@ -835,7 +895,7 @@ final class Spooler {
         FlushRequest f = new FlushRequest(targets, transportFlags, null, new java.util.concurrent.CompletableFuture<>());
         flushes.add(f);
         wake();
-        if ((flags & Flags.FLUSH_ASYNC_OK) == 0 && Thread.currentThread() != mailThread) {
+        if ((flags & Flags.FLUSH_ASYNC_OK) == 0 && !sending()) {
             try {
                 f.done().get(DRAIN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -880,6 +940,15 @@ final class Spooler {
         }
     }
 
+    /** After the mail thread ended (every send pass waits for its senders): the sender threads end too. */
+    private void stopSenders() {
+        synchronized (sendersLock) {
+            if (senders != null) {
+                senders.shutdown();
+            }
+        }
+    }
+
     void transportEnded(TransportLogonRecord t) {
         transports.remove(t);
     }
@@ -904,6 +973,7 @@ final class Spooler {
                 t.force(); // abandons a send or receive in progress (R-LOFF-3): it stays queued / at its source
             }
             joinMailThread();
+            stopSenders();
             for (SpoolerStore ss : new ArrayList<>(stores.values())) {
                 StoreLogonRecord r = ss.record;
                 release(ss);
