@@ -889,7 +889,7 @@ function _picocli_jmapi_profile_create() {
 
   local commands=""
   local flag_opts="'--debug' '--json' '--no-local' '--default' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-p' '--profile' '--trace' '--home' '-m' '--mailbox' '--store' '--address' '--display-name' '--smtp' '--smtp-security' '--smtp-user' '--smtp-password-env' '--smtp-trust-store' '--smtp-trust-store-password-env' '--smtp-cert-fingerprint' '--pop3' '--pop3-security' '--pop3-user' '--pop3-password-env' '--pop3-trust-store' '--pop3-trust-store-password-env' '--pop3-cert-fingerprint' '--imap' '--imap-security' '--imap-user' '--imap-password-env' '--imap-folder' '--imap-trust-store' '--imap-trust-store-password-env' '--imap-cert-fingerprint' '--poll'"
+  local arg_opts="'-p' '--profile' '--trace' '--home' '-m' '--mailbox' '--store' '--address' '--display-name' '--smtp' '--smtp-security' '--smtp-user' '--smtp-password-env' '--smtp-trust-store' '--smtp-trust-store-password-env' '--smtp-cert-fingerprint' '--smtp-connections' '--pop3' '--pop3-security' '--pop3-user' '--pop3-password-env' '--pop3-trust-store' '--pop3-trust-store-password-env' '--pop3-cert-fingerprint' '--imap' '--imap-security' '--imap-user' '--imap-password-env' '--imap-folder' '--imap-trust-store' '--imap-trust-store-password-env' '--imap-cert-fingerprint' '--poll'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -946,6 +946,9 @@ function _picocli_jmapi_profile_create() {
       return
       ;;
     '--smtp-cert-fingerprint')
+      return
+      ;;
+    '--smtp-connections')
       return
       ;;
     '--pop3')

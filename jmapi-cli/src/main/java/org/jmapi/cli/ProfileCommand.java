@@ -15,6 +15,7 @@ import org.jmapi.runtime.Mapi;
 import org.jmapi.store.provider.SqliteStoreService;
 import org.jmapi.table.MapiTable;
 import org.jmapi.table.Row;
+import org.jmapi.transport.smtp.SmtpTransportService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,6 +79,8 @@ final class ProfileCommand extends BaseCommand {
         String smtpTrustStorePasswordEnv;
         @Option(names = "--smtp-cert-fingerprint", paramLabel = "SHA256", description = "Trust exactly the SMTP server certificate with this SHA-256 fingerprint (64 hex digits, colons allowed), e.g. a self-signed one.")
         String smtpCertFingerprint;
+        @Option(names = "--smtp-connections", paramLabel = "N", description = "Send up to N messages at once, each over a connection of its own (1 to " + SmtpTransportService.MAX_CONNECTIONS + "). Default: 1.")
+        Integer smtpConnections;
 
         @Option(names = "--pop3", paramLabel = "HOST[:PORT]", description = "Fetch from this POP3 server (port default 110, 995 with tls).")
         String pop3;
@@ -127,6 +130,17 @@ final class ProfileCommand extends BaseCommand {
             List<PropValue> smtpProps = server(ServiceProps.SMTP_SERVER, "SMTP", smtp, smtpSecurity, smtpUser,
                     smtpPasswordEnv, 587, 465, null, new Trust(smtpTrustStore, smtpTrustStorePasswordEnv,
                             smtpCertFingerprint));
+            if (smtpConnections != null) {
+                if (smtp == null) {
+                    throw new CommandFailure("--smtp HOST is missing for --smtp-connections");
+                }
+                if (smtpConnections < 1 || smtpConnections > SmtpTransportService.MAX_CONNECTIONS) {
+                    throw new CommandFailure("--smtp-connections must be from 1 to "
+                            + SmtpTransportService.MAX_CONNECTIONS);
+                }
+                smtpProps = new ArrayList<>(smtpProps);
+                smtpProps.add(PropValue.ofInt(SmtpTransportService.PR_SMTP_MAX_CONNECTIONS, smtpConnections));
+            }
             List<PropValue> pop3Props = server(ServiceProps.POP3_SERVER, "POP3", pop3, pop3Security, pop3User,
                     pop3PasswordEnv, 110, 995, null, new Trust(pop3TrustStore, pop3TrustStorePasswordEnv,
                             pop3CertFingerprint));
@@ -413,7 +427,10 @@ final class ProfileCommand extends BaseCommand {
                     tags.put("address", ServiceProps.PR_LOCAL_ADDRESS);
                     tags.put("domains", ServiceProps.PR_LOCAL_DOMAINS);
                 }
-                case ServiceProps.SMTP -> server(tags, ServiceProps.SMTP_SERVER);
+                case ServiceProps.SMTP -> {
+                    server(tags, ServiceProps.SMTP_SERVER);
+                    tags.put("connections", SmtpTransportService.PR_SMTP_MAX_CONNECTIONS);
+                }
                 case ServiceProps.POP3 -> server(tags, ServiceProps.POP3_SERVER);
                 case ServiceProps.IMAP -> {
                     server(tags, ServiceProps.IMAP_SERVER);

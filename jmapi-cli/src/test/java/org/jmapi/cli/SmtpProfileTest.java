@@ -14,6 +14,8 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,10 +41,33 @@ class SmtpProfileTest {
         smtp.stop();
     }
 
-    private Cli.Result create(Path home, int port, String password) {
-        return Cli.runEnv(Map.of("USER", "alice", "SMTP_PW", password), "", home, "profile", "create", "work",
+    private Cli.Result create(Path home, int port, String password, String... more) {
+        List<String> args = new ArrayList<>(List.of("profile", "create", "work",
                 "--no-local", "--smtp", "127.0.0.1:" + port, "--smtp-security", "none", "--smtp-user", "alice",
-                "--smtp-password-env", "SMTP_PW", "--address", "Alice <alice@example.test>", "--default");
+                "--smtp-password-env", "SMTP_PW", "--address", "Alice <alice@example.test>", "--default"));
+        args.addAll(List.of(more));
+        return Cli.runEnv(Map.of("USER", "alice", "SMTP_PW", password), "", home, args.toArray(String[]::new));
+    }
+
+    @Test
+    void smtpConnections_severalMessagesGoAtOnce_shownInProfile_badCountsRefused(@TempDir Path home) {
+        Cli.Result zero = create(home, smtp.getSmtp().getPort(), PASSWORD, "--smtp-connections", "0");
+        assertThat(zero.code()).isNotZero();
+        assertThat(zero.err()).contains("--smtp-connections must be from 1 to 20");
+        Cli.Result alone = Cli.run(home, "profile", "create", "other", "--no-local", "--smtp-connections", "2");
+        assertThat(alone.code()).isNotZero();
+        assertThat(alone.err()).contains("--smtp HOST is missing for --smtp-connections");
+        assertThat(Cli.ok(home, "profile", "list").out()).doesNotContain("work", "other");
+
+        assertThat(create(home, smtp.getSmtp().getPort(), PASSWORD, "--smtp-connections", "3").code()).isZero();
+        assertThat(Cli.ok(home, "profile", "show", "work").out()).contains("connections: 3");
+        for (int i = 0; i < 6; i++) {
+            Cli.ok(home, "send", "--to", "bob@example.test", "--subject", "at once " + i, "--body", "hello");
+        }
+        Cli.Result flushed = Cli.run(home, "flush", "--timeout", "60");
+        assertThat(flushed.code()).as(flushed.toString()).isZero();
+        assertThat(flushed.out()).contains("still queued 0");
+        assertThat(smtp.getReceivedMessages()).hasSize(6);
     }
 
     @Test

@@ -45,7 +45,9 @@ import java.util.Properties;
  * Outbox of a SQLite store (PR_SUBJECT, PR_BODY, sender, one To and one Cc SMTP recipient, PR_SENTMAIL_ENTRYID =
  * Sent Items, as a client does), saves and submits each one, and logs off: the queue is full and durable. The clock
  * starts at the {@code logonEx} of an ordinary session on the same profile — its spooler logs the SMTP transport
- * ({@code jmapi.smtp}, configured to the sink, security "none") on, logs on to the store when the client opens it
+ * ({@code jmapi.smtp}, configured to the sink, security "none", {@value #CONNECTIONS} connections at once:
+ * {@code PR_SMTP_MAX_CONNECTIONS}, the issue's "parallel connections"; {@code -Djmapi.bench.spooler.connections=N}
+ * changes it) on, logs on to the store when the client opens it
  * and starts sending — and stops when the sink has accepted every message. Everything the spooler does for a message
  * (lock, routing, SubmitMessage: MIME conversion and the SMTP transaction, EndMessage, FinishedMsg: the move to Sent
  * Items) is what a round costs; the time until the Outbox is empty (the last FinishedMsg) is reported as well.
@@ -75,6 +77,8 @@ public final class SpoolerSmtp implements Row {
     static final long RTT_MICROS = 500;
     static final int FULL_RTT_MESSAGES = 1_500;
     static final int QUICK_RTT_MESSAGES = 300;
+    /** PR_SMTP_MAX_CONNECTIONS of jmapi's side; the baseline sends over one connection, as the row defines it. */
+    static final int CONNECTIONS = 4;
     static final String SENDER = "sender@example.org";
     static final String TO = "alice@example.net";
     static final String CC = "bob@example.net";
@@ -111,6 +115,11 @@ public final class SpoolerSmtp implements Row {
         return b.toString();
     }
 
+    /** @return jmapi's connection count: {@value #CONNECTIONS}, or {@code -Djmapi.bench.spooler.connections} */
+    static int connections() {
+        return Integer.getInteger("jmapi.bench.spooler.connections", CONNECTIONS);
+    }
+
     static String subject(int i) {
         return "spooler.smtp message " + i;
     }
@@ -134,7 +143,9 @@ public final class SpoolerSmtp implements Row {
                             PropValue.ofString(ServerProps.PR_SMTP_HOST, "127.0.0.1"),
                             PropValue.ofInt(ServerProps.PR_SMTP_PORT, port),
                             PropValue.ofString(ServerProps.PR_SMTP_SECURITY, "none"),
-                            PropValue.ofInt(SmtpTransportService.PR_SMTP_TIMEOUT, 60)));
+                            PropValue.ofInt(SmtpTransportService.PR_SMTP_TIMEOUT, 60),
+                            PropValue.ofInt(SmtpTransportService.PR_SMTP_MAX_CONNECTIONS,
+                                    connections())));
                 }
             }
         }
@@ -425,7 +436,8 @@ public final class SpoolerSmtp implements Row {
                 + " submitted and durable (composed by a MAPI_NO_MAIL session, not timed); stop: the sink accepted"
                 + " every message");
         params.put("jmapi_store", "jmapi.sqlite-store (WAL, synchronous=FULL); sent messages move to Sent Items");
-        params.put("jmapi_transport", "jmapi.smtp, security none, defaults otherwise");
+        params.put("jmapi_transport", "jmapi.smtp, security none, PR_SMTP_MAX_CONNECTIONS " + connections()
+                + " (up to that many messages at once, a connection each), defaults otherwise");
         params.put("baseline_transport", "Angus Mail smtp Transport, one connect, sendMessage per message, close");
         params.put("rounds", perRound);
         params.put("jmapi_outbox_empty_s", Result.round(median(emptyS)));

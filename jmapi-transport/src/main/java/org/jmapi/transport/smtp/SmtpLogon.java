@@ -11,6 +11,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.AddressTypes;
 import org.jmapi.spi.BaseXpLogon;
+import org.jmapi.spi.ConcurrentSubmissions;
 import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.MessageRef;
 import org.jmapi.table.MapiTable;
@@ -19,7 +20,9 @@ import org.jmapi.table.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,10 +65,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <h2>Connections</h2>
- * The connection stays open after a message and is closed with QUIT after
+ * The logon sends as many messages at once as {@link SmtpTransportService#PR_SMTP_MAX_CONNECTIONS} says (default 1),
+ * each on a connection of its own ({@link ConcurrentSubmissions}: the spooler hands it that many at once). A
+ * connection stays open after a message and is closed with QUIT after
  * {@link SmtpTransportService#PR_SMTP_IDLE_SECONDS} without use, at ValidateState(FORCE_XP_DISCONNECT) and at
- * logoff. The next message starts with MAIL FROM at once when the last transaction ended with the reply to its "."
- * (the server is back in its initial state), and with RSET after a transaction that ended otherwise. A kept
+ * logoff; a message takes the connection used last. The next message on a connection starts with MAIL FROM at once
+ * when the last transaction ended with the reply to its "." (the server is back in its initial state), and with RSET
+ * after a transaction that ended otherwise. A kept
  * connection the server dropped meanwhile (it closed, or answered 421 and closed, before answering MAIL FROM, so it
  * has nothing of the message) or that fails its RSET is replaced by a new one, silently, and the message goes on it.
  *
@@ -77,14 +83,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Status row</h2>
  * PR_STATUS_STRING says "Available", "Connecting to host:port", "Connected to host:port", "Sending 1 message to
- * host:port", "Offline", or the last error with its MAPI code; STATUS_FAILURE is set while the last attempt failed.
+ * host:port" ("Sending 3 messages …" while several go at once), "Offline", or the last error with its MAPI code;
+ * STATUS_FAILURE is set while the last attempt failed.
  * No text this class makes, and no server reply it keeps, holds the password ({@link Secrets}).
  *
- * <p><b>Threads.</b> SubmitMessage / EndMessage run on the spooler's mail thread; cancel, logoff, ValidateState and
- * the idle timer may run on others. The connection in use is published in a volatile field so those can close it;
- * the kept connection is handed over under a lock.
+ * <p><b>Threads.</b> SubmitMessage / EndMessage run on the spooler's threads, up to the connection count at once,
+ * each pair for its own reference; cancel, logoff, ValidateState and the idle timer may run on others. The
+ * connection each message uses is published by reference in a concurrent map so those can close it; kept
+ * connections are handed over under a lock.
  */
-public final class SmtpLogon extends BaseXpLogon {
+public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmissions {
     /** The address type the transport sends to. */
     public static final String ADDRESS_TYPE = "SMTP";
     private static final AtomicInteger REFS = new AtomicInteger();
@@ -95,22 +103,24 @@ public final class SmtpLogon extends BaseXpLogon {
     private volatile Secrets secrets;
 
     private final Object connLock = new Object();
-    /** The kept connection between messages; guarded by connLock. */
-    private SmtpConnection parked;
-    /** Closes the kept connection after the idle time; created on first use; guarded by connLock. */
+    /** The kept connections between messages, the one used last at the end; guarded by connLock. */
+    private final Deque<Kept> parked = new ArrayDeque<>();
+    /** Closes kept connections after the idle time; created on first use; guarded by connLock. */
     private ScheduledThreadPoolExecutor timer;
-    private ScheduledFuture<?> idleClose;
     /** Set once the logoff began: nothing is kept any more; guarded by connLock. */
     private boolean ending;
 
-    /** The connection a send is using now, for cancel and logoff to close. */
-    private volatile SmtpConnection active;
-    /** The message reference the active connection is sending. */
-    private volatile int activeRef;
+    /** A kept connection and the timer task that closes it when it stays unused. */
+    private record Kept(SmtpConnection connection, ScheduledFuture<?> idleClose) {}
+
+    /** The connection each message in flight is using now, by reference, for cancel and logoff to close. */
+    private final Map<Integer, SmtpConnection> active = new ConcurrentHashMap<>();
+    /** Messages being sent now. */
+    private final AtomicInteger sending = new AtomicInteger();
     /** EndMessage's answer per reference. */
     private final Map<Integer, Integer> endFlags = new ConcurrentHashMap<>();
-    /** Network failures in a row, for the retry delay; mail thread only. */
-    private int failures;
+    /** Network failures in a row, for the retry delay. */
+    private final AtomicInteger failures = new AtomicInteger();
 
     /**
      * Called by {@link SmtpProvider#transportLogon}: AddRefs the support object and adds the status row.
@@ -127,6 +137,12 @@ public final class SmtpLogon extends BaseXpLogon {
     private void configure(SmtpSettings s) {
         this.secrets = new Secrets(s.user(), s.password());
         this.settings = s;
+    }
+
+    /** @return {@link SmtpTransportService#PR_SMTP_MAX_CONNECTIONS}: one message per connection at once */
+    @Override
+    public int concurrentSubmissions() {
+        return settings.maxConnections();
     }
 
     @Override
@@ -182,6 +198,16 @@ public final class SmtpLogon extends BaseXpLogon {
      */
     private SmtpReply send(int myRef, MessageRef ref, SmtpSettings s, String from, List<Target> targets,
             byte[] content, List<List<PropValue>> report, List<List<PropValue>> done) {
+        sending.incrementAndGet();
+        try {
+            return sendCounted(myRef, ref, s, from, targets, content, report, done);
+        } finally {
+            sending.decrementAndGet();
+        }
+    }
+
+    private SmtpReply sendCounted(int myRef, MessageRef ref, SmtpSettings s, String from, List<Target> targets,
+            byte[] content, List<List<PropValue>> report, List<List<PropValue>> done) {
         Lease lease = acquire(myRef, ref, s);
         while (true) {
             if (lease == null) {
@@ -190,7 +216,8 @@ public final class SmtpLogon extends BaseXpLogon {
             SmtpConnection c = lease.connection();
             boolean keep = false;
             try {
-                statusString("Sending 1 message to " + s.peer());
+                int n = sending.get();
+                statusString("Sending " + n + (n == 1 ? " message to " : " messages to ") + s.peer());
                 // Recipients this connection's server cannot take are reported once the message went: a retry on a
                 // new connection sorts them again. At most one retry: a new connection is never unprobed.
                 List<List<PropValue>> localReport = new ArrayList<>();
@@ -249,7 +276,7 @@ public final class SmtpLogon extends BaseXpLogon {
                 done.addAll(localDone);
                 SmtpReply failure = tx == null ? null : sort(tx, sendable, report, done);
                 keep = failure == null || failure.code() != 421;
-                failures = 0;
+                failures.set(0);
                 changeStatus(0, Flags.STATUS_FAILURE);
                 return failure;
             } catch (IOException e) {
@@ -258,7 +285,7 @@ public final class SmtpLogon extends BaseXpLogon {
                 }
                 throw networkError(ref, s, e.getMessage());
             } finally {
-                active = null;
+                active.remove(myRef);
                 if (keep && !c.isClosed()) {
                     park(c, s);
                 } else {
@@ -519,13 +546,12 @@ public final class SmtpLogon extends BaseXpLogon {
      *         one
      */
     private Lease acquire(int myRef, MessageRef ref, SmtpSettings s) {
-        SmtpConnection c;
+        SmtpConnection c = null;
         synchronized (connLock) {
-            c = parked;
-            parked = null;
-            if (idleClose != null) {
-                idleClose.cancel(false);
-                idleClose = null;
+            Kept k = parked.pollLast();
+            if (k != null) {
+                k.idleClose().cancel(false);
+                c = k.connection();
             }
         }
         if (c != null) {
@@ -540,7 +566,7 @@ public final class SmtpLogon extends BaseXpLogon {
             } catch (IOException e) {
                 // The server dropped the kept connection meanwhile (idle timeout, restart): connect again.
             }
-            active = null;
+            active.remove(myRef);
             c.close();
             checkCancelled(myRef);
         }
@@ -555,14 +581,14 @@ public final class SmtpLogon extends BaseXpLogon {
         try {
             c.open();
         } catch (IOException e) {
-            active = null;
+            active.remove(myRef);
             c.close();
             if (isCancelled(myRef)) {
                 throw cancelled(myRef);
             }
             throw networkError(ref, s, e.getMessage());
         } catch (SmtpFailure f) {
-            active = null;
+            active.remove(myRef);
             c.quit();
             if (f.hresult() == HResult.MAPI_E_LOGON_FAILED) {
                 changeStatus(Flags.STATUS_FAILURE, 0);
@@ -578,95 +604,85 @@ public final class SmtpLogon extends BaseXpLogon {
 
     /** Makes {@code c} the active connection of {@code myRef}, unless that was cancelled already. */
     private void publish(SmtpConnection c, int myRef) {
-        activeRef = myRef;
-        active = c;
+        active.put(myRef, c);
         if (isCancelled(myRef)) { // a cancel that came before the connection was visible to onCancel
-            active = null;
+            active.remove(myRef);
             c.close();
             throw cancelled(myRef);
         }
     }
 
-    /** Keeps {@code c} for the next message, closing it after the idle time. */
+    /**
+     * Keeps {@code c} for the next message, closing it after the idle time; at most
+     * {@link SmtpTransportService#PR_SMTP_MAX_CONNECTIONS} are kept.
+     */
     private void park(SmtpConnection c, SmtpSettings s) {
-        if (s.idleSeconds() == 0 || s != settings) {
-            c.quit();
-            statusString("Available");
-            return;
-        }
-        SmtpConnection old;
-        synchronized (connLock) {
-            if (ending) {
-                old = c;
-            } else {
-                old = parked;
-                parked = c;
-                if (timer == null) {
-                    timer = new ScheduledThreadPoolExecutor(1, r -> {
-                        Thread t = new Thread(r, "jmapi-smtp-idle-" + s.peer());
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    timer.setRemoveOnCancelPolicy(true);
-                    timer.setKeepAliveTime(1, TimeUnit.SECONDS);
-                    timer.allowCoreThreadTimeOut(true);
+        boolean kept = false;
+        if (s.idleSeconds() > 0 && s == settings) {
+            synchronized (connLock) {
+                if (!ending && parked.size() < s.maxConnections()) {
+                    if (timer == null) {
+                        timer = new ScheduledThreadPoolExecutor(1, r -> {
+                            Thread t = new Thread(r, "jmapi-smtp-idle-" + s.peer());
+                            t.setDaemon(true);
+                            return t;
+                        });
+                        timer.setRemoveOnCancelPolicy(true);
+                        timer.setKeepAliveTime(1, TimeUnit.SECONDS);
+                        timer.allowCoreThreadTimeOut(true);
+                    }
+                    parked.addLast(new Kept(c, timer.schedule(() -> closeIdle(c), s.idleSeconds(), TimeUnit.SECONDS)));
+                    kept = true;
                 }
-                if (idleClose != null) {
-                    idleClose.cancel(false);
-                }
-                idleClose = timer.schedule(this::closeIdle, s.idleSeconds(), TimeUnit.SECONDS);
             }
         }
-        if (old != null) {
-            old.quit();
+        if (!kept) {
+            c.quit();
         }
-        if (old != c) {
-            statusString("Connected to " + s.peer() + (c.tlsActive() ? " (TLS)" : ""));
+        if (sending.get() <= 1) { // the status row says what the others do while any is sending
+            statusString(kept || connectionKept() ? "Connected to " + s.peer() + (c.tlsActive() ? " (TLS)" : "")
+                    : "Available");
         }
     }
 
-    /** The idle timer: QUIT on the kept connection. */
-    private void closeIdle() {
-        SmtpConnection c;
+    /** The idle timer: QUIT on the kept connection {@code c}, unless it was taken for a message meanwhile. */
+    private void closeIdle(SmtpConnection c) {
+        boolean found;
+        boolean none;
         synchronized (connLock) {
-            c = parked;
-            parked = null;
-            idleClose = null;
+            found = parked.removeIf(k -> k.connection() == c);
+            none = parked.isEmpty();
         }
-        if (c != null) {
+        if (found) {
             c.quit();
-            if (active == null) {
+            if (none && active.isEmpty()) {
                 statusString("Available");
             }
         }
     }
 
-    /** QUIT on the kept connection now. */
+    /** QUIT on every kept connection now. */
     private void closeParked() {
-        SmtpConnection c;
+        List<Kept> all;
         synchronized (connLock) {
-            c = parked;
-            parked = null;
-            if (idleClose != null) {
-                idleClose.cancel(false);
-                idleClose = null;
-            }
+            all = new ArrayList<>(parked);
+            parked.clear();
         }
-        if (c != null) {
-            c.quit();
+        for (Kept k : all) {
+            k.idleClose().cancel(false);
+            k.connection().quit();
         }
     }
 
     /** @return whether a connection is kept open now (for tests and the status row) */
     boolean connectionKept() {
         synchronized (connLock) {
-            return parked != null;
+            return !parked.isEmpty();
         }
     }
 
     private int retryDelay(SmtpSettings s) {
-        long d = (long) s.retrySeconds() << Math.min(failures, 16);
-        failures++;
+        long d = (long) s.retrySeconds() << Math.min(failures.getAndIncrement(), 16);
         return (int) Math.min(d, Math.max(MAX_RETRY_SECONDS, s.retrySeconds()));
     }
 
@@ -687,18 +703,15 @@ public final class SmtpLogon extends BaseXpLogon {
 
     @Override
     protected void onCancel(int ref) {
-        SmtpConnection c = active;
-        if (c != null && activeRef == ref) {
+        SmtpConnection c = active.get(ref);
+        if (c != null) {
             c.close();
         }
     }
 
     @Override
     protected void onAbandon() {
-        SmtpConnection c = active;
-        if (c != null) {
-            c.close();
-        }
+        active.values().forEach(SmtpConnection::close);
     }
 
     @Override
@@ -727,26 +740,20 @@ public final class SmtpLogon extends BaseXpLogon {
 
     @Override
     protected void onLogoff() {
-        SmtpConnection c;
+        List<Kept> kept;
         ScheduledThreadPoolExecutor t;
         synchronized (connLock) {
             ending = true;
-            c = parked;
-            parked = null;
+            kept = new ArrayList<>(parked);
+            parked.clear();
             t = timer;
             timer = null;
-            idleClose = null;
         }
         if (t != null) {
             t.shutdownNow();
         }
-        if (c != null) {
-            c.quit();
-        }
-        SmtpConnection a = active;
-        if (a != null) {
-            a.close();
-        }
+        kept.forEach(k -> k.connection().quit());
+        active.values().forEach(SmtpConnection::close);
     }
 
     @Override

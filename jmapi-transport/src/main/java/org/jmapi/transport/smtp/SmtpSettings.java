@@ -28,9 +28,10 @@ import java.util.function.IntFunction;
  * @param retrySeconds       the first retry delay after a network failure (doubling per failure, at most an hour)
  * @param trust              how the server's certificate is trusted (a pinned fingerprint, a trust store file, or the
  *                           JVM's default trust), built once from the settings; unused with {@value #NONE}
+ * @param maxConnections     how many connections may be open at once, each sending its own message
  */
 record SmtpSettings(String host, int port, String security, String user, String password, int timeoutSeconds,
-        int idleSeconds, int retrySeconds, ServerTrust trust) {
+        int idleSeconds, int retrySeconds, ServerTrust trust, int maxConnections) {
     /** Security: plain SMTP. */
     static final String NONE = "none";
     /** Security: plain connect, then STARTTLS before anything else (RFC 3207); refused if the server lacks it. */
@@ -58,7 +59,8 @@ record SmtpSettings(String host, int port, String security, String user, String 
     public String toString() {
         return "SmtpSettings[" + peer() + ", security=" + security + ", user=" + user
                 + (password != null ? ", password set" : "") + ", timeout=" + timeoutSeconds + "s, idle="
-                + idleSeconds + "s, retry=" + retrySeconds + "s" + (secure() ? ", " + trust : "") + "]";
+                + idleSeconds + "s, retry=" + retrySeconds + "s, connections=" + maxConnections
+                + (secure() ? ", " + trust : "") + "]";
     }
 
     /**
@@ -102,9 +104,12 @@ record SmtpSettings(String host, int port, String security, String user, String 
         if (user != null && user.chars().anyMatch(c -> c < ' ')) {
             throw unconfigured("the user name holds control characters");
         }
-        int timeout = range(props, SmtpTransportService.PR_SMTP_TIMEOUT, DEFAULT_TIMEOUT, 1, 3600, "timeout");
-        int idle = range(props, SmtpTransportService.PR_SMTP_IDLE_SECONDS, DEFAULT_IDLE, 0, 3600, "idle time");
-        int retry = range(props, SmtpTransportService.PR_SMTP_RETRY_SECONDS, DEFAULT_RETRY, 1, 86400, "retry delay");
+        int timeout = range(props, SmtpTransportService.PR_SMTP_TIMEOUT, DEFAULT_TIMEOUT, 1, 3600, "timeout", "s");
+        int idle = range(props, SmtpTransportService.PR_SMTP_IDLE_SECONDS, DEFAULT_IDLE, 0, 3600, "idle time", "s");
+        int retry = range(props, SmtpTransportService.PR_SMTP_RETRY_SECONDS, DEFAULT_RETRY, 1, 86400, "retry delay",
+                "s");
+        int connections = range(props, SmtpTransportService.PR_SMTP_MAX_CONNECTIONS, 1, 1,
+                SmtpTransportService.MAX_CONNECTIONS, "connection count", "");
         Path trustStore = string(props, SmtpTransportService.PR_SMTP_TRUST_STORE).filter(s -> !s.isBlank())
                 .map(SmtpSettings::trustStorePath).orElse(null);
         String trustPassword = string(props, SmtpTransportService.PR_SMTP_TRUST_STORE_PASSWORD)
@@ -115,7 +120,7 @@ record SmtpSettings(String host, int port, String security, String user, String 
         ServerTrust trust = NONE.equals(security) ? ServerTrust.jvmDefault()
                 : ServerTrust.of(trustStore, trustPassword, pin,
                         tagName(SmtpTransportService.PR_SMTP_TRUST_STORE_PASSWORD), SmtpSettings::unconfigured);
-        return new SmtpSettings(host, port, security, user, password, timeout, idle, retry, trust);
+        return new SmtpSettings(host, port, security, user, password, timeout, idle, retry, trust, connections);
     }
 
     private static Path trustStorePath(String text) {
@@ -132,10 +137,11 @@ record SmtpSettings(String host, int port, String security, String user, String 
     }
 
 
-    private static int range(IntFunction<Optional<PropValue>> props, int tag, int dflt, int min, int max, String what) {
+    private static int range(IntFunction<Optional<PropValue>> props, int tag, int dflt, int min, int max, String what,
+            String unit) {
         int v = integer(props, tag).orElse(dflt);
         if (v < min || v > max) {
-            throw unconfigured(what + " " + v + "s is outside " + min + ".." + max + " (" + tagName(tag) + ")");
+            throw unconfigured(what + " " + v + unit + " is outside " + min + ".." + max + " (" + tagName(tag) + ")");
         }
         return v;
     }

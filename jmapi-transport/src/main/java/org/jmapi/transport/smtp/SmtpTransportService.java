@@ -56,6 +56,10 @@ import java.util.Optional;
  * <tr><td>{@link #PR_SMTP_CERT_FINGERPRINT}</td><td>accept exactly the server certificate with this SHA-256
  *     fingerprint (hex, colons allowed, as {@code keytool -list -v} prints it): for a self-signed server
  *     certificate</td><td>none</td></tr>
+ * <tr><td>{@link #PR_SMTP_MAX_CONNECTIONS}</td><td>connections open at once: the spooler hands the transport that many
+ *     messages at the same time, each on a connection of its own, so their round trips overlap (1: one message at a
+ *     time, as most mail clients send); each connection is kept and closed after the idle time like the
+ *     one</td><td>1</td></tr>
  * </table>
  * There is deliberately no "trust every certificate" switch. MSG_SERVICE_CONFIGURE checks the merged result (the
  * section's values overlaid with the new ones) before writing anything: a missing host, an unknown security value,
@@ -84,11 +88,19 @@ public final class SmtpTransportService implements MessageService {
     public static final int PR_SMTP_TRUST_STORE_PASSWORD = PropTag.tag(PropType.PT_UNICODE, 0x6729);
     /** SMTP: SHA-256 fingerprint of the one server certificate to accept (PT_UNICODE 0x672A). */
     public static final int PR_SMTP_CERT_FINGERPRINT = PropTag.tag(PropType.PT_UNICODE, 0x672A);
+    /**
+     * SMTP: how many connections the transport may have open at once, sending that many messages at the same time,
+     * 1..{@value #MAX_CONNECTIONS}, default 1 (PT_LONG 0x672B).
+     */
+    public static final int PR_SMTP_MAX_CONNECTIONS = PropTag.tag(PropType.PT_LONG, 0x672B);
+    /** The most connections {@link #PR_SMTP_MAX_CONNECTIONS} allows. */
+    public static final int MAX_CONNECTIONS = 20;
 
     /** Every tag of the configuration. */
     static final int[] TAGS = {ServerProps.PR_SMTP_HOST, ServerProps.PR_SMTP_PORT, ServerProps.PR_SMTP_SECURITY,
             ServerProps.PR_SMTP_USER, ServerProps.PR_SMTP_PASSWORD, PR_SMTP_TIMEOUT, PR_SMTP_IDLE_SECONDS,
-            PR_SMTP_RETRY_SECONDS, PR_SMTP_TRUST_STORE, PR_SMTP_TRUST_STORE_PASSWORD, PR_SMTP_CERT_FINGERPRINT};
+            PR_SMTP_RETRY_SECONDS, PR_SMTP_TRUST_STORE, PR_SMTP_TRUST_STORE_PASSWORD, PR_SMTP_CERT_FINGERPRINT,
+            PR_SMTP_MAX_CONNECTIONS};
 
     /** Creates the service; ServiceLoader calls this. */
     public SmtpTransportService() {

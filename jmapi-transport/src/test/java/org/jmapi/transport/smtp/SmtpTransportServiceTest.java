@@ -102,6 +102,10 @@ class SmtpTransportServiceTest {
                     PropValue.ofInt(SmtpTransportService.PR_SMTP_TIMEOUT, 0));
             assertUnconfigured(a, "is not a number", host("mail.example.com"),
                     PropValue.ofString(asString(ServerProps.PR_SMTP_PORT), "twenty-five"));
+            assertUnconfigured(a, "connection count 0 is outside 1..20", host("mail.example.com"),
+                    PropValue.ofInt(SmtpTransportService.PR_SMTP_MAX_CONNECTIONS, 0));
+            assertUnconfigured(a, "connection count 21 is outside 1..20", host("mail.example.com"),
+                    PropValue.ofInt(SmtpTransportService.PR_SMTP_MAX_CONNECTIONS, 21));
             assertThat(a.section()).as("nothing written by a refused configuration").isEmpty();
         });
     }
