@@ -2,8 +2,10 @@ package org.jmapi.transport.interop;
 
 import org.jmapi.client.Message;
 import org.jmapi.prop.PropTags;
+import org.jmapi.prop.PropValue;
 import org.jmapi.table.Row;
 import org.jmapi.transport.smtp.SmtpFixture;
+import org.jmapi.transport.smtp.SmtpTransportService;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,7 +26,8 @@ import static org.jmapi.transport.interop.MailPeers.address;
  * Mail through the real peers: alice's jmapi session sends with {@code jmapi.smtp} to Postfix (port 2525), Postfix
  * hands it to Dovecot, and bob's jmapi session receives it with {@code jmapi.imap} and, in the other test, with
  * {@code jmapi.pop3}. Subject, body, attachments and Message-ID arrive as sent, alice's copy is in Sent Items, and
- * the server's copy is gone once bob's store has the message.
+ * the server's copy is gone once bob's store has the message. A third test sends twelve messages over four
+ * connections at once (PR_SMTP_MAX_CONNECTIONS): Postfix takes each exactly once.
  */
 @Tag("interop")
 class SendReceiveInteropTest {
@@ -49,6 +53,29 @@ class SendReceiveInteropTest {
     @Test
     void aliceSendsOverSmtpAndBobReceivesOverPop3(@TempDir Path aliceHome, @TempDir Path bobHome) {
         sendThenReceive(aliceHome, bobHome, "POP3", Mailbox.pop3("bob", "none"));
+    }
+
+    @Test
+    void aliceSendsTwelveMessagesOverFourConnectionsAtOnce_eachArrivesOnce(@TempDir Path aliceHome) {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        List<String> subjects = new ArrayList<>();
+        try (Mailbox alice = Mailbox.open(aliceHome, "alice", Mailbox.smtp(MailPeers.SMTP_PORT, "none",
+                PropValue.ofInt(SmtpTransportService.PR_SMTP_MAX_CONNECTIONS, 4)))) {
+            for (int i = 0; i < 12; i++) {
+                subjects.add("Parallel " + tag + " #" + i);
+                alice.send(subjects.get(i), "message " + i + "\r\n", List.of(address("bob")), List.of());
+            }
+            SmtpFixture.await(() -> alice.rows(PropTags.PR_IPM_SENTMAIL_ENTRYID).size() == 12,
+                    () -> "12 in alice's Sent Items; transport status: " + alice.statuses());
+            assertThat(alice.f.queued()).isEmpty();
+        }
+        SmtpFixture.await(() -> MailPeers.peerInbox("bob", tag, false).size() >= 12,
+                () -> "12 messages '" + tag + "' in bob's INBOX at Dovecot");
+        List<MailPeers.PeerMessage> arrived = MailPeers.peerInbox("bob", tag, true);
+        assertThat(arrived).extracting(MailPeers.PeerMessage::subject).as("each once")
+                .containsExactlyInAnyOrderElementsOf(subjects);
+        assertThat(arrived).allSatisfy(m -> assertThat(String.join("\n", m.received()))
+                .contains("(Postfix) with ESMTP"));
     }
 
     private static void sendThenReceive(Path aliceHome, Path bobHome, String protocol, SmtpFixture.Transport in) {
