@@ -20,9 +20,13 @@ import org.jmapi.table.Row;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +35,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * One logon of the SMTP transport (IXPLogon): send-only, address type {@value #ADDRESS_TYPE}, built on
@@ -97,6 +102,8 @@ public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmission
     public static final String ADDRESS_TYPE = "SMTP";
     private static final AtomicInteger REFS = new AtomicInteger();
     private static final int MAX_RETRY_SECONDS = 3600;
+    /** A domain a made-up Message-ID may take from the envelope sender as it is. */
+    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9.-]+");
 
     private final MimeWriter writer = new MimeWriter();
     private volatile SmtpSettings settings;
@@ -490,21 +497,21 @@ public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmission
         if (entryId == null || entryId.isError() || submitTime == null || submitTime.isError()) {
             return null;
         }
-        java.security.MessageDigest sha;
+        MessageDigest sha;
         try {
-            sha = java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
         sha.update(entryId.asBinary());
-        sha.update(submitTime.asTime().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(submitTime.asTime().toString().getBytes(StandardCharsets.UTF_8));
         byte[] h = sha.digest();
         int at = sender.lastIndexOf('@');
         String domain = at > 0 ? sender.substring(at + 1) : "";
-        if (!domain.matches("[A-Za-z0-9.-]+")) {
+        if (!DOMAIN.matcher(domain).matches()) {
             domain = "jmapi.invalid";
         }
-        return "<" + java.util.HexFormat.of().formatHex(h, 0, 20) + "@" + domain + ">";
+        return "<" + HexFormat.of().formatHex(h, 0, 20) + "@" + domain + ">";
     }
 
     private static List<PropValue> without(List<PropValue> row, int tag) {
