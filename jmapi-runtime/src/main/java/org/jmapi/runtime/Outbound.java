@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -133,8 +132,7 @@ final class Outbound {
         } finally {
             ss.use.readLock().unlock();
         }
-        int width = spooler.sendWidth();
-        Semaphore window = new Semaphore(width);
+        InFlight inFlight = new InFlight();
         AtomicInteger attempted = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         boolean paused = false;
@@ -153,11 +151,17 @@ final class Outbound {
                     }
                     paused = true;
                 }
+                // Asked per message: a transport may come online, or change its count, in the middle of a pass.
+                int width = spooler.sendWidth();
+                inFlight.enter(width);
                 if (width == 1) {
-                    take(turn(ss, id), attempted, stop);
+                    try {
+                        take(turn(ss, id), attempted, stop); // on the mail thread, as without senders
+                    } finally {
+                        inFlight.leave();
+                    }
                     continue;
                 }
-                window.acquireUninterruptibly();
                 try {
                     spooler.sender(() -> {
                         try {
@@ -166,16 +170,16 @@ final class Outbound {
                             // One failed message (a provider threw something unexpected) must not stop the pass.
                             session.trace("jmapi::SpoolerError " + e, "spooler", 0);
                         } finally {
-                            window.release();
+                            inFlight.leave();
                         }
                     });
                 } catch (RejectedExecutionException e) {
-                    window.release(); // the spooler is stopping: what is left stays queued (R-MAIL-1)
+                    inFlight.leave(); // the spooler is stopping: what is left stays queued (R-MAIL-1)
                     break;
                 }
             }
         } finally {
-            window.acquireUninterruptibly(width); // every message of this pass is done
+            inFlight.awaitNone(); // every message of this pass is done
             if (attempted.get() > 0) {
                 spooler.flushOutcomes(ss); // the pass is done: its outcomes are durable (group commit)
             }
@@ -206,6 +210,44 @@ final class Outbound {
             return true;
         } finally {
             ss.use.readLock().unlock();
+        }
+    }
+
+    /**
+     * The turns of one send pass under way, on the mail thread or sender threads. Its waits are not interruptible (a
+     * turn under way ends on its own: a logoff abandons its transfer); an interrupt is kept for the caller.
+     */
+    private static final class InFlight {
+        private int turns;
+
+        /** Waits until fewer than {@code width} turns are under way, then counts one more. */
+        synchronized void enter(int width) {
+            awaitAtMost(width - 1);
+            turns++;
+        }
+
+        synchronized void leave() {
+            turns--;
+            notifyAll();
+        }
+
+        /** Waits until no turn is under way. */
+        synchronized void awaitNone() {
+            awaitAtMost(0);
+        }
+
+        private void awaitAtMost(int limit) {
+            boolean interrupted = false;
+            while (turns > limit) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -580,6 +580,110 @@ class SpoolerMailTest {
         }
     }
 
+    // ---- a transport that takes several messages at once (ConcurrentSubmissions) ---------------------------------
+
+    /**
+     * Submits {@code subjects} to bob in a session without spooler (MAPI_NO_MAIL, R-SES-3), {@code alsoToNobody}
+     * also to a recipient the transport refuses: the next session's spooler finds them all queued in one pass.
+     */
+    private static void queueWithoutSpooler(Fixture f, List<String> subjects, String alsoToNobody) {
+        MapiSession s = f.logon(Flags.MAPI_NO_MAIL);
+        MsgStore store = s.openMsgStore(0, Fixture.storeId(s, 0), Flags.MDB_WRITE | Flags.MDB_NO_DIALOG);
+        for (String subject : subjects) {
+            submit(store, subject, subject.equals(alsoToNobody)
+                    ? List.of(memxp("bob@example.org"), memxp("nobody@example.org"))
+                    : List.of(memxp("bob@example.org")));
+        }
+        store.release();
+        s.logoff(0, 0, 0);
+        s.release();
+    }
+
+    /**
+     * Four messages queued by a session without spooler, then a session whose transport takes three at once: three are
+     * inside SubmitMessage together, each locked, the fourth waits unlocked; once the hold opens every message has
+     * its own SetLockState, SubmitMessage, EndMessage and FinishedMsg, and a refused recipient gets its report from
+     * a sender thread (R-XPS-5).
+     */
+    @Test
+    void R_XPS_2_aTransportThatTakesThreeAtOnceGetsThree_eachLockedSubmittedEndedFinished(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.concurrentSubmissions = 3;
+            c.holdSubmit.close();
+            List<String> subjects = List.of("m0", "m1", "m2", "m3");
+            queueWithoutSpooler(f, subjects, "m2");
+            long mark = f.mark();
+            Opened a = Opened.of(f.logon());
+            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
+            assertThat(a.data.lockedCount()).isEqualTo(3);
+            assertThat(a.data.queuedCount()).isEqualTo(4);
+            assertThat(a.ss.activity.snapshot() & Flags.LOGOFF_OUTBOUND).isNotZero();
+            c.holdSubmit.open();
+            await(() -> a.data.queuedCount() == 0, "every message to be finished");
+            assertThat(c.holdSubmit.peak()).as("never more than the transport takes").isEqualTo(3);
+            assertThat(sentSubjects()).containsExactlyInAnyOrderElementsOf(subjects);
+            for (String call : List.of("IXPLogon::SubmitMessage", "IXPLogon::EndMessage", "IMsgStore::FinishedMsg")) {
+                assertThat(calls(f, mark, call)).as(call).hasSize(4);
+            }
+            assertThat(calls(f, mark, "IMsgStore::SetLockState")).hasSize(4); // each locked once; finished, not unlocked
+            assertThat(a.data.subjects("Sent Items")).containsExactlyInAnyOrderElementsOf(subjects);
+            assertThat(a.data.subjects("Inbox")).containsExactly("Undeliverable: m2");
+            end(a);
+        }
+    }
+
+    /**
+     * R-SLT-8 with three messages being sent at once and one queued behind them: LOGOFF_ORDERLY returns at once,
+     * the three in flight are finished, the queued one is not started, and the spooler lets go of the store only
+     * after the last of the three ended.
+     */
+    @Test
+    void R_SLT_8_orderlyWithThreeMessagesBeingSentAtOnce_finishesTheThree_startsNothingNew(@TempDir Path home)
+            throws Exception {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.concurrentSubmissions = 3;
+            c.holdSubmit.close();
+            queueWithoutSpooler(f, List.of("m0", "m1", "m2", "queued"), null);
+            Opened a = Opened.of(f.logon());
+            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
+
+            int out = a.store.storeLogoff(Flags.LOGOFF_ORDERLY); // returns at once (R-SLT-8)
+            assertThat(out).isEqualTo(Flags.LOGOFF_COMPLETE | Flags.LOGOFF_OUTBOUND | Flags.LOGOFF_OUTBOUND_QUEUE);
+            assertThat(a.ss.state).as("three messages still in flight").isEqualTo(Spooler.State.DRAINING);
+            c.holdSubmit.open();
+            await(() -> a.ss.state == Spooler.State.RELEASED, "the drain to end");
+            assertThat(sentSubjects()).containsExactlyInAnyOrder("m0", "m1", "m2");
+            assertThat(a.data.queuedSubjects()).containsExactly("queued");
+            assertThat(a.data.lockedCount()).isZero();
+            end(a);
+        }
+    }
+
+    /** R-MAIL-2 / R-LOFF-3 with three messages inside SubmitMessage at once: session logoff leaves all three queued. */
+    @Test
+    void R_MAIL_2_threeSendsAbandonedAtOnceBySessionLogoffStayQueued_andTheNextSessionSendsThem(@TempDir Path home) {
+        try (Fixture f = Fixture.startOneStore(home)) {
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+            c.concurrentSubmissions = 3;
+            c.holdSubmit.close();
+            queueWithoutSpooler(f, List.of("m0", "m1", "m2"), null);
+            Opened a = Opened.of(f.logon());
+            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
+            long mark = f.mark();
+            end(a); // session logoff: TransportLogoff with three messages in flight (R-LOFF-3)
+            assertThat(calls(f, mark, "IXPLogon::EndMessage", "IMsgStore::FinishedMsg")).isEmpty();
+            assertThat(a.data.queuedSubjects()).containsExactlyInAnyOrder("m0", "m1", "m2");
+            assertThat(a.data.lockedCount()).isZero();
+            assertThat(sentSubjects()).isEmpty();
+            c.holdSubmit.open();
+            Opened b = Opened.of(f.logon());
+            await(() -> sentSubjects().size() == 3 && b.data.queuedCount() == 0, "the next session");
+            end(b);
+        }
+    }
+
     // ---- R-MAIL-2 / R-LOFF-3: logoff in the middle of a send -----------------------------------------------------
 
     @Test

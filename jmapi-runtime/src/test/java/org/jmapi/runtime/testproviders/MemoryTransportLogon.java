@@ -7,6 +7,7 @@ import org.jmapi.prop.PropTags;
 import org.jmapi.prop.PropValue;
 import org.jmapi.spi.AddressTypes;
 import org.jmapi.spi.BaseXpLogon;
+import org.jmapi.spi.ConcurrentSubmissions;
 import org.jmapi.spi.MapiSupport;
 import org.jmapi.spi.MessageRef;
 import org.jmapi.table.MapiTable;
@@ -21,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * R-XP-5 gate, cancel and logoff). It "sends" by recording the message in {@link MemoryTransportProvider#sent}
  * and "receives" the number of messages {@link MemoryTransportProvider#setPendingInbound} set for its profile,
  * each written as a message with subject "inbound N" and saved. {@link MemoryTransportProvider.Control} lets a
- * test hold a send or receive in progress, fail the next SubmitMessage, or choose EndMessage's answer. A recipient
- * whose address starts with "nobody" is refused permanently: reported through StatusRecips, PR_RESPONSIBILITY set.
+ * test hold a send or receive in progress, fail the next SubmitMessage, choose EndMessage's answer, or let the
+ * spooler hand it several messages at once. A recipient whose address starts with "nobody" is refused permanently:
+ * reported through StatusRecips, PR_RESPONSIBILITY set.
  */
-final class MemoryTransportLogon extends BaseXpLogon {
+final class MemoryTransportLogon extends BaseXpLogon implements ConcurrentSubmissions {
     private static final AtomicInteger REFS = new AtomicInteger(100);
 
     private final MemoryTransportProvider provider;
@@ -39,6 +41,12 @@ final class MemoryTransportLogon extends BaseXpLogon {
 
     private MemoryTransportProvider.Control control() {
         return MemoryTransportProvider.control(profileName);
+    }
+
+    /** @return {@link MemoryTransportProvider.Control#concurrentSubmissions} of the profile */
+    @Override
+    public int concurrentSubmissions() {
+        return control().concurrentSubmissions;
     }
 
     @Override

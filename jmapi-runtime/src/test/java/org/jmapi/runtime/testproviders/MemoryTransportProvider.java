@@ -48,6 +48,7 @@ public final class MemoryTransportProvider extends BaseMapiObject implements XpP
     public static final class Hold {
         private boolean closed;
         private int waiting;
+        private int peak;
 
         /** Makes the next calls wait inside the transport. */
         public synchronized void close() {
@@ -65,12 +66,18 @@ public final class MemoryTransportProvider extends BaseMapiObject implements XpP
             return waiting;
         }
 
+        /** @return the most calls that waited at the gate at the same time */
+        public synchronized int peak() {
+            return peak;
+        }
+
         synchronized void wake() {
             notifyAll();
         }
 
         synchronized void await(java.util.function.BooleanSupplier cancelled) {
             waiting++;
+            peak = Math.max(peak, waiting);
             try {
                 long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
                 while (closed && !cancelled.getAsBoolean() && System.nanoTime() < deadline) {
@@ -97,6 +104,8 @@ public final class MemoryTransportProvider extends BaseMapiObject implements XpP
         public final AtomicInteger failNextSubmit = new AtomicInteger();
         /** Non-zero: the next EndMessage answers these END_* flags. */
         public final AtomicInteger endMessageAnswer = new AtomicInteger();
+        /** How many messages the logon takes at once ({@code ConcurrentSubmissions}); 1 by default. */
+        public volatile int concurrentSubmissions = 1;
         /** The retry delay a failing SubmitMessage asks for (MAPI_E_WAIT / MAPI_E_NETWORK_ERROR). */
         public volatile int retryAfterSeconds;
         final Map<Integer, Sent> pendingEnd = new ConcurrentHashMap<>();
