@@ -47,8 +47,8 @@ public abstract class InboundTransportContract {
     @TempDir
     static Path certDir;
     /**
-     * Certificates made by keytool for this run ({@link TestCertificates}): neither the JDK's CA set nor the
-     * {@link TestTls} certificate that {@link TestTls#trustForClients()} makes the JVM's default trust holds them.
+     * Certificates made by keytool for this run ({@link TestCertificates}): neither the JDK's CA set (the JVM's
+     * default trust, which no test changes) nor the {@link TestTls} certificate vouches for them.
      */
     protected static TestCertificates certs;
     protected MailPeer peer;
@@ -86,7 +86,6 @@ public abstract class InboundTransportContract {
 
     @BeforeEach
     void startPeer() {
-        TestTls.trustForClients();
         peer = new MailPeer();
     }
 
@@ -115,6 +114,15 @@ public abstract class InboundTransportContract {
 
     protected SessionFixture plainFixture(MailProxy proxy, int poll) {
         return fixture(proxy, "127.0.0.1", "none", MailPeer.PASSWORD, poll);
+    }
+
+    /**
+     * @return MAPI initialised with the transport against {@code proxy} (host localhost) whose account trusts the
+     *         {@link TestTls} certificate through its trust store setting, written as a PEM file into {@link #home}
+     */
+    protected SessionFixture trustingFixture(MailProxy proxy, String security) {
+        return fixture(proxy, security, PropValue.ofString(trustStoreTag(),
+                TestTls.writeCertificatePem(home).toString()));
     }
 
     protected static int inboxCount(MsgStore store) {
@@ -330,7 +338,7 @@ public abstract class InboundTransportContract {
     void starttlsUpgradesBeforeTheLoginAndReceives() throws Exception {
         MailProxy proxy = proxy(MailProxy.Mode.STARTTLS);
         peer.deliver(MailPeer.message("upgraded", ""));
-        SessionFixture f = fixture(proxy, "localhost", "starttls", MailPeer.PASSWORD, 0);
+        SessionFixture f = trustingFixture(proxy, "starttls");
         MapiSession session = f.logon();
         MsgStore store = f.openStore(session);
 
@@ -358,7 +366,7 @@ public abstract class InboundTransportContract {
     void tlsFromTheFirstByteReceives() throws Exception {
         MailProxy proxy = proxy(MailProxy.Mode.TLS);
         peer.deliver(MailPeer.message("implicit", ""));
-        SessionFixture f = fixture(proxy, "localhost", "tls", MailPeer.PASSWORD, 0);
+        SessionFixture f = trustingFixture(proxy, "tls");
         MapiSession session = f.logon();
         MsgStore store = f.openStore(session);
 
@@ -371,7 +379,7 @@ public abstract class InboundTransportContract {
     void starttlsNotOfferedMeansNoLoginAndAClearError() throws Exception {
         MailProxy proxy = proxy(MailProxy.Mode.PLAIN);
         peer.deliver(MailPeer.message("kept", ""));
-        SessionFixture f = fixture(proxy, "localhost", "starttls", MailPeer.PASSWORD, 0);
+        SessionFixture f = trustingFixture(proxy, "starttls"); // a refusal for want of STARTTLS, not of trust
         MapiSession session = f.logon();
         MsgStore store = f.openStore(session);
 
@@ -386,29 +394,23 @@ public abstract class InboundTransportContract {
     void tlsWithAnUntrustedCertificateFailsWithoutSendingThePassword() throws Exception {
         MailProxy proxy = proxy(MailProxy.Mode.TLS);
         peer.deliver(MailPeer.message("untrusted", ""));
+        // no trust setting: the JVM's default trust, the JDK's CAs, which do not hold the test certificate
         SessionFixture f = fixture(proxy, "localhost", "tls", MailPeer.PASSWORD, 0);
-        javax.net.ssl.SSLContext trusting = javax.net.ssl.SSLContext.getDefault();
-        javax.net.ssl.SSLContext.setDefault(javax.net.ssl.SSLContext.getInstance("TLS"));
-        javax.net.ssl.SSLContext.getDefault().init(null, null, null); // the JDK's CAs only: not the test certificate
-        try {
-            MapiSession session = f.logon();
-            MsgStore store = f.openStore(session);
-            awaitFailure(session, "MAPI_E_NETWORK_ERROR");
-            assertThat(proxy.logins()).isZero();
-            assertThat(peer.waiting()).isEqualTo(1);
-            SessionFixture.end(session, store);
-        } finally {
-            javax.net.ssl.SSLContext.setDefault(trusting);
-        }
+        MapiSession session = f.logon();
+        MsgStore store = f.openStore(session);
+        assertThat(awaitFailure(session, "MAPI_E_NETWORK_ERROR")).as("refused by the JDK's trust").contains("PKIX");
+        assertThat(proxy.logins()).isZero();
+        assertThat(peer.waiting()).isEqualTo(1);
+        SessionFixture.end(session, store);
     }
 
     // ---- per-account trust ------------------------------------------------------------------------------------
     //
-    // These tests do not depend on the JVM's default trust, which other tests replace (TestTls.trustForClients(),
-    // also in this class's @BeforeEach): the proxy presents a certificate keytool made for this run
-    // (TestCertificates), which no default trust, the JDK's or TestTls's, ever holds. So mail arrives only through
-    // the configured pin or trust store (with them ignored, the handshake fails whatever the default trust is), and
-    // a refused pin is recognised by the pin's own message, not by a refusal the default trust would give anyway.
+    // The proxy here presents a certificate keytool made for this run (TestCertificates), which the JVM's default
+    // trust (the JDK's CAs; no test changes it) never holds, nor does the TestTls certificate the TLS tests above
+    // trust per account. So mail arrives only through the configured pin or trust store (with them ignored, the
+    // handshake fails), and a refused pin is recognised by the pin's own message, not by a refusal the default
+    // trust would give anyway.
 
     /** @return the protocol's trust store tag */
     protected abstract int trustStoreTag();

@@ -11,8 +11,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.SubjectTerm;
 import org.jmapi.transport.smtp.SmtpFixture;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -20,7 +18,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -41,8 +38,9 @@ import java.util.Properties;
  *
  * <p>{@link #require()} fails (never skips) when a peer is not reachable, saying how to start them. The
  * {@code peer*} methods read and clean mailboxes with Jakarta Mail (Angus) as an independent witness: what a test
- * checks there was not seen through jmapi. Stateless apart from the JVM-wide default TLS context that
- * {@link #trustPeersForInbound()} sets; any thread.
+ * checks there was not seen through jmapi. A test that speaks TLS to a peer trusts its certificate per account
+ * (the transport's trust store setting naming {@link #CERT}, or its pinned {@link #fingerprint()}); nothing here
+ * changes the JVM's default trust. Stateless; any thread.
  */
 final class MailPeers {
     /** Where every peer listens. */
@@ -55,16 +53,6 @@ final class MailPeers {
     static final String PASSWORD = env("MAILPEERS_PASSWORD", "secret");
     static final Path DIR = Path.of(env("MAILPEERS_DIR", "/tmp/mailpeers"));
     static final Path CERT = Path.of(env("MAILPEERS_CERT", DIR.resolve("tls/cert.pem").toString()));
-    /** The JVM's TLS context before any test changed it (the JDK's own trust anchors). */
-    private static final SSLContext JDK_DEFAULT;
-
-    static {
-        try {
-            JDK_DEFAULT = SSLContext.getDefault();
-        } catch (GeneralSecurityException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private MailPeers() {
     }
@@ -131,30 +119,6 @@ final class MailPeers {
         } catch (GeneralSecurityException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /**
-     * Makes the peers' certificate the JVM's default trust, which is what the POP3 and IMAP transports check a
-     * server against (they offer no setting of their own); certificate and host-name checks stay fully on.
-     */
-    static void trustPeersForInbound() {
-        try {
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            ks.setCertificateEntry("mailpeers", certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            SSLContext.setDefault(ctx);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new AssertionError("cannot build a TLS context trusting " + CERT + ": " + e, e);
-        }
-    }
-
-    /** Puts back the JVM's own default TLS context (the JDK's trust anchors, which do not know the peers). */
-    static void restoreJdkTrust() {
-        SSLContext.setDefault(JDK_DEFAULT);
     }
 
     /**

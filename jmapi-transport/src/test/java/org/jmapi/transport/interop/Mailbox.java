@@ -74,31 +74,37 @@ final class Mailbox implements AutoCloseable {
     /**
      * @param user     whose INBOX
      * @param security none or starttls
+     * @param more     further settings (trust)
      * @return the jmapi.imap transport reading that user's INBOX at Dovecot, checking every second
      */
-    static SmtpFixture.Transport imap(String user, String security) {
-        return new SmtpFixture.Transport(ImapService.NAME, List.of(
+    static SmtpFixture.Transport imap(String user, String security, PropValue... more) {
+        List<PropValue> settings = new ArrayList<>(List.of(
                 PropValue.ofString(ServerProps.PR_IMAP_HOST, MailPeers.HOST),
                 PropValue.ofInt(ServerProps.PR_IMAP_PORT, MailPeers.IMAP_PORT),
                 PropValue.ofString(ServerProps.PR_IMAP_SECURITY, security),
                 PropValue.ofString(ServerProps.PR_IMAP_USER, MailPeers.address(user)),
                 PropValue.ofString(ServerProps.PR_IMAP_PASSWORD, MailPeers.PASSWORD),
                 PropValue.ofInt(ServerProps.PR_POLL_SECONDS, 1)));
+        settings.addAll(List.of(more));
+        return new SmtpFixture.Transport(ImapService.NAME, settings);
     }
 
     /**
      * @param user     whose maildrop
      * @param security none or starttls
+     * @param more     further settings (trust)
      * @return the jmapi.pop3 transport reading that user's mail at Dovecot, checking every second
      */
-    static SmtpFixture.Transport pop3(String user, String security) {
-        return new SmtpFixture.Transport(Pop3Service.NAME, List.of(
+    static SmtpFixture.Transport pop3(String user, String security, PropValue... more) {
+        List<PropValue> settings = new ArrayList<>(List.of(
                 PropValue.ofString(ServerProps.PR_POP3_HOST, MailPeers.HOST),
                 PropValue.ofInt(ServerProps.PR_POP3_PORT, MailPeers.POP3_PORT),
                 PropValue.ofString(ServerProps.PR_POP3_SECURITY, security),
                 PropValue.ofString(ServerProps.PR_POP3_USER, MailPeers.address(user)),
                 PropValue.ofString(ServerProps.PR_POP3_PASSWORD, MailPeers.PASSWORD),
                 PropValue.ofInt(ServerProps.PR_POLL_SECONDS, 1)));
+        settings.addAll(List.of(more));
+        return new SmtpFixture.Transport(Pop3Service.NAME, settings);
     }
 
     /** An attachment to send: file name, MIME type, bytes. */
