@@ -600,22 +600,34 @@ class SpoolerMailTest {
     }
 
     /**
-     * Four messages queued by a session without spooler, then a session whose transport takes three at once: three are
-     * inside SubmitMessage together, each locked, the fourth waits unlocked; once the hold opens every message has
+     * Queues {@code subjects} without spooler, makes the memory transport take three messages at once and hold its
+     * sends, and logs on.
+     *
+     * @return the new session's store, once three messages are inside SubmitMessage together
+     */
+    private static Opened threeInFlight(Fixture f, List<String> subjects, String alsoToNobody) {
+        MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
+        c.concurrentSubmissions = 3;
+        c.holdSubmit.close();
+        queueWithoutSpooler(f, subjects, alsoToNobody);
+        Opened a = Opened.of(f.logon());
+        await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
+        return a;
+    }
+
+    /**
+     * Four messages queued by a session without spooler, then a session whose transport takes three at once: three
+     * are inside SubmitMessage together, each locked, the fourth waits unlocked; once the hold opens every message has
      * its own SetLockState, SubmitMessage, EndMessage and FinishedMsg, and a refused recipient gets its report from
      * a sender thread (R-XPS-5).
      */
     @Test
     void R_XPS_2_aTransportThatTakesThreeAtOnceGetsThree_eachLockedSubmittedEndedFinished(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
-            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
-            c.concurrentSubmissions = 3;
-            c.holdSubmit.close();
             List<String> subjects = List.of("m0", "m1", "m2", "m3");
-            queueWithoutSpooler(f, subjects, "m2");
             long mark = f.mark();
-            Opened a = Opened.of(f.logon());
-            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
+            Opened a = threeInFlight(f, subjects, "m2");
+            MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
             assertThat(a.data.lockedCount()).isEqualTo(3);
             assertThat(a.data.queuedCount()).isEqualTo(4);
             assertThat(a.ss.activity.snapshot() & Flags.LOGOFF_OUTBOUND).isNotZero();
@@ -642,12 +654,8 @@ class SpoolerMailTest {
     void R_SLT_8_orderlyWithThreeMessagesBeingSentAtOnce_finishesTheThree_startsNothingNew(@TempDir Path home)
             throws Exception {
         try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = threeInFlight(f, List.of("m0", "m1", "m2", "queued"), null);
             MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
-            c.concurrentSubmissions = 3;
-            c.holdSubmit.close();
-            queueWithoutSpooler(f, List.of("m0", "m1", "m2", "queued"), null);
-            Opened a = Opened.of(f.logon());
-            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
 
             int out = a.store.storeLogoff(Flags.LOGOFF_ORDERLY); // returns at once (R-SLT-8)
             assertThat(out).isEqualTo(Flags.LOGOFF_COMPLETE | Flags.LOGOFF_OUTBOUND | Flags.LOGOFF_OUTBOUND_QUEUE);
@@ -665,12 +673,8 @@ class SpoolerMailTest {
     @Test
     void R_MAIL_2_threeSendsAbandonedAtOnceBySessionLogoffStayQueued_andTheNextSessionSendsThem(@TempDir Path home) {
         try (Fixture f = Fixture.startOneStore(home)) {
+            Opened a = threeInFlight(f, List.of("m0", "m1", "m2"), null);
             MemoryTransportProvider.Control c = MemoryTransportProvider.control(PROFILE);
-            c.concurrentSubmissions = 3;
-            c.holdSubmit.close();
-            queueWithoutSpooler(f, List.of("m0", "m1", "m2"), null);
-            Opened a = Opened.of(f.logon());
-            await(() -> c.holdSubmit.waiting() == 3, "three messages inside SubmitMessage at once");
             long mark = f.mark();
             end(a); // session logoff: TransportLogoff with three messages in flight (R-LOFF-3)
             assertThat(calls(f, mark, "IXPLogon::EndMessage", "IMsgStore::FinishedMsg")).isEmpty();
