@@ -45,11 +45,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (R-MAIL-2). A pass runs on the spooler's mail thread; when a transport takes several messages at once
  * ({@link org.jmapi.spi.ConcurrentSubmissions}) the pass hands its messages to the spooler's sender threads, as many
  * at once as {@link Spooler#sendWidth}, and each transport gets only as many as it takes; the pass ends, and its
- * outcomes are flushed, once every message it handed out is done. Messages start in submission order; with more
- * than one in flight they may end in another.
+ * outcomes are flushed, once every message it handed out is done; while its last messages are being sent it reads
+ * the queue again when one ends (and every {@code TAIL_LOOK}) and hands out mail submitted meanwhile. Messages start
+ * in submission order; with more than one in flight they may end in another.
  */
 final class Outbound {
     private static final int RESEND_NOW_LIMIT = 3;
+    /** While a pass's last messages are being sent, how often it looks for mail submitted meanwhile. */
+    private static final Duration TAIL_LOOK = Duration.ofSeconds(1);
     private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
     private static final int[] QUEUE_COLUMNS = {PropTags.PR_ENTRYID, PropTags.PR_SUBMIT_FLAGS,
@@ -118,39 +121,89 @@ final class Outbound {
      *         store's queue is drained as far as this spooler can drain it
      */
     int sendQueued(Spooler.SpoolerStore ss, boolean force) {
-        List<Queued> queue;
+        List<Queued> queue = queueOf(ss);
+        if (queue == null) {
+            return 0;
+        }
+        Pass pass = new Pass(ss, force);
+        try {
+            if (!pass.offer(queue)) {
+                return 0;
+            }
+            // The pass's snapshot is handed out. While some of its messages are still being sent on sender threads,
+            // mail submitted meanwhile gets the room they leave: the queue is read again when one of them ends, and
+            // at least every TAIL_LOOK, so one slow message does not hold new mail back until it ends.
+            while (!pass.stop.get() && !spooler.stopping()
+                    && pass.inFlight.awaitRoom(spooler.sendWidth(), TAIL_LOOK.toMillis()) > 0) {
+                List<Queued> again = queueOf(ss);
+                if (again == null || !pass.offer(again)) {
+                    break;
+                }
+            }
+        } finally {
+            pass.end();
+        }
+        return pass.stop.get() ? 0 : pass.attempted.get();
+    }
+
+    /**
+     * @return the store's outgoing queue as it is now (GetOutgoingQueue), having told transports of deferred messages
+     *         that left it; null when the spooler no longer serves the store or it takes no outbound
+     */
+    private List<Queued> queueOf(Spooler.SpoolerStore ss) {
         ss.use.readLock().lock();
         try {
             if (!ss.serving() || !ss.activity.acceptsOutbound()) {
-                return 0;
+                return null;
             }
             session.trace("IMsgStore::GetOutgoingQueue", "spooler", 0);
-            queue = readQueue(ss.record.store());
+            List<Queued> queue = readQueue(ss.record.store());
             abortVanishedDeferred(ss, queue);
+            return queue;
         } catch (MapiException e) {
-            return 0;
+            return null;
         } finally {
             ss.use.readLock().unlock();
         }
-        InFlight inFlight = new InFlight();
-        AtomicInteger attempted = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        boolean paused = false;
-        try {
+    }
+
+    /** One send pass over a store's queue: every ready message gets one turn, on the mail thread or a sender. */
+    private final class Pass {
+        private final Spooler.SpoolerStore ss;
+        private final boolean force;
+        final InFlight inFlight = new InFlight();
+        final AtomicInteger attempted = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        /** The messages that had their turn in this pass; mail thread only. */
+        private final Set<String> had = new HashSet<>();
+        private boolean paused;
+
+        Pass(Spooler.SpoolerStore ss, boolean force) {
+            this.ss = ss;
+            this.force = force;
+        }
+
+        /**
+         * Gives every message of {@code queue} that is ready and had no turn in this pass yet its turn.
+         *
+         * @return false when the store is no longer served: the pass ends at once
+         */
+        boolean offer(List<Queued> queue) {
             for (Queued q : queue) {
                 EntryId id = q.id();
                 if (stop.get()) {
                     break;
                 }
-                if (q.locked() || spooler.stopping() || !isReady(id, force)) {
+                if (q.locked() || spooler.stopping() || !isReady(id, force) || had.contains(key(id))) {
                     continue;
                 }
                 if (!paused) {
                     if (!pauseQueueWatch(ss)) {
-                        return 0;
+                        return false;
                     }
                     paused = true;
                 }
+                had.add(key(id));
                 // Asked per message: a transport may come online, or change its count, in the middle of a pass.
                 int width = spooler.sendWidth();
                 inFlight.enter(width);
@@ -175,13 +228,18 @@ final class Outbound {
                     });
                 } catch (RejectedExecutionException e) {
                     inFlight.leave(); // the spooler is stopping: what is left stays queued (R-MAIL-1)
+                    stop.set(true);
                     break;
                 }
             }
-        } finally {
-            inFlight.awaitNone(); // every message of this pass is done
+            return true;
+        }
+
+        /** Waits for every turn, makes the outcomes durable (group commit) and listens to the queue again. */
+        void end() {
+            inFlight.awaitNone();
             if (attempted.get() > 0) {
-                spooler.flushOutcomes(ss); // the pass is done: its outcomes are durable (group commit)
+                spooler.flushOutcomes(ss);
             }
             if (paused) {
                 ss.use.readLock().lock();
@@ -192,7 +250,6 @@ final class Outbound {
                 }
             }
         }
-        return stop.get() ? 0 : attempted.get();
     }
 
     /**
@@ -219,6 +276,8 @@ final class Outbound {
      */
     private static final class InFlight {
         private int turns;
+        /** Turns ended so far. */
+        private long ended;
 
         /** Waits until fewer than {@code width} turns are under way, then counts one more. */
         synchronized void enter(int width) {
@@ -228,7 +287,33 @@ final class Outbound {
 
         synchronized void leave() {
             turns--;
+            ended++;
             notifyAll();
+        }
+
+        /**
+         * Waits until fewer than {@code width} turns are under way, then until one more ends or {@code lookMs}
+         * passed, whichever is first.
+         *
+         * @return the turns under way then; 0 ends the wait at once
+         */
+        synchronized int awaitRoom(int width, long lookMs) {
+            awaitAtMost(width - 1);
+            long seen = ended;
+            long deadline = System.nanoTime() + lookMs * 1_000_000L;
+            boolean interrupted = false;
+            for (long left = lookMs; turns > 0 && ended == seen && left > 0;
+                    left = (deadline - System.nanoTime()) / 1_000_000L) {
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return turns;
         }
 
         /** Waits until no turn is under way. */

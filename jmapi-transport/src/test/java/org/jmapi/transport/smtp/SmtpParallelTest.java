@@ -24,8 +24,10 @@ import static org.jmapi.transport.smtp.SmtpFixture.recipient;
  * {@code ConcurrentSubmissions}): the spooler hands the transport as many messages at once as it takes, each goes
  * on a connection of its own, and each is sent exactly once; a transport that takes one at a time never gets two,
  * even beside one that takes several; a logoff with several messages in flight leaves every one of them queued
- * (R-LOFF-3, R-MAIL-2). The messages are submitted in a session without spooler first, so the spooler finds them
- * all in one pass; one of them has a recipient the server refuses, reported from a sender thread. The peer is the {@link SmtpResponder}, whose reply to each message's "." the tests hold.
+ * (R-LOFF-3, R-MAIL-2); mail submitted while a slow message is being sent goes out before it ends. Elsewhere the
+ * messages are submitted in a session without spooler first, so the spooler finds them all in one pass; one of them
+ * has a recipient the server refuses, reported from a sender thread. The peer is the {@link SmtpResponder}, whose
+ * reply to each message's "." the tests hold.
  */
 class SmtpParallelTest {
     private static final int WAIT_SECONDS = 20;
@@ -99,6 +101,40 @@ class SmtpParallelTest {
                 assertThat(f.inboxSubjects()).containsExactly("Undeliverable: parallel 5");
                 await(() -> (f.statusCode() & Flags.STATUS_OUTBOUND_ACTIVE) == 0, () -> "no send active");
                 assertThat(f.statusString()).isEqualTo("Connected to 127.0.0.1:" + server.port());
+            }
+        }
+    }
+
+    @Test
+    void R_XPS_2_mailSubmittedWhileASlowMessageIsBeingSentGoesOutOnAnotherConnectionBeforeItEnds(@TempDir Path home)
+            throws InterruptedException {
+        try (SmtpResponder server = SmtpResponder.start()) {
+            CountDownLatch slowArrived = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            server.dataReply = r -> {
+                if (r.text().contains("Subject: slow")) {
+                    slowArrived.countDown();
+                    try {
+                        release.await(60, TimeUnit.SECONDS); // a server that takes its time over this one
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return "250 2.0.0 queued";
+            };
+            try (SmtpFixture f = SmtpFixture.start(home, settings(server.port(), 2))) {
+                f.submit("slow", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                assertThat(slowArrived.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the slow message at the server")
+                        .isTrue();
+                f.submit("fast", List.of(recipient("Ann", "ann@example.org", Flags.MAPI_TO)));
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("fast"),
+                        () -> "the later message sent while the slow one is still being sent");
+                assertThat(f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID)).doesNotContain("slow");
+                assertThat(f.queued()).containsExactly("slow");
+                release.countDown();
+                await(() -> f.subjects(PropTags.PR_IPM_SENTMAIL_ENTRYID).contains("slow"), () -> "the slow one sent");
+                assertThat(receivedSubjects(server)).containsExactlyInAnyOrder("slow", "fast");
+                assertThat(server.connections()).isEqualTo(2);
             }
         }
     }
