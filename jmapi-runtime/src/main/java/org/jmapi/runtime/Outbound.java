@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * The spooler's send loop (spec &sect;10.3): for one store, every queued, unlocked message in submission order is
@@ -281,7 +282,7 @@ final class Outbound {
 
         /** Waits until fewer than {@code width} turns are under way, then counts one more. */
         synchronized void enter(int width) {
-            awaitAtMost(width - 1);
+            await(() -> turns >= width, 0);
             turns++;
         }
 
@@ -298,34 +299,28 @@ final class Outbound {
          * @return the turns under way then; 0 ends the wait at once
          */
         synchronized int awaitRoom(int width, long lookMs) {
-            awaitAtMost(width - 1);
+            await(() -> turns >= width, 0);
             long seen = ended;
-            long deadline = System.nanoTime() + lookMs * 1_000_000L;
-            boolean interrupted = false;
-            for (long left = lookMs; turns > 0 && ended == seen && left > 0;
-                    left = (deadline - System.nanoTime()) / 1_000_000L) {
-                try {
-                    wait(left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            await(() -> turns > 0 && ended == seen, lookMs);
             return turns;
         }
 
         /** Waits until no turn is under way. */
         synchronized void awaitNone() {
-            awaitAtMost(0);
+            await(() -> turns > 0, 0);
         }
 
-        private void awaitAtMost(int limit) {
+        /** Waits (holding the monitor) while {@code blocked} holds, at most {@code limitMs} when it is above 0. */
+        private void await(BooleanSupplier blocked, long limitMs) {
+            long deadline = System.nanoTime() + limitMs * 1_000_000L;
             boolean interrupted = false;
-            while (turns > limit) {
+            while (blocked.getAsBoolean()) {
+                long left = limitMs > 0 ? (deadline - System.nanoTime()) / 1_000_000L : 0;
+                if (limitMs > 0 && left <= 0) {
+                    break;
+                }
                 try {
-                    wait();
+                    wait(left);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -747,19 +747,16 @@ public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmission
 
     @Override
     protected void onLogoff() {
-        List<Kept> kept;
         ScheduledThreadPoolExecutor t;
         synchronized (connLock) {
-            ending = true;
-            kept = new ArrayList<>(parked);
-            parked.clear();
+            ending = true; // nothing is kept from now on (park)
             t = timer;
             timer = null;
         }
         if (t != null) {
             t.shutdownNow();
         }
-        kept.forEach(k -> k.connection().quit());
+        closeParked();
         active.values().forEach(SmtpConnection::close);
     }
 
