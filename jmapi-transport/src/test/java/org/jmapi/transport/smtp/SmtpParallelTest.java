@@ -50,6 +50,16 @@ class SmtpParallelTest {
         return subjects;
     }
 
+    /** @return whether {@code latch} opened within {@code seconds} (an interrupt is kept and counts as not) */
+    private static boolean opened(CountDownLatch latch, long seconds) {
+        try {
+            return latch.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static List<String> receivedSubjects(SmtpResponder server) {
         List<String> out = new ArrayList<>();
         for (SmtpResponder.Received r : server.received()) {
@@ -73,12 +83,8 @@ class SmtpParallelTest {
             AtomicBoolean alone = new AtomicBoolean();
             server.dataReply = r -> {
                 three.countDown();
-                try {
-                    if (!three.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                        alone.set(true);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!opened(three, WAIT_SECONDS)) {
+                    alone.set(true);
                 }
                 return "250 2.0.0 queued";
             };
@@ -114,11 +120,7 @@ class SmtpParallelTest {
             server.dataReply = r -> {
                 if (r.text().contains("Subject: slow")) {
                     slowArrived.countDown();
-                    try {
-                        release.await(60, TimeUnit.SECONDS); // a server that takes its time over this one
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                    opened(release, 60); // a server that takes its time over this one
                 }
                 return "250 2.0.0 queued";
             };
@@ -180,11 +182,7 @@ class SmtpParallelTest {
             CountDownLatch release = new CountDownLatch(1);
             server.dataReply = r -> {
                 held.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                opened(release, 60);
                 return "451 4.3.0 too late"; // the client is gone by now: nothing is taken
             };
             List<PropValue> settings = settings(server.port(), 3);
