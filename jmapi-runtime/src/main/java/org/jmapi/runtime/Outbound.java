@@ -195,7 +195,8 @@ final class Outbound {
                 if (stop.get()) {
                     break;
                 }
-                if (q.locked() || spooler.stopping() || !isReady(id, force) || had.contains(key(id))) {
+                String k = key(id);
+                if (q.locked() || spooler.stopping() || !isReady(k, force) || had.contains(k)) {
                     continue;
                 }
                 if (!paused) {
@@ -204,7 +205,7 @@ final class Outbound {
                     }
                     paused = true;
                 }
-                had.add(key(id));
+                had.add(k);
                 // Asked per message: a transport may come online, or change its count, in the middle of a pass.
                 int width = spooler.sendWidth();
                 inFlight.enter(width);
@@ -397,8 +398,8 @@ final class Outbound {
         }
     }
 
-    private boolean isReady(EntryId id, boolean force) {
-        String k = key(id);
+    /** @param k a queued message's {@link #key} */
+    private boolean isReady(String k, boolean force) {
         if (deferred.containsKey(k)) {
             return false;
         }

@@ -423,7 +423,7 @@ final class Spooler {
                 throw new java.util.concurrent.RejectedExecutionException("the spooler is stopping");
             }
             java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-            // Unbounded like a cached pool: the pass's window bounds the turns in flight; a thread that just ended a
+            // Unbounded like a cached pool: the pass's in-flight count bounds the turns; a thread that just ended a
             // turn may not be idle yet when the next turn comes, and then another is made rather than a turn refused.
             senders = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                     new java.util.concurrent.SynchronousQueue<>(), r -> {
