@@ -63,6 +63,12 @@ final class StoreFile {
      * the store is read (and its open tables refreshed) at most this often, not once per commit.
      */
     static final Duration MIN_WAKE_GAP = Duration.ofMillis(20);
+    /**
+     * How long notifications raised through this instance wait before they are written to the event log: those raised
+     * meanwhile go in the same transaction. Other instances read the log when they poll (every
+     * {@link #POLL_INTERVAL}) or when the change signal wakes them, which {@link #MIN_WAKE_GAP} spaces out anyway.
+     */
+    static final Duration PUBLISH_DELAY = Duration.ofMillis(20);
 
     /** Something that shows store data and must be told when it may have changed (an open table). */
     interface Watcher {
@@ -302,9 +308,10 @@ final class StoreFile {
 
     /**
      * Publishes notifications raised through this instance in the store's event log, for other processes and
-     * sessions (see {@link Storage#publishEvents}). The write happens on the poll thread, soon after, for every
-     * notification raised meanwhile at once (in the order they were raised), so that a thread making many changes
-     * (the spooler sending a long queue) does not wait for one event-log transaction per change. A failure to publish
+     * sessions (see {@link Storage#publishEvents}). The write happens on the poll thread, {@link #PUBLISH_DELAY}
+     * after the first notification not yet written, for every notification raised meanwhile at once (in the order
+     * they were raised), so that a thread making many changes (the spooler sending a long queue) neither waits for nor
+     * competes with one event-log transaction per change. A failure to publish
      * never fails the change that was made. {@link #close()} publishes what is still pending.
      *
      * @param events the notifications
@@ -328,7 +335,7 @@ final class StoreFile {
         }
         if (schedule) {
             try {
-                poller.execute(this::flushEvents);
+                poller.schedule(this::flushEvents, PUBLISH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
                 flushEvents(); // the provider's threads are gone: publish on this thread
             }
