@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * blocks or is blocked by the writer (WAL). Every connection keeps its prepared statements ({@link StatementCache}):
  * the writer's while the write lock is held, a reader's while a thread has it borrowed. Every connection has
  * {@code foreign_keys=ON}, {@code synchronous=FULL} and the busy timeout; read connections have a 16 MiB page cache
- * ({@link SqliteStorage#READ_CACHE_KIB}).
+ * ({@link SqliteStorage#READ_CACHE_KIB}). The writer switches to {@code synchronous=NORMAL} for a write that skips
+ * the fsync and stays there until the next durable write switches it back, before that write begins.
  *
  * <p>{@code synchronous=FULL} in WAL mode fsyncs the write-ahead log at every commit: a transaction that returned
  * survives {@code kill -9} of the process and power loss on a disk that honours fsync. (NORMAL would survive
@@ -83,8 +84,10 @@ final class Db implements AutoCloseable {
     private final java.util.Map<Connection, StatementCache> readerStatements = new java.util.IdentityHashMap<>();
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private volatile boolean closed;
-    /** Set when the writer could not be put back to synchronous=FULL: every later call fails. */
+    /** Set when the writer could not be put back to foreign_keys=ON: every later call fails. */
     private volatile boolean broken;
+    /** Whether the writer is at synchronous=FULL (else NORMAL); guarded by {@link #writeLock}. */
+    private boolean writerFull = true;
     /** The deferred durability of the writes of threads inside {@link GroupCommit#defer} (the spooler's outcomes). */
     private final GroupCommit groupCommit = new GroupCommit(this::commitDurably);
     /** Per thread: the change counter after its last committed change, and how many of its commits changed it. */
@@ -145,7 +148,7 @@ final class Db implements AutoCloseable {
      * @param changes whether the work changes what other processes should notice: bumps the change counter
      * @param durable false for data that need not survive power loss (the event log): the commit runs with
      *                {@code synchronous=NORMAL}, which in WAL mode skips the fsync but keeps the file consistent and
-     *                the commit safe from a process crash; the connection is back at FULL before this returns
+     *                the commit safe from a process crash (the next durable write puts the connection back at FULL)
      * @param work    the work
      * @return its result
      */
@@ -163,15 +166,11 @@ final class Db implements AutoCloseable {
             checkOpen();
             writeLock.lock();
             StatementCache outer = writerStatements.enter();
-            boolean relaxed = false;
             try {
                 // A durable write of a thread inside GroupCommit.defer (the spooler's outcome writes) commits without
                 // the fsync too, within the group commit's window; the write that would exceed it stays durable.
                 boolean deferred = durable && mayDefer && groupCommit.mayDefer();
-                if (!durable || deferred) {
-                    exec(writer, "PRAGMA synchronous=NORMAL");
-                    relaxed = true;
-                }
+                syncFull(durable && !deferred);
                 long mark = groupCommit.mark(); // writes are serialised here: every deferred commit so far
                 Sql.update(writer, "BEGIN IMMEDIATE");
                 try {
@@ -197,9 +196,6 @@ final class Db implements AutoCloseable {
                     throw t;
                 }
             } finally {
-                if (relaxed) {
-                    restoreFullSync();
-                }
                 StatementCache.exit(outer);
                 writeLock.unlock();
             }
@@ -349,16 +345,15 @@ final class Db implements AutoCloseable {
     }
 
     /**
-     * Puts the writer back to {@code synchronous=FULL} after a non-durable write. If even that fails the connection
-     * cannot keep the durability promise, so every later call fails (close and reopen the storage).
+     * Puts the writer at {@code synchronous=FULL} (a durable write) or {@code NORMAL} (a write that skips the fsync)
+     * unless it is there already; under the write lock. A run of writes of one kind (the spooler's deferred outcomes)
+     * sets it once, not twice per write. A durable write whose switch to FULL fails fails with it: it never commits
+     * at NORMAL.
      */
-    private void restoreFullSync() {
-        try {
-            exec(writer, "PRAGMA synchronous=FULL");
-        } catch (SQLException e) {
-            broken = true;
-            throw translate(e, "restoring synchronous=FULL (every later call fails: its commits would no longer"
-                    + " be durable)");
+    private void syncFull(boolean full) throws SQLException {
+        if (full != writerFull) {
+            exec(writer, full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            writerFull = full;
         }
     }
 
@@ -390,8 +385,8 @@ final class Db implements AutoCloseable {
             throw new MapiException(HResult.MAPI_E_INVALID_OBJECT, "the storage of " + path + " is closed");
         }
         if (broken) {
-            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "the storage of " + path + " can no longer promise"
-                    + " durable commits (synchronous=FULL could not be restored); close and reopen it");
+            throw new MapiException(HResult.MAPI_E_CALL_FAILED, "the storage of " + path + " can no longer enforce"
+                    + " its foreign keys (foreign_keys=ON could not be restored); close and reopen it");
         }
     }
 
