@@ -60,8 +60,11 @@ import java.util.Properties;
  *
  * <p>The sink is {@link SmtpSink}, the same instance for both sides. The rounds alternate (jmapi, baseline, jmapi,
  * ...) after one small warm-up round of each; the figures are medians over the rounds, the ratio the median of the
- * per-round ratios. For profiling, {@code -Djmapi.bench.spooler.messages=N} and {@code -Djmapi.bench.spooler.rounds=R}
- * (through {@code BENCH_JAVA_OPTS}) change the count and the rounds; the params show what was run.
+ * per-round ratios. Each round also records the whole process's CPU time per message while that side sent (every
+ * thread: the side's own, the sink's, the JIT's and GC's), which tells a CPU-bound round from a waiting one. For
+ * profiling, {@code -Djmapi.bench.spooler.messages=N}, {@code -Djmapi.bench.spooler.rounds=R} and
+ * {@code -Djmapi.bench.spooler.warmup=W} (through {@code BENCH_JAVA_OPTS}) change the count, the rounds and the
+ * warm-up; the params show what was run.
  *
  * <p>A second result, {@code spooler.smtp[rtt=0.5ms]}, measures the same with a sink that waits 500 µs before each
  * write of replies (a server a LAN round trip away; {@value #FULL_RTT_MESSAGES} messages a round): the round trips
@@ -220,10 +223,12 @@ public final class SpoolerSmtp implements Row {
 
         /**
          * Logs on with the spooler and waits until the sink accepted {@code n} messages, then until the Outbox is
-         * empty. @return {seconds until all accepted, seconds until the Outbox was empty}
+         * empty. @return {seconds until all accepted, seconds until the Outbox was empty, the process's CPU seconds
+         * until all were accepted}
          */
         double[] drain(SmtpSink sink, int n) throws InterruptedException {
             sink.reset();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             MapiSession s = Mapi.logonEx(0, PROFILE, null, Flags.MAPI_EXTENDED | Flags.MAPI_NEW_SESSION);
             MsgStore store = open(s);
@@ -233,6 +238,7 @@ public final class SpoolerSmtp implements Row {
                             + " messages in " + TIMEOUT_MS / 1000 + " s");
                 }
                 long t1 = System.nanoTime();
+                long cpu1 = processCpuNanos();
                 long deadline = t1 + TIMEOUT_MS * 1_000_000L;
                 while (queued(store) > 0) {
                     if (System.nanoTime() > deadline) {
@@ -242,7 +248,7 @@ public final class SpoolerSmtp implements Row {
                 }
                 long t2 = System.nanoTime();
                 sent += n;
-                return new double[] {(t1 - t0) / 1e9, (t2 - t0) / 1e9};
+                return new double[] {(t1 - t0) / 1e9, (t2 - t0) / 1e9, (cpu1 - cpu0) / 1e9};
             } finally {
                 store.storeLogoff(Flags.LOGOFF_NO_WAIT);
                 store.release();
@@ -314,9 +320,12 @@ public final class SpoolerSmtp implements Row {
             return out;
         }
 
-        /** @return seconds from connect until the sink accepted every message */
-        double send(SmtpSink sink, List<MimeMessage> messages) throws Exception {
+        /**
+         * @return {seconds from connect until the sink accepted every message, the process's CPU seconds meanwhile}
+         */
+        double[] send(SmtpSink sink, List<MimeMessage> messages) throws Exception {
             sink.reset();
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             try (Transport t = session.getTransport("smtp")) {
                 t.connect();
@@ -327,7 +336,7 @@ public final class SpoolerSmtp implements Row {
             if (!sink.await(messages.size(), TIMEOUT_MS)) {
                 throw new IllegalStateException("the sink accepted " + sink.accepted() + " of " + messages.size());
             }
-            return (System.nanoTime() - t0) / 1e9;
+            return new double[] {(System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9};
         }
     }
 
@@ -359,11 +368,14 @@ public final class SpoolerSmtp implements Row {
                                  String dir) throws Exception {
         bench.log().printf(Locale.ROOT, "  %s%s%n", rowName, delayMicros > 0 ? ": the sink waits " + delayMicros
                 + " µs before each write of replies" : "");
+        int warm = warmup();
         List<Double> jmapiS = new ArrayList<>();
         List<Double> emptyS = new ArrayList<>();
         List<Double> fillS = new ArrayList<>();
         List<Double> angusS = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
+        List<Double> jmapiCpu = new ArrayList<>();
+        List<Double> angusCpu = new ArrayList<>();
         List<Map<String, Object>> perRound = new ArrayList<>();
         long jmapiBytes = 0;
         long angusBytes = 0;
@@ -375,11 +387,11 @@ public final class SpoolerSmtp implements Row {
              JmapiSide jmapi = new JmapiSide(bench.work().resolve(dir), sink.port())) {
             AngusSide angus = new AngusSide(sink.port());
             int next = 0;
-            bench.log().printf("  warm-up: %d messages each side%n", WARMUP_MESSAGES);
-            jmapi.fill(next, WARMUP_MESSAGES);
-            jmapi.drain(sink, WARMUP_MESSAGES);
-            angus.send(sink, angus.build(next, WARMUP_MESSAGES));
-            next += WARMUP_MESSAGES;
+            bench.log().printf("  warm-up: %d messages each side%n", warm);
+            jmapi.fill(next, warm);
+            jmapi.drain(sink, warm);
+            angus.send(sink, angus.build(next, warm));
+            next += warm;
             for (int r = 1; r <= rounds; r++) {
                 double fill = jmapi.fill(next, n);
                 double[] j = jmapi.drain(sink, n);
@@ -387,7 +399,8 @@ public final class SpoolerSmtp implements Row {
                 jmapiBytes = sink.bytes();
                 jmapiConnections = sink.connections();
                 List<MimeMessage> messages = angus.build(next, n);
-                double a = angus.send(sink, messages);
+                double[] angusRound = angus.send(sink, messages);
+                double a = angusRound[0];
                 allRecipients &= sink.recipients() == 2L * n;
                 angusBytes = sink.bytes();
                 angusConnections = sink.connections();
@@ -397,12 +410,19 @@ public final class SpoolerSmtp implements Row {
                 fillS.add(fill);
                 angusS.add(a);
                 ratios.add(a / j[0]);
+                double jCpu = j[2] * 1e3 / n;
+                double aCpu = angusRound[1] * 1e3 / n;
+                jmapiCpu.add(jCpu);
+                angusCpu.add(aCpu);
                 bench.log().printf(Locale.ROOT, "  round %d/%d: jmapi %.3f s (Outbox empty at %.3f s; filled in %.1f"
-                        + " s), Angus %.3f s, ratio %.3f%n", r, rounds, j[0], j[1], fill, a, a / j[0]);
+                        + " s; CPU %.3f ms/message), Angus %.3f s (CPU %.3f ms/message), ratio %.3f%n", r, rounds,
+                        j[0], j[1], fill, jCpu, a, aCpu, a / j[0]);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("jmapi_s", Result.round(j[0]));
                 m.put("baseline_s", Result.round(a));
                 m.put("ratio", Result.round(a / j[0]));
+                m.put("jmapi_cpu_ms_per_message", Result.round(jCpu));
+                m.put("baseline_cpu_ms_per_message", Result.round(aCpu));
                 perRound.add(m);
             }
             sentItems = jmapi.sentItems();
@@ -421,7 +441,7 @@ public final class SpoolerSmtp implements Row {
         }
         params.put("harness", String.format(Locale.ROOT, "one warm-up round of %d messages per side, then %d rounds"
                 + " alternating jmapi and baseline; figures are medians over the rounds, the ratio the median of the"
-                + " per-round ratios", WARMUP_MESSAGES, rounds));
+                + " per-round ratios", warm, rounds));
         params.put("message", "IPM.Note from " + SENDER + ", one To and one Cc SMTP recipient, subject + "
                 + body(0).length() + "-character plain-text body");
         params.put("sink", "org.jmapi.bench.SmtpSink: in-process, 127.0.0.1, a thread per connection, EHLO offers"
@@ -442,6 +462,12 @@ public final class SpoolerSmtp implements Row {
         params.put("rounds", perRound);
         params.put("jmapi_outbox_empty_s", Result.round(median(emptyS)));
         params.put("jmapi_fill_s", Result.round(median(fillS)));
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        cpu.put("jmapi", Result.round(median(jmapiCpu)));
+        cpu.put("baseline", Result.round(median(angusCpu)));
+        cpu.put("how", "the whole process's CPU time (every thread: the side's own, the sink's, the JIT's, GC's)"
+                + " while the side sent, divided by its messages; the median over the rounds");
+        params.put("cpu_ms_per_message", cpu);
         params.put("bytes_per_message", Map.of("jmapi", jmapiBytes / n, "baseline", angusBytes / n));
         params.put("connections_last_round", Map.of("jmapi", jmapiConnections, "baseline", angusConnections));
         params.put("sent_items", sentItems);
@@ -450,9 +476,20 @@ public final class SpoolerSmtp implements Row {
                 new Result.Check("every message reached the sink with both recipients, both sides, every round",
                         allRecipients),
                 new Result.Check("every message jmapi sent is in Sent Items (" + sentItems + ")",
-                        sentItems == WARMUP_MESSAGES + rounds * n));
+                        sentItems == warm + rounds * n));
         return List.of(new Result(rowName, n / jmapiTime, Double.NaN, "messages/s", "angus-mail.sendMessage-loop",
                 n / angusTime, Double.NaN, ratio, target(), checks, params));
+    }
+
+    /** @return the warm-up's messages per side: {@code -Djmapi.bench.spooler.warmup}, else {@value #WARMUP_MESSAGES} */
+    static int warmup() {
+        return Integer.getInteger("jmapi.bench.spooler.warmup", WARMUP_MESSAGES);
+    }
+
+    /** @return the whole process's CPU time so far (every thread), in nanoseconds */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(List<Double> v) {
