@@ -94,19 +94,51 @@ final class Db implements AutoCloseable {
     private final ThreadLocal<long[]> ownChanges = ThreadLocal.withInitial(() -> new long[2]);
 
     Db(Path path, SqliteStorage.Options options) {
+        this(path, options, null);
+    }
+
+    /**
+     * @param firstReader a read connection from {@link #openReader} that becomes the first of the read pool (owned by
+     *                    this object from now on, closed with it even when this constructor fails), or null: opening
+     *                    a connection costs SQLite a parse of the whole schema, so the one {@code open} checked the
+     *                    file with is kept
+     */
+    Db(Path path, SqliteStorage.Options options, Connection firstReader) {
         this.path = path;
-        this.url = "jdbc:sqlite:" + path.toAbsolutePath();
+        this.url = url(path);
         this.options = options;
         this.idleReaders = new ArrayBlockingQueue<>(options.readConnections());
         try {
-            this.writer = connect(false);
+            this.writer = connect(url, options, false);
             try (Statement s = writer.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
             }
             this.writerStatements = new StatementCache(writer);
         } catch (SQLException e) {
+            closeQuietly(firstReader);
             throw translate(e, "opening");
         }
+        if (firstReader != null) {
+            allReaders.add(firstReader);
+            readerStatements.put(firstReader, new StatementCache(firstReader));
+            idleReaders.add(firstReader);
+        }
+    }
+
+    /**
+     * Opens a read connection configured like the pool's.
+     *
+     * @param path    the store file
+     * @param options its options
+     * @return the connection, owned by the caller (or by the {@link Db} it is handed to)
+     * @throws SQLException when SQLite cannot open the file
+     */
+    static Connection openReader(Path path, SqliteStorage.Options options) throws SQLException {
+        return connect(url(path), options, true);
+    }
+
+    private static String url(Path path) {
+        return "jdbc:sqlite:" + path.toAbsolutePath();
     }
 
     /** @return the store file */
@@ -114,7 +146,8 @@ final class Db implements AutoCloseable {
         return path;
     }
 
-    private Connection connect(boolean readOnly) throws SQLException {
+    private static Connection connect(String url, SqliteStorage.Options options, boolean readOnly)
+            throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(readOnly);
         config.enforceForeignKeys(true);
@@ -324,7 +357,7 @@ final class Db implements AutoCloseable {
         }
         synchronized (allReaders) {
             if (allReaders.size() < options.readConnections()) {
-                Connection fresh = connect(true);
+                Connection fresh = connect(url, options, true);
                 allReaders.add(fresh);
                 readerStatements.put(fresh, new StatementCache(fresh));
                 return fresh;
@@ -511,7 +544,11 @@ final class Db implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(Connection c) {
+    /** Closes {@code c} (nothing when null), ignoring a failure. */
+    static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (SQLException ignored) {

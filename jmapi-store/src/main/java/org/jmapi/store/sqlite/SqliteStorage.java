@@ -289,8 +289,9 @@ public final class SqliteStorage implements Storage {
     }
 
     static SqliteStorage open(Path path, Options options, List<Migration> migrations) {
-        int version = inspect(path, migrations, options);
-        Db db = new Db(path, options);
+        Inspected checked = inspect(path, migrations, options);
+        int version = checked.version();
+        Db db = new Db(path, options, checked.connection());
         try {
             if (version < Schema.latest(migrations)) {
                 long now = options.clock().millis();
@@ -314,11 +315,20 @@ public final class SqliteStorage implements Storage {
     }
 
     /**
+     * A store file that passed {@link #inspect}.
+     *
+     * @param connection the read-only connection the checks ran on, open, owned by the caller
+     * @param version    the file's schema version
+     */
+    private record Inspected(Connection connection, int version) {}
+
+    /**
      * Checks, without writing anything, that {@code path} is a jmapi store this version can open.
      *
-     * @return its schema version
+     * @return the connection the checks ran on (read-only, configured like {@link Db}'s read pool) and the schema
+     *         version
      */
-    private static int inspect(Path path, List<Migration> migrations, Options options) {
+    private static Inspected inspect(Path path, List<Migration> migrations, Options options) {
         if (!Files.exists(path)) {
             throw new MapiException(HResult.MAPI_E_NOT_FOUND, "no store file at " + path
                     + "; create one with SqliteStorage.create");
@@ -350,10 +360,9 @@ public final class SqliteStorage implements Storage {
                     + " (application id " + HResult.hex(appId) + ", expected " + HResult.hex(Schema.APPLICATION_ID)
                     + "); the file was not changed");
         }
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.busyTimeout().toMillis()));
-        try (Connection c = config.createConnection("jdbc:sqlite:" + path.toAbsolutePath())) {
+        Connection c = null;
+        try {
+            c = Db.openReader(path, options);
             boolean hasVersions = Sql.longValue(c,
                     "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") == 1;
             if (!hasVersions) {
@@ -373,8 +382,12 @@ public final class SqliteStorage implements Storage {
                 throw new MapiException(HResult.MAPI_E_CORRUPT_STORE, path + " is a damaged jmapi store: "
                         + "its identity row is missing; the file was not changed");
             }
-            return version;
+            return new Inspected(c, version);
+        } catch (RuntimeException e) {
+            Db.closeQuietly(c);
+            throw e;
         } catch (SQLException e) {
+            Db.closeQuietly(c);
             MapiException m = Db.translate(e, "checking", path);
             throw new MapiException(m.hresult() == HResult.MAPI_E_CALL_FAILED ? HResult.MAPI_E_CORRUPT_STORE
                     : m.hresult(), path + " cannot be read as a jmapi store: " + e.getMessage()
