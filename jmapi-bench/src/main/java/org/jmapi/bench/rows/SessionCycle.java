@@ -145,7 +145,9 @@ public final class SessionCycle implements Row {
                             "no growth of LeakTracker.liveObjects() over %,d cycles (%d → %d)", done, liveBefore,
                             liveAfter), liveAfter <= liveBefore),
                     new Result.Check("no object leaked (LeakTracker.leakedObjects() unchanged)",
-                            leakedAfter == leakedBefore));
+                            leakedAfter == leakedBefore),
+                    new Result.Check(String.format(Locale.ROOT, "every planned cycle ran (%,d of %,d%s)", done, cycles,
+                            bench.quick() ? ", quick mode" : ""), done == cycles));
             return List.of(new Result(name(), rate, Double.NaN, "cycles/s", "—", Double.NaN, Double.NaN, Double.NaN,
                     target(), checks, params));
         }
