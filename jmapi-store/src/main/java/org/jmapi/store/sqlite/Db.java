@@ -108,16 +108,19 @@ final class Db implements AutoCloseable {
         this.url = url(path);
         this.options = options;
         this.idleReaders = new ArrayBlockingQueue<>(options.readConnections());
+        Connection w = null;
         try {
-            this.writer = connect(url, options, false);
-            try (Statement s = writer.createStatement()) {
+            w = connect(url, options, false);
+            try (Statement s = w.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
             }
-            this.writerStatements = new StatementCache(writer);
         } catch (SQLException e) {
+            closeQuietly(w);
             closeQuietly(firstReader);
             throw translate(e, "opening");
         }
+        this.writer = w;
+        this.writerStatements = new StatementCache(writer);
         if (firstReader != null) {
             allReaders.add(firstReader);
             readerStatements.put(firstReader, new StatementCache(firstReader));
