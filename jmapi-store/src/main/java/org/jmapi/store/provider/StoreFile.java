@@ -66,7 +66,8 @@ final class StoreFile {
     /**
      * How long notifications raised through this instance wait before they are written to the event log: those raised
      * meanwhile go in the same transaction. Other instances read the log when they poll (every
-     * {@link #POLL_INTERVAL}) or when the change signal wakes them, which {@link #MIN_WAKE_GAP} spaces out anyway.
+     * {@link #POLL_INTERVAL}), where the delay hides, or when the change signal wakes them, where their sinks get the
+     * notifications this much later (their tables follow the change counter and are not delayed).
      */
     static final Duration PUBLISH_DELAY = Duration.ofMillis(20);
 
