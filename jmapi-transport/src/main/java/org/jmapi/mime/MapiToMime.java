@@ -674,7 +674,7 @@ final class MapiToMime {
         if (from != null) {
             int at = from.address().lastIndexOf('@');
             String d = at >= 0 ? from.address().substring(at + 1) : "";
-            if (d.matches("[A-Za-z0-9.-]+")) {
+            if (MimeWriter.isMessageIdDomain(d)) {
                 return d;
             }
         }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Converts a MAPI message into RFC 5322 / MIME bytes: the outbound half of a transport, and the export path for
@@ -67,6 +68,9 @@ import java.util.Objects;
  */
 public final class MimeWriter {
     /** Where "now" comes from. */
+    /** What {@link #isMessageIdDomain} accepts. */
+    private static final Pattern MESSAGE_ID_DOMAIN = Pattern.compile("[A-Za-z0-9.-]+");
+
     private final Clock clock;
     /** The zone the Date header is written in. */
     private final ZoneId zone;
@@ -113,10 +117,21 @@ public final class MimeWriter {
      *                                  hyphens
      */
     public MimeWriter withMessageIdDomain(String domain) {
-        if (domain != null && !domain.matches("[A-Za-z0-9.-]+")) {
+        if (domain != null && !isMessageIdDomain(domain)) {
             throw new IllegalArgumentException("not a domain: " + domain);
         }
         return new MimeWriter(clock, zone, domain);
+    }
+
+    /**
+     * The rule every generated Message-ID's domain follows (this writer's, the SMTP transport's stable ones): letters,
+     * digits, dots and hyphens only, at least one.
+     *
+     * @param domain a candidate domain
+     * @return whether a Message-ID may use it as it is
+     */
+    public static boolean isMessageIdDomain(String domain) {
+        return MESSAGE_ID_DOMAIN.matcher(domain).matches();
     }
 
     /**

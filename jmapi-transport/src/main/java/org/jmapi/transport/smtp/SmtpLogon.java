@@ -35,7 +35,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * One logon of the SMTP transport (IXPLogon): send-only, address type {@value #ADDRESS_TYPE}, built on
@@ -102,8 +101,6 @@ public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmission
     public static final String ADDRESS_TYPE = "SMTP";
     private static final AtomicInteger REFS = new AtomicInteger();
     private static final int MAX_RETRY_SECONDS = 3600;
-    /** A domain a made-up Message-ID may take from the envelope sender as it is. */
-    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z0-9.-]+");
 
     private final MimeWriter writer = new MimeWriter();
     private volatile SmtpSettings settings;
@@ -508,7 +505,7 @@ public final class SmtpLogon extends BaseXpLogon implements ConcurrentSubmission
         byte[] h = sha.digest();
         int at = sender.lastIndexOf('@');
         String domain = at > 0 ? sender.substring(at + 1) : "";
-        if (!DOMAIN.matcher(domain).matches()) {
+        if (!MimeWriter.isMessageIdDomain(domain)) {
             domain = "jmapi.invalid";
         }
         return "<" + HexFormat.of().formatHex(h, 0, 20) + "@" + domain + ">";
