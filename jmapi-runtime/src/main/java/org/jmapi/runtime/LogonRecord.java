@@ -135,12 +135,13 @@ abstract class LogonRecord {
         }
         session.trace(logonInterface() + "::Release", label, 0);
         l.release();
-        session.traceReturn(logonInterface() + "::Release", label, 0, HResult.S_OK);
         synchronized (this) {
             ended = true;
         }
         session.forget(this);
-        slot.logonEnded();
+        // The Release's return is traced under the slot's lock, with the count, so that the trace orders two
+        // logons' ends as the count does: Shutdown follows the last one, on that thread (R-SR-1).
+        slot.logonEnded(() -> session.traceReturn(logonInterface() + "::Release", label, 0, HResult.S_OK));
         afterChain();
     }
 

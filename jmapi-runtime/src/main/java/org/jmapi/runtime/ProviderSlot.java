@@ -81,11 +81,16 @@ final class ProviderSlot {
         liveLogons++;
     }
 
-    /** A logon of this provider object was released; after the last: Shutdown(0), then Release (R-SR-1). */
-    void logonEnded() {
+    /**
+     * A logon of this provider object was released; after the last: Shutdown(0), then Release (R-SR-1).
+     * {@code released} runs under this slot's lock just before the count goes down, so whatever it records is
+     * ordered as the count is.
+     */
+    void logonEnded(Runnable released) {
         ServiceProvider p;
         String l;
         synchronized (this) {
+            released.run();
             liveLogons--;
             if (liveLogons > 0 || provider == null) {
                 return;
