@@ -362,16 +362,18 @@ final class Outbound {
             if (!ss.serving()) {
                 return Turn.STOP;
             }
-            if (!worthLocking(ss.record.store(), id)) {
+            Message msg = openIfWorthLocking(ss.record.store(), id);
+            if (msg == null) {
                 return Turn.PASSED; // its transports cannot take mail now: it stays queued, unlocked, no transfer
             }
             Optional<StoreActivity.Transfer> transfer = ss.activity.tryBeginOutbound();
             if (transfer.isEmpty()) {
+                msg.release();
                 return Turn.STOP; // LOGOFF_ORDERLY: no new outbound for this store (R-SLT-8)
             }
             current.set(ss);
             try (StoreActivity.Transfer t = transfer.get()) {
-                sendOne(ss, id);
+                sendOne(ss, id, msg);
             } finally {
                 current.remove();
             }
@@ -430,17 +432,14 @@ final class Outbound {
         return ids;
     }
 
-    /** One message: lock, route, submit to each transport, report, finish or unlock. */
-    private void sendOne(Spooler.SpoolerStore ss, EntryId id) {
+    /**
+     * One message: lock, route, submit to each transport, report, finish or unlock.
+     *
+     * @param msg the message, opened for writing by {@link #openIfWorthLocking}; this method releases it
+     */
+    private void sendOne(Spooler.SpoolerStore ss, EntryId id, Message msg) {
         MsgStore store = ss.record.store();
         String k = key(id);
-        Message msg;
-        try {
-            msg = (Message) store.openEntry(id, Flags.MAPI_MODIFY);
-        } catch (MapiException e) {
-            retries.remove(k); // gone meanwhile (aborted, deleted): nothing to send
-            return;
-        }
         boolean locked = false;
         try {
             session.trace("IMsgStore::SetLockState", "spooler", Flags.MSG_LOCKED);
@@ -577,16 +576,35 @@ final class Outbound {
     }
 
     /**
-     * @return whether the message has a recipient an available transport takes, or one no transport takes (which
-     *         gets its report now); a message whose transports are all offline or not yet enabled is left alone
+     * Opens a queued message for writing, once per turn, and keeps it open only when it is worth locking.
+     *
+     * @return the open message (the caller releases it) when it has a recipient an available transport takes, or
+     *         one no transport takes (which gets its report now); null when it is gone, or its transports are all
+     *         offline or not yet enabled: it is left alone
      */
-    private boolean worthLocking(MsgStore store, EntryId id) {
+    private Message openIfWorthLocking(MsgStore store, EntryId id) {
+        Message msg;
         List<Row> recipients;
-        try (Message msg = (Message) store.openEntry(id, 0)) {
+        try {
+            msg = (Message) store.openEntry(id, Flags.MAPI_MODIFY);
+        } catch (MapiException e) {
+            retries.remove(key(id)); // gone meanwhile (aborted, deleted): nothing to send
+            return null;
+        }
+        try {
             recipients = Recipients.of(msg);
         } catch (MapiException e) {
-            return false; // gone or locked meanwhile
+            msg.release();
+            return null;
         }
+        if (worthLocking(recipients)) {
+            return msg; // opened once: the send uses the same object
+        }
+        msg.release();
+        return null;
+    }
+
+    private boolean worthLocking(List<Row> recipients) {
         if (recipients.stream().allMatch(Recipients::responsible)) {
             // Every recipient was dealt with, but the message was not finished: a spooler died between saving the
             // transport's PR_RESPONSIBILITY and FinishedMsg. Finish it now, or it stays queued forever (R-MAIL-1).
