@@ -584,24 +584,23 @@ final class Outbound {
      */
     private Message openIfWorthLocking(MsgStore store, EntryId id) {
         Message msg;
-        List<Row> recipients;
         try {
             msg = (Message) store.openEntry(id, Flags.MAPI_MODIFY);
         } catch (MapiException e) {
             retries.remove(key(id)); // gone meanwhile (aborted, deleted): nothing to send
             return null;
         }
+        boolean keep = false;
         try {
-            recipients = Recipients.of(msg);
+            keep = worthLocking(Recipients.of(msg));
         } catch (MapiException e) {
-            msg.release();
-            return null;
+            // gone or locked meanwhile: left alone
+        } finally {
+            if (!keep) {
+                msg.release();
+            }
         }
-        if (worthLocking(recipients)) {
-            return msg; // opened once: the send uses the same object
-        }
-        msg.release();
-        return null;
+        return keep ? msg : null; // opened once: the send uses the same object
     }
 
     private boolean worthLocking(List<Row> recipients) {
