@@ -72,12 +72,12 @@ public final class Bench implements AutoCloseable {
 
     /** @return warm-up of the interleaved timed loops, seconds */
     public double loopWarmupS() {
-        return quick ? 4 : 10;
+        return quick ? 3 : 10;
     }
 
     /** @return measurement of the interleaved timed loops, seconds */
     public double loopMeasureS() {
-        return quick ? 10 : 30;
+        return quick ? 6 : 30;
     }
 
     /** @return the timed loops' settings, as a sentence for the report */

@@ -23,7 +23,7 @@ import java.util.Map;
  * after the loop, and must not grow.
  */
 public final class SessionCycle implements Row {
-    static final int QUICK_CYCLES = 2_000;
+    static final int QUICK_CYCLES = 1_000;
     static final int FULL_CYCLES = 100_000;
     /**
      * A safety stop only: the full run does all {@value #FULL_CYCLES} cycles (the target's "no growth over 100,000
@@ -56,7 +56,7 @@ public final class SessionCycle implements Row {
     @Override
     public List<Result> measure(Bench bench) throws Exception {
         int cycles = bench.quick() ? QUICK_CYCLES : FULL_CYCLES;
-        int warmup = bench.quick() ? 300 : 3_000;
+        int warmup = bench.quick() ? 200 : 3_000;
         double capS = bench.quick() ? Double.POSITIVE_INFINITY : FULL_CAP_S;
         try (MapiProfile profile = new MapiProfile(bench.work().resolve("session-cycle"))) {
             EntryId storeId;

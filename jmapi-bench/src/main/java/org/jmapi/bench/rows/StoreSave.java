@@ -39,8 +39,8 @@ public final class StoreSave implements Row {
 
     @Override
     public List<Result> measure(Bench bench) throws Exception {
-        double warmup = bench.quick() ? 3 : 10;
-        double measure = bench.quick() ? 15 : 60;
+        double warmup = bench.quick() ? 2 : 10;
+        double measure = bench.quick() ? 8 : 60;
         InterleavedSaves.Measurement m = InterleavedSaves.run(
                 Files.createDirectories(bench.work().resolve("save")), warmup, measure, 1.0, bench.log());
         Map<String, Object> params = bench.params();
