@@ -67,10 +67,10 @@ import java.util.regex.Pattern;
  * <p>Instances are immutable and thread-safe; {@code with*} methods return a changed copy.
  */
 public final class MimeWriter {
-    /** Where "now" comes from. */
     /** What {@link #isMessageIdDomain} accepts. */
     private static final Pattern MESSAGE_ID_DOMAIN = Pattern.compile("[A-Za-z0-9.-]+");
 
+    /** Where "now" comes from. */
     private final Clock clock;
     /** The zone the Date header is written in. */
     private final ZoneId zone;
