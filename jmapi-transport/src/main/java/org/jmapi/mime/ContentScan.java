@@ -39,7 +39,7 @@ final class ContentScan {
      */
     static ContentScan of(InputStream in) throws IOException {
         ContentScan s = new ContentScan();
-        byte[] buf = new byte[64 * 1024];
+        byte[] buf = new byte[8 * 1024];
         for (int n; (n = in.read(buf)) > 0; ) {
             s.update(buf, 0, n);
         }

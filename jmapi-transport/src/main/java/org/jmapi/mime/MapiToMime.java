@@ -290,11 +290,7 @@ final class MapiToMime {
             }
         }
         if (cs == null) {
-            boolean utf8;
-            try (InputStream in = content.open()) {
-                utf8 = ContentScan.of(in).utf8();
-            }
-            cs = utf8 ? StandardCharsets.UTF_8 : Charset.forName("windows-1252");
+            cs = scan(content).utf8() ? StandardCharsets.UTF_8 : Charset.forName("windows-1252");
         }
         return Leaf.text("text/html", content, cs.name().toLowerCase(Locale.ROOT));
     }
@@ -331,7 +327,7 @@ final class MapiToMime {
             return found;
         }
         try (Reader r = new InputStreamReader(html.content.open(), Charset.forName(html.charset))) {
-            char[] buf = new char[32 * 1024];
+            char[] buf = new char[8 * 1024];
             String tail = "";
             for (int n; !open.isEmpty() && (n = r.read(buf)) > 0; ) {
                 String window = tail + new String(buf, 0, n).toLowerCase(Locale.ROOT);
@@ -371,18 +367,13 @@ final class MapiToMime {
         } else {
             Leaf leaf = (Leaf) node;
             if (leaf.attachment == null) {
-                ContentScan scan;
-                try (InputStream in = leaf.content.open()) {
-                    scan = ContentScan.of(in);
-                }
+                ContentScan scan = scan(leaf.content);
                 TransferEncoding te = TransferEncoding.forText(scan);
                 String charset = leaf.charset != null ? leaf.charset : scan.ascii() ? "us-ascii" : "utf-8";
                 h.add("Content-Type", leaf.mimeType + "; charset=" + charset);
                 h.add("Content-Transfer-Encoding", te.token());
                 h.writeTo(out);
-                try (InputStream in = leaf.content.open()) {
-                    te.write(in, out);
-                }
+                write(te, leaf.content, out);
             } else {
                 writeAttachment(leaf.attachment, leaf.inline, h, out);
             }
@@ -471,9 +462,7 @@ final class MapiToMime {
             h.add("Content-Location", a.contentLocation);
         }
         h.writeTo(out);
-        try (InputStream in = data.open()) {
-            te.write(in, out);
-        }
+        write(te, data, out);
         attachmentCount++;
     }
 
@@ -483,8 +472,29 @@ final class MapiToMime {
      * @throws IOException when reading fails
      */
     private static ContentScan scan(Content c) throws IOException {
+        byte[] whole = c.whole();
+        if (whole != null) {
+            return ContentScan.of(whole);
+        }
         try (InputStream in = c.open()) {
             return ContentScan.of(in);
+        }
+    }
+
+    /**
+     * @param te  the transfer encoding
+     * @param c   a content
+     * @param out where it goes
+     * @throws IOException when reading the content or writing fails
+     */
+    private static void write(TransferEncoding te, Content c, OutputStream out) throws IOException {
+        byte[] whole = c.whole();
+        if (whole != null) {
+            te.write(whole, out);
+            return;
+        }
+        try (InputStream in = c.open()) {
+            te.write(in, out);
         }
     }
 
@@ -915,12 +925,27 @@ final class MapiToMime {
          */
         InputStream open() throws IOException;
 
+        /** @return the bytes when the content is held whole (then they are scanned and written without a stream) */
+        default byte[] whole() {
+            return null;
+        }
+
         /**
          * @param bytes the content
          * @return it as a content
          */
         static Content of(byte[] bytes) {
-            return () -> new ByteArrayInputStream(bytes);
+            return new Content() {
+                @Override
+                public InputStream open() {
+                    return new ByteArrayInputStream(bytes);
+                }
+
+                @Override
+                public byte[] whole() {
+                    return bytes;
+                }
+            };
         }
 
         /**

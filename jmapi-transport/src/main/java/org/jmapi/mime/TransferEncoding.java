@@ -25,6 +25,11 @@ enum TransferEncoding {
 
     /** Upper-case hex digits. */
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /**
+     * The size of the quoted-printable coder's read and write buffers: content is a few KiB in the usual message, and
+     * larger content goes through in pieces of this size.
+     */
+    private static final int PIECE = 8 * 1024;
     /** The longest line RFC 5322 allows, without its CRLF. */
     private static final int MAX_LINE = 998;
 
@@ -97,7 +102,11 @@ enum TransferEncoding {
      * @throws IOException when writing fails
      */
     void write(byte[] data, OutputStream out) throws IOException {
-        write(new ByteArrayInputStream(data), out);
+        if (this == SEVEN_BIT || this == EIGHT_BIT || this == BINARY) {
+            out.write(data);
+        } else {
+            write(new ByteArrayInputStream(data), out);
+        }
     }
 
     /**
@@ -122,19 +131,11 @@ enum TransferEncoding {
                         flush();
                     }
                 });
-                byte[] buf = new byte[48 * 1024];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    b64.write(buf, 0, n);
-                }
+                in.transferTo(b64);
                 b64.close();
             }
             case QUOTED_PRINTABLE -> writeQuotedPrintable(in, out);
-            default -> {
-                byte[] buf = new byte[64 * 1024];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    out.write(buf, 0, n);
-                }
-            }
+            default -> in.transferTo(out);
         }
     }
 
@@ -189,7 +190,7 @@ enum TransferEncoding {
         /** The source. */
         private final InputStream in;
         /** Bytes read from the source and not yet taken. */
-        private final byte[] buf = new byte[64 * 1024];
+        private final byte[] buf = new byte[PIECE];
         /** The next byte to take. */
         private int pos;
         /** The end of the bytes in {@link #buf}. */
@@ -250,7 +251,7 @@ enum TransferEncoding {
         /** Where the bytes go. */
         private final OutputStream out;
         /** Bytes not written yet. */
-        private final byte[] buf = new byte[16 * 1024];
+        private final byte[] buf = new byte[PIECE];
         /** How many. */
         private int n;
 

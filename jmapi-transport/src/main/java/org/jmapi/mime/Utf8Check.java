@@ -1,30 +1,21 @@
 package org.jmapi.mime;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 /**
- * Whether bytes fed in pieces are valid UTF-8, decided by the JDK's strict decoder exactly as
- * {@link MailCharsets#strictUtf8} decides it for bytes held whole; a sequence split between two pieces is joined.
- * Memory stays constant whatever the length. Not thread-safe; one check per instance.
+ * Whether bytes fed in pieces are valid UTF-8, decided as the JDK's strict decoder ({@link MailCharsets#strictUtf8})
+ * decides it for bytes held whole: the well-formed sequences of the Unicode standard (no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no stray continuation bytes, nothing cut off at the end). A sequence split
+ * between two pieces is joined. Checked byte by byte in constant memory, without decoding; ASCII runs are skipped.
+ * Not thread-safe; one check per instance.
  */
 final class Utf8Check {
-    /** The strict decoder. */
-    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    /** Bytes waiting for the decoder: at most one incomplete sequence between calls. */
-    private final ByteBuffer in = ByteBuffer.allocate(8 * 1024);
-    /** Where decoded characters go (and are dropped). */
-    private final CharBuffer sink = CharBuffer.allocate(8 * 1024);
+    /** Continuation bytes the current sequence still needs. */
+    private int need;
+    /** The smallest byte allowed next while {@link #need} &gt; 0. */
+    private int low;
+    /** The largest byte allowed next while {@link #need} &gt; 0. */
+    private int high;
     /** Whether everything so far was valid. */
     private boolean valid = true;
-    /** Whether {@link #valid()} ended the input. */
-    private boolean done;
 
     /**
      * Feeds more bytes.
@@ -34,53 +25,59 @@ final class Utf8Check {
      * @param len how many bytes
      */
     void update(byte[] b, int off, int len) {
-        int at = off;
         int end = off + len;
-        while (valid && at < end) {
-            int n = Math.min(in.remaining(), end - at);
-            in.put(b, at, n);
-            at += n;
-            in.flip();
-            decode(false);
-            in.compact();
+        for (int i = off; valid && i < end; i++) {
+            int c = b[i] & 0xFF;
+            if (need > 0) {
+                if (c < low || c > high) {
+                    valid = false;
+                } else {
+                    need--;
+                    low = 0x80;
+                    high = 0xBF;
+                }
+            } else if (c >= 0x80) {
+                lead(c);
+            }
         }
     }
 
     /**
-     * Ends the input.
+     * Starts a sequence (Unicode's table of well-formed UTF-8 byte sequences: the second byte's range depends on the
+     * first).
+     *
+     * @param c a byte above 127 where a sequence must start
+     */
+    private void lead(int c) {
+        low = 0x80;
+        high = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            if (c == 0xE0) {
+                low = 0xA0; // shorter forms are overlong
+            } else if (c == 0xED) {
+                high = 0x9F; // above are the surrogates
+            }
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            if (c == 0xF0) {
+                low = 0x90; // overlong
+            } else if (c == 0xF4) {
+                high = 0x8F; // above is beyond U+10FFFF
+            }
+        } else {
+            valid = false; // a continuation byte, C0/C1 (overlong) or F5..FF
+        }
+    }
+
+    /**
+     * Ends the input; may be called again.
      *
      * @return whether all bytes fed were valid UTF-8 (an incomplete sequence at the end is not)
      */
     boolean valid() {
-        if (!done) {
-            done = true;
-            if (valid) {
-                in.flip();
-                decode(true);
-                if (valid) {
-                    sink.clear();
-                    valid = !decoder.flush(sink).isError();
-                }
-            }
-        }
-        return valid;
-    }
-
-    /** @param last whether no more input follows */
-    private void decode(boolean last) {
-        while (true) {
-            sink.clear();
-            CoderResult r = decoder.decode(in, sink, last);
-            if (r.isError()) {
-                valid = false;
-                return;
-            }
-            if (r.isUnderflow()) {
-                if (last && in.hasRemaining()) {
-                    valid = false;
-                }
-                return;
-            }
-        }
+        return valid && need == 0;
     }
 }

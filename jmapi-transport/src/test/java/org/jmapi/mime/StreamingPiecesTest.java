@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +88,49 @@ class StreamingPiecesTest {
         Utf8Check d = new Utf8Check();
         d.update(big, 0, big.length);
         assertThat(d.valid()).isFalse();
+    }
+
+    @Test
+    void utf8Check_everyShortSequence_agreesWithTheStrictDecoder() {
+        // every one- and two-byte input, and three- and four-byte inputs over every lead and second byte with the
+        // bytes at each boundary of the well-formed ranges after them; each cut into two pieces at every point
+        int[] edges = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF,
+                0xF0, 0xF4, 0xF5, 0xFF};
+        int[] lastEdges = {0x41, 0x7F, 0x80, 0xBF, 0xC0, 0xFF};
+        int checked = 0;
+        for (int a = 0; a < 256; a++) {
+            checked += agrees(new byte[] {(byte) a});
+            for (int b = 0; b < 256; b++) {
+                checked += agrees(new byte[] {(byte) a, (byte) b});
+                if (a < 0xC2) {
+                    continue; // no longer sequence starts here: the two-byte prefix already decides
+                }
+                for (int c : edges) {
+                    checked += agrees(new byte[] {(byte) a, (byte) b, (byte) c});
+                    if (a == 0xF0 || a == 0xF1 || a == 0xF4 || a == 0xF5) { // F2, F3 are F1's; above F5 are F5's
+                        for (int d : lastEdges) {
+                            checked += agrees(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(500_000);
+    }
+
+    /** @return 1, after checking every two-piece cut of {@code data} against the strict decoder */
+    private static int agrees(byte[] data) {
+        boolean expected = MailCharsets.strictUtf8(data, 0, data.length) != null;
+        for (int cut = 0; cut <= data.length; cut++) {
+            Utf8Check c = new Utf8Check();
+            c.update(data, 0, cut);
+            c.update(data, cut, data.length - cut);
+            if (c.valid() != expected) {
+                throw new AssertionError("bytes " + HexFormat.ofDelimiter(" ").formatHex(data) + " cut at "
+                        + cut + ": checker " + c.valid() + ", decoder " + expected);
+            }
+        }
+        return 1;
     }
 
     private static byte[] mutate(Random r, byte[] good) {
