@@ -1431,6 +1431,60 @@ public abstract class StorageContract {
     }
 
     @Test
+    @DisplayName("what lockMessage and saveMessage return is what messageInfo reads back: own, foreign and expired locks")
+    void lockAndSave_returnWhatIsReadBack() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        Duration lease = Duration.ofSeconds(30);
+        s.close();
+        s = create(clock, lease);
+        long outbox = folder("Outbox");
+        long plain = save(outbox, subject("plain")).id();
+        long own = save(outbox, subject("own")).id();
+        long foreign = save(outbox, subject("foreign")).id();
+        long submitted = save(outbox, subject("submitted")).id();
+        for (long id : new long[] {own, foreign}) {
+            s.submitMessage(id, clock.instant(), 0);
+        }
+        clock.advance(Duration.ofSeconds(1));
+
+        MessageInfo locked = s.lockMessage(own);
+        assertThat(locked).isEqualTo(s.messageInfo(own));
+        assertThat(locked.queue().lockOwner()).isEqualTo(s.ownerId());
+        clock.advance(Duration.ofSeconds(1));
+        MessageInfo saved = s.saveMessage(SaveRequest.update(own, locked.version(),
+                MessageImage.of(List.of(subject("own, saved by its spooler")))));
+        assertThat(saved).isEqualTo(s.messageInfo(own));
+        assertThat(saved.queue().locked()).isTrue();
+        assertThat(saved.version()).isEqualTo(locked.version() + 1);
+
+        saved = s.saveMessage(SaveRequest.update(plain, s.messageInfo(plain).version(),
+                MessageImage.of(List.of(subject("plain, saved")))));
+        assertThat(saved).isEqualTo(s.messageInfo(plain));
+        assertThat(saved.queue()).isNull();
+        saved = s.saveMessage(SaveRequest.update(submitted, s.messageInfo(submitted).version(),
+                MessageImage.of(List.of(subject("submitted with its save")))).withSubmit(clock.instant(), 0));
+        assertThat(saved).isEqualTo(s.messageInfo(submitted));
+        assertThat(saved.queue()).isNotNull();
+
+        MutableClock later = new MutableClock(clock.instant());
+        try (Storage other = openOther(s, later, lease)) {
+            MessageInfo theirs = other.lockMessage(foreign);
+            assertThat(theirs).isEqualTo(other.messageInfo(foreign)).isEqualTo(s.messageInfo(foreign));
+            saved = s.saveMessage(SaveRequest.update(foreign, theirs.version(),
+                    MessageImage.of(List.of(subject("foreign, saved while another spooler holds it")))));
+            assertThat(saved).isEqualTo(s.messageInfo(foreign));
+            assertThat(saved.queue().lockOwner()).isEqualTo(other.ownerId());
+
+            clock.advance(lease.plusSeconds(1)); // the other instance's lease runs out for s; it no longer renews it
+            assertThat(s.messageInfo(foreign).queue().locked()).isFalse();
+            saved = s.saveMessage(SaveRequest.update(foreign, saved.version(),
+                    MessageImage.of(List.of(subject("foreign, saved after the lock lapsed")))));
+            assertThat(saved).isEqualTo(s.messageInfo(foreign));
+            assertThat(saved.queue().locked()).isFalse();
+        }
+    }
+
+    @Test
     @DisplayName("each queued message goes to exactly one spooler, with two instances racing")
     void lockNextQueued_exactlyOnce() throws Exception {
         long outbox = folder("Outbox");

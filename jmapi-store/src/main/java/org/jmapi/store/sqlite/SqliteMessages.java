@@ -252,6 +252,9 @@ final class SqliteMessages {
         byte[] queueTime;
         int queueFlags;
         boolean wasUnread = false;
+        long created = now;
+        String lockOwner = null;
+        Long lockExpires = null;
         Object[] before;
         if (r.isNew()) {
             storage.foldersComponent().requireFolder(c, r.folderId());
@@ -301,6 +304,9 @@ final class SqliteMessages {
             queueTime = h.queueTime();
             queueFlags = h.queueFlags();
             wasUnread = h.unread();
+            created = h.created();
+            lockOwner = h.lockOwner();
+            lockExpires = h.lockExpires();
             before = columnValues(PropCodec.decode(h.props()));
             Sql.update(c, "DELETE FROM subobject WHERE message_id = ?", id);
             Set<Long> kept = new HashSet<>();
@@ -349,7 +355,11 @@ final class SqliteMessages {
                     queueFlags, null, null) : null);
         }
         SqliteFolders.adjustCounts(c, folderId, 0, (unread ? 1 : 0) - (wasUnread ? 1 : 0), 0);
-        return info(c, id);
+        // what info(c, id) would read back: the row as just written, with the spooler lock it had (which only the
+        // owners' table can say is still held)
+        MessageHead after = new MessageHead(id, folderId, associated, version, created, now, messageSize, queued,
+                queueTime, queueFlags, lockOwner, lockExpires, null, 0);
+        return after.info(queued && lockOwner != null ? storage.queueComponent().live(c) : (owner, until) -> false);
     }
 
     /**

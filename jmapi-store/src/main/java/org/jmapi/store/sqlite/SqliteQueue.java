@@ -297,15 +297,21 @@ final class SqliteQueue {
                 throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is locked by another spooler ("
                         + describeOwner(c, h.lockOwner()) + ") until " + Instant.ofEpochMilli(h.lockExpires()));
             }
-            takeLock(c, id);
-            return storage.messagesComponent().info(c, id);
+            long expires = takeLock(c, id);
+            // what reading the row back would give: only the lock changed, and it is held (takeLock renewed this
+            // instance's owner row)
+            return new MessageHead(h.id(), h.folderId(), h.associated(), h.version(), h.created(), h.modified(),
+                    h.size(), true, h.queueTime(), h.queueFlags(), me(), expires, null, 0)
+                    .info((owner, until) -> true);
         });
     }
 
-    private void takeLock(Connection c, long id) throws SQLException {
+    /** @return the lock's lease end, epoch milliseconds */
+    private long takeLock(Connection c, long id) throws SQLException {
         touchOwner(c);
-        Sql.update(c, "UPDATE message SET lock_owner = ?, lock_expires = ? WHERE id = ?", me(),
-                storage.now() + storage.options().lease().toMillis(), id);
+        long expires = storage.now() + storage.options().lease().toMillis();
+        Sql.update(c, "UPDATE message SET lock_owner = ?, lock_expires = ? WHERE id = ?", me(), expires, id);
+        return expires;
     }
 
     private static String describeOwner(Connection c, String owner) throws SQLException {
