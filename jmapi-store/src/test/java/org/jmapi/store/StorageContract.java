@@ -96,6 +96,18 @@ public abstract class StorageContract {
         return openOther(existing, Clock.systemUTC(), LEASE);
     }
 
+    /**
+     * Replaces {@link #s} with a fresh store on a clock the test moves (lease {@link #LEASE}, never renewed).
+     *
+     * @return the clock, at 2030-01-01T00:00:00Z
+     */
+    protected MutableClock onMutableClock() {
+        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
+        s.close();
+        s = create(clock, LEASE);
+        return clock;
+    }
+
     protected Storage reopen(Storage existing) {
         existing.close();
         return openOther(existing);
@@ -1403,26 +1415,23 @@ public abstract class StorageContract {
     @Test
     @DisplayName("R-OQ-2: a lock whose owner's lease ran out counts as unlocked")
     void lock_expiresWithLease() {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        Duration lease = Duration.ofSeconds(30);
-        s.close();
-        s = create(clock, lease);
+        MutableClock clock = onMutableClock();
         long outbox = folder("Outbox");
         long a = save(outbox, subject("a")).id();
         s.submitMessage(a, clock.instant(), 0);
         MutableClock later = new MutableClock(clock.instant());
-        try (Storage other = openOther(s, later, lease)) {
+        try (Storage other = openOther(s, later, LEASE)) {
             s.lockMessage(a);
             Activity inbound = s.beginActivity(ActivityKind.INBOUND, "pop3", 0);
             assertThat(other.messageInfo(a).queue().locked()).isTrue();
             assertThat(other.activities()).hasSize(1);
             assertCode(HResult.MAPI_E_BUSY, () -> other.lockMessage(a));
-            later.advance(lease.plusSeconds(1));
+            later.advance(LEASE.plusSeconds(1));
             assertThat(other.messageInfo(a).queue().locked()).isFalse();
             assertThat(other.activities()).isEmpty();
             assertThat(other.activitySummary()).isEqualTo(new ActivitySummary(0, 0, 0, 1));
             assertThat(other.lockMessage(a).queue().lockOwner()).isEqualTo(other.ownerId());
-            clock.advance(lease.plusSeconds(1));
+            clock.advance(LEASE.plusSeconds(1));
             assertCode(HResult.MAPI_E_NO_ACCESS, () -> s.finishMessage(a, Disposal.KEEP));
             inbound.close();
             other.finishMessage(a, Disposal.KEEP);
@@ -1433,10 +1442,7 @@ public abstract class StorageContract {
     @Test
     @DisplayName("what lockMessage and saveMessage return is what messageInfo reads back: own, foreign and expired locks")
     void lockAndSave_returnWhatIsReadBack() {
-        MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
-        Duration lease = Duration.ofSeconds(30);
-        s.close();
-        s = create(clock, lease);
+        MutableClock clock = onMutableClock();
         long outbox = folder("Outbox");
         long plain = save(outbox, subject("plain")).id();
         long own = save(outbox, subject("own")).id();
@@ -1467,7 +1473,7 @@ public abstract class StorageContract {
         assertThat(saved.queue()).isNotNull();
 
         MutableClock later = new MutableClock(clock.instant());
-        try (Storage other = openOther(s, later, lease)) {
+        try (Storage other = openOther(s, later, LEASE)) {
             MessageInfo theirs = other.lockMessage(foreign);
             assertThat(theirs).isEqualTo(other.messageInfo(foreign)).isEqualTo(s.messageInfo(foreign));
             saved = s.saveMessage(SaveRequest.update(foreign, theirs.version(),
@@ -1475,7 +1481,7 @@ public abstract class StorageContract {
             assertThat(saved).isEqualTo(s.messageInfo(foreign));
             assertThat(saved.queue().lockOwner()).isEqualTo(other.ownerId());
 
-            clock.advance(lease.plusSeconds(1)); // the other instance's lease runs out for s; it no longer renews it
+            clock.advance(LEASE.plusSeconds(1)); // the other instance's lease runs out for s; it no longer renews it
             assertThat(s.messageInfo(foreign).queue().locked()).isFalse();
             saved = s.saveMessage(SaveRequest.update(foreign, saved.version(),
                     MessageImage.of(List.of(subject("foreign, saved after the lock lapsed")))));

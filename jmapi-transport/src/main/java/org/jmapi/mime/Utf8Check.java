@@ -4,8 +4,8 @@ package org.jmapi.mime;
  * Whether bytes fed in pieces are valid UTF-8, decided as the JDK's strict decoder ({@link MailCharsets#strictUtf8})
  * decides it for bytes held whole: the well-formed sequences of the Unicode standard (no overlong forms, no
  * surrogates, nothing above U+10FFFF, no stray continuation bytes, nothing cut off at the end). A sequence split
- * between two pieces is joined. Checked byte by byte in constant memory, without decoding; ASCII runs are skipped.
- * Not thread-safe; one check per instance.
+ * between two pieces is joined. Checked byte by byte in constant memory, without decoding (an ASCII byte outside a
+ * sequence costs two comparisons). Not thread-safe; one check per instance.
  */
 final class Utf8Check {
     /** Continuation bytes the current sequence still needs. */
