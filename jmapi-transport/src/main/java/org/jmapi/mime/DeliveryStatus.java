@@ -21,6 +21,10 @@ record DeliveryStatus(List<Recipient> recipients) {
     private static final Pattern STATUS = Pattern.compile("^\\s*([245])\\.(\\d{1,3})\\.(\\d{1,3})");
     /** An SMTP reply code at the start of an smtp Diagnostic-Code text. */
     private static final Pattern REPLY = Pattern.compile("^([245]\\d\\d)(?:[\\s-]|$)");
+    /** A run of whitespace, made one space in the texts kept. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** What ends an Action field's word: whitespace or a comment. */
+    private static final Pattern WORD_END = Pattern.compile("[\\s(]");
 
     /** Copies the list. */
     DeliveryStatus {
@@ -167,7 +171,7 @@ record DeliveryStatus(List<Recipient> recipients) {
         if (address.startsWith("<") && address.endsWith(">")) {
             address = address.substring(1, address.length() - 1).strip();
         }
-        String actionWord = action.strip().split("[\\s(]", 2)[0].toLowerCase(Locale.ROOT);
+        String actionWord = WORD_END.split(action.strip(), 2)[0].toLowerCase(Locale.ROOT);
         String statusText = first(fields, "Status");
         String status = null;
         if (statusText != null) {
@@ -193,12 +197,12 @@ record DeliveryStatus(List<Recipient> recipients) {
         }
         int semi = value.indexOf(';');
         String type = semi > 0 ? value.substring(0, semi).strip().toLowerCase(Locale.ROOT) : null;
-        String text = (semi >= 0 ? value.substring(semi + 1) : value).replaceAll("\\s+", " ").strip();
+        String text = SPACES.matcher(semi >= 0 ? value.substring(semi + 1) : value).replaceAll(" ").strip();
         return new String[] {type, text.isEmpty() ? null : text};
     }
 
     private static String emptyToNull(String s) {
-        return s == null || s.isBlank() ? null : s.replaceAll("\\s+", " ").strip();
+        return s == null || s.isBlank() ? null : SPACES.matcher(s).replaceAll(" ").strip();
     }
 
     /**

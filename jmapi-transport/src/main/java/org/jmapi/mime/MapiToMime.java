@@ -70,6 +70,10 @@ final class MapiToMime {
     private static final Pattern CONTENT_ID = Pattern.compile("[\\x21-\\x3B\\x3D\\x3F-\\x7E]+");
     /** Printable ASCII and spaces: what a Content-Location may hold. */
     private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7E]*");
+    /** The angle brackets around a Content-ID. */
+    private static final Pattern ANGLES = Pattern.compile("^<|>$");
+    /** A run of whitespace. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     /** A msg-id as the writer accepts it: printable ASCII, one {@code @}, in angle brackets. */
     private static final Pattern MSG_ID =
             Pattern.compile("<[\\x21-\\x3B\\x3D\\x3F\\x41-\\x7E]+@[\\x21-\\x3B\\x3D\\x3F\\x41-\\x7E]+>");
@@ -577,7 +581,7 @@ final class MapiToMime {
                     ? mime.trim().toLowerCase(Locale.ROOT) : "application/octet-stream";
             String cid = string(a, PropTags.PR_ATTACH_CONTENT_ID);
             if (cid != null) {
-                cid = cid.trim().replaceAll("^<|>$", "");
+                cid = ANGLES.matcher(cid.trim()).replaceAll("");
                 if (!CONTENT_ID.matcher(cid).matches()) {
                     omitted.add("attachment " + num.asInt() + ": PR_ATTACH_CONTENT_ID \"" + cid
                             + "\" is not a usable Content-ID");
@@ -659,7 +663,7 @@ final class MapiToMime {
             return null;
         }
         List<String> ids = new ArrayList<>();
-        for (String token : value.trim().split("\\s+")) {
+        for (String token : SPACES.split(value.trim())) {
             String t = token.startsWith("<") ? token : "<" + token + ">";
             if (MSG_ID.matcher(t).matches()) {
                 ids.add(t);

@@ -86,6 +86,8 @@ final class MimeToMapi {
     private static final Pattern SPACE = Pattern.compile("\\s");
     /** A run of whitespace. */
     private static final Pattern SPACES = Pattern.compile("\\s+");
+    /** A control character (dropped from attachment file names). */
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
     /** A msg-id in Message-ID, In-Reply-To and References. */
     private static final Pattern MSG_ID = Pattern.compile("<[^<>]*>");
     /** A subject prefix such as {@code RE: } or {@code AW: } (MS-OXCMSG PidTagSubjectPrefix). */
@@ -1161,7 +1163,7 @@ final class MimeToMapi {
                 return null;
             }
             f = f.substring(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
-            f = f.replaceAll("\\p{Cntrl}", "").trim();
+            f = CONTROL.matcher(f).replaceAll("").trim();
             return f.isEmpty() ? null : f;
         }
 
