@@ -59,6 +59,17 @@ public record MessageHead(long id, long folderId, boolean associated, long versi
     }
 
     /**
+     * @param owner   the instance that has just locked the queued message, in the transaction that read this head
+     * @param expires the new lock's lease end, epoch milliseconds
+     * @return the message's info with that lock held: what reading the row back in the same transaction gives (a lock
+     *         changes nothing else, and its owner renewed its own lease with it)
+     */
+    public MessageInfo lockedInfo(String owner, long expires) {
+        return new MessageHead(id, folderId, associated, version, created, modified, size, queued, queueTime,
+                queueFlags, owner, expires, props, flags).info((o, until) -> true);
+    }
+
+    /**
      * @param locks the live locks
      * @return its queue state, the lock shown only while it is held; null when it is not queued
      */

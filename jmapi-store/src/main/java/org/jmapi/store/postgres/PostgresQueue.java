@@ -354,9 +354,9 @@ final class PostgresQueue {
                 throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is locked by another spooler ("
                         + describeOwner(c, h.lockOwner()) + ") until " + Instant.ofEpochMilli(h.lockExpires()));
             }
-            takeLock(c, id);
+            long expires = takeLock(c, id);
             lockChanged(c);
-            return storage.messagesComponent().info(c, id);
+            return h.lockedInfo(me(), expires); // this instance's owner row was renewed above
         });
     }
 
@@ -374,10 +374,14 @@ final class PostgresQueue {
      * Writes this instance's lock with a fresh lease on a message row the caller locked. The caller extended its own
      * owner lease ({@link #touchOwner}) first, once: a second update of that row in the same transaction would make
      * PostgreSQL re-check its foreign key, a share lock on the {@code store} row that a claim must never wait for.
+     *
+     * @return the lock's lease end, epoch milliseconds
      */
-    private void takeLock(Connection c, long id) throws SQLException {
+    private long takeLock(Connection c, long id) throws SQLException {
+        long expires = storage.now() + storage.options().lease().toMillis();
         Sql.update(c, "UPDATE jmapi.message SET lock_owner = ?, lock_expires = ? WHERE store_id = ? AND id = ?", me(),
-                storage.now() + storage.options().lease().toMillis(), sid(), id);
+                expires, sid(), id);
+        return expires;
     }
 
     private String describeOwner(Connection c, String owner) throws SQLException {

@@ -297,12 +297,7 @@ final class SqliteQueue {
                 throw new MapiException(HResult.MAPI_E_BUSY, "message " + id + " is locked by another spooler ("
                         + describeOwner(c, h.lockOwner()) + ") until " + Instant.ofEpochMilli(h.lockExpires()));
             }
-            long expires = takeLock(c, id);
-            // what reading the row back would give: only the lock changed, and it is held (takeLock renewed this
-            // instance's owner row)
-            return new MessageHead(h.id(), h.folderId(), h.associated(), h.version(), h.created(), h.modified(),
-                    h.size(), true, h.queueTime(), h.queueFlags(), me(), expires, null, 0)
-                    .info((owner, until) -> true);
+            return h.lockedInfo(me(), takeLock(c, id)); // takeLock renewed this instance's owner row
         });
     }
 
