@@ -42,7 +42,8 @@ import java.util.function.BooleanSupplier;
  * with exponential backoff) or, for END_DONT_RESEND, deferred until the transport reports it with
  * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose SetLockState is refused because another spooler sharing the
  * store's queue holds it (MAPI_E_NO_ACCESS, or MAPI_E_BUSY while it is being taken) is passed by without a retry
- * time; one that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was abandoned (TransportLogoff, cancel) stays queued
+ * time, and so is one the queue shows locked; the queue is then read again every {@link #HELD_LOOK} until the other
+ * spooler let go of them; one that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was abandoned (TransportLogoff, cancel) stays queued
  * (R-MAIL-2). A pass runs on the spooler's mail thread; when a transport takes several messages at once
  * ({@link org.jmapi.spi.ConcurrentSubmissions}) the pass hands its messages to the spooler's sender threads, as many
  * at once as {@link Spooler#sendWidth}, and each transport gets only as many as it takes; the pass ends, and its
@@ -55,6 +56,14 @@ final class Outbound {
     /** While a pass's last messages are being sent, how often it looks for mail submitted meanwhile. */
     private static final Duration TAIL_LOOK = Duration.ofSeconds(1);
     private static final Duration BUSY_RETRY = Duration.ofSeconds(5);
+    /**
+     * While another spooler sharing a store's queue holds messages this one passed by, how often the queue is read
+     * again ({@link Spooler}'s mail thread waits no longer). Its unlock cannot be waited for: the outgoing-queue table
+     * tells what changed since it was last read, and a lock taken and given up between two reads (a spooler whose
+     * session ended in the middle of a send, R-MAIL-2) leaves nothing to tell; a lock that ends with its holder's
+     * process or lease ends without any write at all.
+     */
+    static final Duration HELD_LOOK = Duration.ofSeconds(1);
     private static final Duration MAX_BACKOFF = Duration.ofHours(1);
     private static final int[] QUEUE_COLUMNS = {PropTags.PR_ENTRYID, PropTags.PR_SUBMIT_FLAGS,
             PropTags.PR_CLIENT_SUBMIT_TIME};
@@ -72,6 +81,8 @@ final class Outbound {
     private record Deferred(TransportLogonRecord transport, MapiUid section) {}
     /** Deferred messages the transport reported with NOTIFY_SENTDEFERRED: resubmit with BEGIN_DEFERRED. */
     private final Set<String> redeliver = ConcurrentHashMap.newKeySet();
+    /** Whether a pass since the last {@link #forgetHeld} passed by a message another spooler holds. */
+    private volatile boolean heldElsewhere;
     /** The store whose message this thread is sending now (the mail thread or a sender thread), else unset. */
     private final ThreadLocal<Spooler.SpoolerStore> current = new ThreadLocal<>();
 
@@ -91,6 +102,19 @@ final class Outbound {
      */
     Spooler.SpoolerStore current() {
         return current.get();
+    }
+
+    /** The mail thread, before its passes over every store: what they pass by decides the next {@link #held}. */
+    void forgetHeld() {
+        heldElsewhere = false;
+    }
+
+    /**
+     * @return whether a pass since the last {@link #forgetHeld} passed by a message because another spooler held
+     *         it: the queue is then read again after {@link #HELD_LOOK}
+     */
+    boolean held() {
+        return heldElsewhere;
     }
 
     /** @return the earliest retry time, if any message waits for one */
@@ -196,7 +220,11 @@ final class Outbound {
                     break;
                 }
                 String k = key(id);
-                if (q.locked() || spooler.stopping() || !isReady(k, force) || had.contains(k)) {
+                if (q.locked()) {
+                    heldElsewhere = true; // its spooler's unlock may never be notified: see HELD_LOOK
+                    continue;
+                }
+                if (spooler.stopping() || !isReady(k, force) || had.contains(k)) {
                     continue;
                 }
                 if (!paused) {
@@ -450,6 +478,7 @@ final class Outbound {
                     case HResult.MAPI_E_NO_ACCESS, HResult.MAPI_E_BUSY -> {
                         // Another spooler sharing the store's queue (another process or host) holds it, or is
                         // taking it right now: it is that spooler's to send. No retry time: the next pass looks again.
+                        heldElsewhere = true;
                         return;
                     }
                     case HResult.MAPI_E_NOT_IN_QUEUE -> {

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  * SubmitMessage/EndMessage, FinishedMsg) and runs flushes; the inbound thread {@code jmapi-spooler-in-<session>}
  * receives (Poll, StartMessage, NotifyNewMail), so a long send never holds up a receive and both can be in flight
  * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs,
- * and every poll interval. When a transport takes several messages at once ({@link ConcurrentSubmissions}, e.g.
+ * and every poll interval; the mail thread also every second while another spooler sharing a queue holds messages
+ * (another spooler's unlock is not always notified, {@link Outbound#HELD_LOOK}). When a transport takes several messages at once ({@link ConcurrentSubmissions}, e.g.
  * SMTP over several connections), the mail thread hands a send pass's messages to sender threads
  * {@code jmapi-spooler-send-<session>-N}, as many at once as the most any available transport takes (each transport
  * gets no more than it takes), and the pass ends when all of them did. A store's {@code use} lock keeps them apart
@@ -274,6 +275,9 @@ final class Spooler {
                     waitMs = Math.min(waitMs, Math.max(1, Duration.between(java.time.Instant.now(), retry.get())
                             .toMillis()));
                 }
+                if (outbound.held()) {
+                    waitMs = Math.min(waitMs, Outbound.HELD_LOOK.toMillis());
+                }
                 if (!woken && !stopping) {
                     try {
                         signal.wait(waitMs);
@@ -288,6 +292,7 @@ final class Spooler {
 
     /** One pass: flushes first, then every store's queue, then the drains that ended. */
     private void mailPass() {
+        outbound.forgetHeld();
         for (FlushRequest f = flushes.poll(); f != null && !stopping; f = flushes.poll()) {
             runFlush(f);
         }
