@@ -38,6 +38,27 @@ final class Folders {
     }
 
     /**
+     * @param store  a store
+     * @param folder one of its folders
+     * @return whether it is the store's Outbox or Sent Items (PR_IPM_OUTBOX_ENTRYID, PR_IPM_SENTMAIL_ENTRYID), whose
+     *         messages have a submit time and no delivery time
+     */
+    static boolean outgoing(MsgStore store, MapiFolder folder) {
+        Optional<PropValue> id = folder.getProp(PropTags.PR_ENTRYID);
+        if (id.isEmpty()) {
+            return false;
+        }
+        for (int tag : new int[] {PropTags.PR_IPM_OUTBOX_ENTRYID, PropTags.PR_IPM_SENTMAIL_ENTRYID}) {
+            Optional<PropValue> special = store.getProp(tag);
+            if (special.isPresent() && store.compareEntryIds(EntryId.of(special.get().asBinary()),
+                    EntryId.of(id.get().asBinary()), 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Opens a folder by path.
      *
      * @param store the store

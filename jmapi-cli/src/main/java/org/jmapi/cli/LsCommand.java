@@ -28,12 +28,14 @@ final class LsCommand extends BaseCommand {
 
     @Option(names = {"-c", "--columns"}, paramLabel = "LIST",
             description = "Columns: date, sent, from, from-address, to, cc, subject, size, flags, class, attach, "
-                    + "message-id, id, or PR_ names / tags. Default: " + MessageColumns.DEFAULT + ".")
-    String columns = MessageColumns.DEFAULT;
+                    + "message-id, id, or PR_ names / tags. Default: " + MessageColumns.DEFAULT
+                    + MessageColumns.OUTGOING_NOTE + MessageColumns.OUTGOING + ").")
+    String columns;
 
     @Option(names = "--sort", paramLabel = "KEYS", description = "Sort keys, - for descending. Default: "
-            + MessageColumns.DEFAULT_SORT + " (newest first).")
-    String sort = MessageColumns.DEFAULT_SORT;
+            + MessageColumns.DEFAULT_SORT + ", newest first" + MessageColumns.OUTGOING_NOTE
+            + MessageColumns.OUTGOING_SORT + ").")
+    String sort;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "EXPR",
             description = "COLUMN~TEXT (contains), COLUMN=VALUE or COLUMN!=VALUE; repeat to combine (and).")
@@ -61,11 +63,15 @@ final class LsCommand extends BaseCommand {
                 printTree(o, Folders.tree(s.store));
                 return 0;
             }
-            List<String> names = MessageColumns.list(columns);
-            int[] tags = names.stream().mapToInt(MessageColumns::tag).toArray();
+            List<String> names;
+            int[] tags;
             Page page;
             try (MapiFolder f = Folders.open(s.store, folder, false)) {
-                page = page(f, tags, MessageColumns.sort(sort), restriction(filters, unread), offset, limit);
+                boolean outgoing = Folders.outgoing(s.store, f);
+                names = MessageColumns.list(MessageColumns.columnsFor(columns, outgoing));
+                tags = names.stream().mapToInt(MessageColumns::tag).toArray();
+                page = page(f, tags, MessageColumns.sort(MessageColumns.sortFor(sort, outgoing)),
+                        restriction(filters, unread), offset, limit);
             }
             print(o, names, tags, page);
         }

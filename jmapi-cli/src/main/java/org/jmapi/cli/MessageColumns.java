@@ -43,6 +43,33 @@ final class MessageColumns {
     static final String DEFAULT = "date,from,subject,flags";
     /** The default sort: newest first. */
     static final String DEFAULT_SORT = "-date";
+    /**
+     * The columns {@code ls} shows by default in the Outbox and Sent Items, whose messages were submitted, not
+     * delivered: when they went and to whom, as a mail client shows those folders.
+     */
+    static final String OUTGOING = "sent,to,subject,flags";
+    /** The default sort of the Outbox and Sent Items: last submitted first. */
+    static final String OUTGOING_SORT = "-sent";
+    /** How the help texts name the defaults of the Outbox and Sent Items. */
+    static final String OUTGOING_NOTE = " (Outbox and Sent Items: ";
+
+    /**
+     * @param given    what the user gave, or null
+     * @param outgoing whether the folder is the Outbox or Sent Items ({@link Folders#outgoing})
+     * @return the columns to show
+     */
+    static String columnsFor(String given, boolean outgoing) {
+        return given != null ? given : outgoing ? OUTGOING : DEFAULT;
+    }
+
+    /**
+     * @param given    what the user gave, or null
+     * @param outgoing whether the folder is the Outbox or Sent Items ({@link Folders#outgoing})
+     * @return the sort keys to use
+     */
+    static String sortFor(String given, boolean outgoing) {
+        return given != null ? given : outgoing ? OUTGOING_SORT : DEFAULT_SORT;
+    }
 
     private MessageColumns() {}
 

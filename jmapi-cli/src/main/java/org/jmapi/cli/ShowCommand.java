@@ -42,8 +42,9 @@ final class ShowCommand extends BaseCommand {
     @Option(names = "--all", description = "Every property, MFCMAPI-style.")
     boolean all;
 
-    @Option(names = "--sort", paramLabel = "KEYS", description = "The sort ls used (default " + MessageColumns.DEFAULT_SORT + ").")
-    String sort = MessageColumns.DEFAULT_SORT;
+    @Option(names = "--sort", paramLabel = "KEYS", description = "The sort ls used (default "
+            + MessageColumns.DEFAULT_SORT + MessageColumns.OUTGOING_NOTE + MessageColumns.OUTGOING_SORT + ")).")
+    String sort;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "EXPR", description = "The filters ls used.")
     List<String> filters = new ArrayList<>();
@@ -75,7 +76,8 @@ final class ShowCommand extends BaseCommand {
 
     private EntryId locate(MsgStore s) {
         try (MapiFolder f = Folders.open(s, folder, false)) {
-            LsCommand.Page p = LsCommand.page(f, new int[] {PropTags.PR_ENTRYID}, MessageColumns.sort(sort),
+            LsCommand.Page p = LsCommand.page(f, new int[] {PropTags.PR_ENTRYID},
+                    MessageColumns.sort(MessageColumns.sortFor(sort, Folders.outgoing(s, f))),
                     LsCommand.restriction(filters, unread), number - 1, 1);
             if (p.rows().isEmpty()) {
                 throw new CommandFailure(folder + " has " + p.total() + " message" + (p.total() == 1 ? "" : "s")

@@ -156,7 +156,7 @@ class CommandsTest {
 
         Cli.Result ls = Cli.ok(home, "ls", "Outbox");
         assertThat(ls.lines()).hasSize(2);
-        assertThat(ls.lines().get(1)).contains("alice", "hi", "S");
+        assertThat(ls.lines().get(1)).contains("bob", "hi", "S"); // the Outbox shows to whom, not from whom
 
         JsonNode m = json(Cli.ok(home, "--json", "show", "Outbox", "1"));
         assertThat(m.get("from").asText()).isEqualTo("alice <alice@localhost>");
@@ -400,6 +400,9 @@ class CommandsTest {
         assertThat(json(Cli.ok(home, "--json", "ls", "Inbox")).get("total").asInt()).isZero();
         assertThat(json(Cli.ok(home, "--json", "ls", "Sent Items", "-c", "subject")).get("messages")
                 .findValuesAsText("subject")).containsExactly("via flush");
+        assertThat(Cli.ok(home, "ls", "Sent Items").out().lines().toList())
+                .satisfies(l -> assertThat(l.get(0)).matches("#\\s+sent\\s+to\\s+subject\\s+flags"))
+                .satisfies(l -> assertThat(l.get(1)).matches("1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+bob@localhost\\s+via flush.*"));
 
         JsonNode received = json(Cli.ok(home, "--json", "flush", "--mailbox", "bob"));
         assertThat(received.get("received").asInt()).isEqualTo(1); // a second copy has the same Message-ID
@@ -410,6 +413,28 @@ class CommandsTest {
         try (Stream<Path> s = Files.list(home.resolve("maildrop/bob/new"))) {
             assertThat(s.count()).isZero(); // taken from the maildrop once the store committed it
         }
+    }
+
+    @Test
+    void ls_outboxAndSentItems_showWhenAndToWhom_andShowCountsTheSame(@TempDir Path home) throws IOException {
+        bare(home); // no transport: the messages stay in the Outbox
+        Cli.ok(home, "send", "--to", "bob@localhost", "-s", "first");
+        Cli.ok(home, "send", "--to", "carol@localhost", "-s", "second");
+        Cli.Result outbox = Cli.ok(home, "ls", "Outbox");
+        List<String> lines = outbox.out().lines().toList();
+        assertThat(lines.get(0)).matches("#\\s+sent\\s+to\\s+subject\\s+flags");
+        // last submitted first, each with its submit time
+        assertThat(lines.get(1)).matches("1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+carol@localhost\\s+second\\s+.*");
+        assertThat(lines.get(2)).matches("2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+bob@localhost\\s+first\\s+.*");
+        assertThat(Cli.ok(home, "show", "Outbox", "1").out()).contains("Subject:    second");
+        assertThat(Cli.ok(home, "show", "Outbox", "2").out()).contains("Subject:    first");
+        // The Inbox and other folders keep delivery time and sender; a column or sort given is used as given.
+        assertThat(Cli.ok(home, "ls", "Inbox").out()).contains("(no messages in Inbox)");
+        assertThat(Cli.ok(home, "ls", "Drafts", "-c", "subject").out()).contains("(no messages in Drafts)");
+        assertThat(Cli.ok(home, "ls", "Outbox", "-c", "date,subject", "--sort", "subject").out().lines().toList())
+                .satisfies(l -> assertThat(l.get(0)).matches("#\\s+date\\s+subject"))
+                .satisfies(l -> assertThat(l.get(1)).matches("1\\s+first"));
+        assertThat(Cli.ok(home, "show", "Outbox", "1", "--sort", "subject").out()).contains("Subject:    first");
     }
 
     // ---- errors --------------------------------------------------------------------------------------------
