@@ -69,7 +69,9 @@ import java.util.function.BooleanSupplier;
  * (at-least-once).
  *
  * <h2>Receiving (R-RCV-1..2, R-MAIL-3)</h2>
- * With an own address configured the logon is polled (LOGON_SP_POLL). Poll counts the entries of the own
+ * With an own address configured the logon is polled (LOGON_SP_POLL), and it watches its own {@code new/}
+ * directory ({@link MaildropWatch}): mail arriving there is signalled at once with SpoolerNotify(NOTIFY_NEWMAIL), so a
+ * local delivery is received in milliseconds, not at the next Poll. Poll counts the entries of the own
  * {@code new/} directory; StartMessage converts the oldest with {@link MimeReader} (files are taken in the order of
  * one listing of {@code new/}, oldest first, before the directory is listed again), calls SaveChanges, and only
  * after it returned deletes the file: at-least-once, never zero times. A cancel or logoff while the file is read stops the
@@ -80,7 +82,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p><b>Ownership:</b> the spooler owns the logon. <b>Threads:</b> the spooler's mail thread sends and receives;
  * TransportNotify and TransportLogoff may come from other threads while a call runs, so the state they touch is
- * thread-safe.
+ * thread-safe. The watch thread ({@value MaildropWatch#THREAD_NAME}) only calls SpoolerNotify.
  */
 final class LocalLogon extends BaseXpLogon {
     /** The address type the transport handles. */
@@ -119,6 +121,8 @@ final class LocalLogon extends BaseXpLogon {
     private volatile int receiving;
     /** The file being read now, closed by a cancel or logoff. */
     private volatile Closeable reading;
+    /** The watch of the own {@code new/} directory, or null (send only, or it cannot be watched). */
+    private final MaildropWatch.Registration arrivals;
 
     LocalLogon(LocalTransportProvider provider, MapiSupport support, LocalConfig config, int flags) {
         super(support, LocalTransportService.DISPLAY_NAME + " ("
@@ -127,13 +131,29 @@ final class LocalLogon extends BaseXpLogon {
         this.provider = provider;
         this.config = config;
         this.drop = new Maildrop(config.maildrop());
+        MaildropWatch.Registration watch = null;
         if (config.mailbox() != null) {
             try {
                 drop.ensure(config.mailbox());
                 drop.cleanStaged(config.mailbox(), STAGED_LIFETIME);
+                watch = MaildropWatch.watch(drop.incoming(config.mailbox()), this::arrived);
             } catch (IOException e) {
                 statusString("Cannot create the Maildir of " + config.address() + ": " + e);
             }
+        }
+        this.arrivals = watch;
+    }
+
+    /**
+     * Mail appeared in the own {@code new/} (on the watch thread): SpoolerNotify(NOTIFY_NEWMAIL), so the spooler
+     * calls StartMessage now rather than at its next Poll. The spooler honours it only while inbound is enabled
+     * (R-RCV-1); after logoff the support object refuses it, which is fine: nothing is to be received then.
+     */
+    private void arrived() {
+        try {
+            support().spoolerNotify(Flags.NOTIFY_NEWMAIL, null);
+        } catch (MapiException e) {
+            // logged off meanwhile
         }
     }
 
@@ -557,6 +577,9 @@ final class LocalLogon extends BaseXpLogon {
 
     @Override
     protected void onLogoff() {
+        if (arrivals != null) {
+            arrivals.close();
+        }
         endAnswers.clear();
         provider.logonEnded();
     }

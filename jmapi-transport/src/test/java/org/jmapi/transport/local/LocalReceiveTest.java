@@ -101,6 +101,42 @@ class LocalReceiveTest {
     }
 
     @Test
+    void R_RCV_1_mailArrivingInNew_isReceivedAtOnce_notAtTheNextPoll() throws Exception {
+        fixture = LocalFixture.start(home, "bob");
+        String poll = System.getProperty("jmapi.spooler.poll");
+        System.setProperty("jmapi.spooler.poll", "600000"); // no second Poll within the test: only the arrival wakes it
+        try {
+            TraceRecorder trace = new TraceRecorder();
+            Runnable stopTrace = Mapi.trace().addListener(trace);
+            MapiSession bob = logon("bob");
+            MsgStore store = open(bob);
+            await(() -> calls(trace, "IXPLogon::Poll", TraceEvent.Phase.RETURN) == 1, () -> "the first Poll");
+            assertThat(MaildropWatch.running()).as("the logon watches its new/").isTrue();
+
+            deliver(out -> out.write("Subject: arrived\r\n\r\nwhile nobody polled\r\n".getBytes(
+                    StandardCharsets.US_ASCII)));
+            awaitInbox(store, "arrived");
+            assertThat(trace.events()).as("the transport told the spooler (R-RCV-1)").anySatisfy(e -> {
+                assertThat(e.call()).isEqualTo("IMAPISupport::SpoolerNotify");
+                assertThat(e.flags()).isEqualTo(Flags.NOTIFY_NEWMAIL);
+            });
+            assertThat(calls(trace, "IXPLogon::Poll", TraceEvent.Phase.CALL)).as("received without a second Poll")
+                    .isEqualTo(1);
+            await(() -> entries(incoming()).isEmpty(), () -> "new/ emptied; it holds " + entries(incoming()));
+
+            endSession(bob, store);
+            stopTrace.run();
+            assertThat(MaildropWatch.running()).as("the watch ends with the last logon that used it").isFalse();
+        } finally {
+            System.setProperty("jmapi.spooler.poll", poll);
+        }
+    }
+
+    private static long calls(TraceRecorder trace, String call, TraceEvent.Phase phase) {
+        return trace.events().stream().filter(e -> e.call().equals(call) && e.phase() == phase).count();
+    }
+
+    @Test
     void R_RCV_2_entryThatCannotBeRead_movedToBadWithStatusNote_laterMailStillReceived() throws Exception {
         fixture = LocalFixture.start(home, "bob");
         new Maildrop(fixture.maildrop).ensure("bob");
