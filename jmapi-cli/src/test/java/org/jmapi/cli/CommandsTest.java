@@ -37,6 +37,9 @@ class CommandsTest {
         return p;
     }
 
+    /** How ls shows a time: a regular expression. */
+    private static final String WHEN = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d";
+
     /**
      * Makes a default profile "bare" with no transport, sender alice@localhost: what it submits stays in the
      * outgoing queue, so a test can look at the queued message (a mailbox's local transport would send it at once).
@@ -402,7 +405,7 @@ class CommandsTest {
                 .findValuesAsText("subject")).containsExactly("via flush");
         assertThat(Cli.ok(home, "ls", "Sent Items").out().lines().toList())
                 .satisfies(l -> assertThat(l.get(0)).matches("#\\s+sent\\s+to\\s+subject\\s+flags"))
-                .satisfies(l -> assertThat(l.get(1)).matches("1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+bob@localhost\\s+via flush.*"));
+                .satisfies(l -> assertThat(l.get(1)).matches("1\\s+" + WHEN + "\\s+bob@localhost\\s+via flush.*"));
 
         JsonNode received = json(Cli.ok(home, "--json", "flush", "--mailbox", "bob"));
         assertThat(received.get("received").asInt()).isEqualTo(1); // a second copy has the same Message-ID
@@ -424,8 +427,8 @@ class CommandsTest {
         List<String> lines = outbox.out().lines().toList();
         assertThat(lines.get(0)).matches("#\\s+sent\\s+to\\s+subject\\s+flags");
         // last submitted first, each with its submit time
-        assertThat(lines.get(1)).matches("1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+carol@localhost\\s+second\\s+.*");
-        assertThat(lines.get(2)).matches("2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+bob@localhost\\s+first\\s+.*");
+        assertThat(lines.get(1)).matches("1\\s+" + WHEN + "\\s+carol@localhost\\s+second\\s+.*");
+        assertThat(lines.get(2)).matches("2\\s+" + WHEN + "\\s+bob@localhost\\s+first\\s+.*");
         assertThat(Cli.ok(home, "show", "Outbox", "1").out()).contains("Subject:    second");
         assertThat(Cli.ok(home, "show", "Outbox", "2").out()).contains("Subject:    first");
         // The Inbox and other folders keep delivery time and sender; a column or sort given is used as given.

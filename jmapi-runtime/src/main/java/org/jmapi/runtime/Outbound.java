@@ -41,15 +41,15 @@ import java.util.function.BooleanSupplier;
  * with a retry time (RESEND_LATER, MAPI_E_BUSY, MAPI_E_WAIT / NETWORK_ERROR with the transport's delay, other errors
  * with exponential backoff) or, for END_DONT_RESEND, deferred until the transport reports it with
  * SpoolerNotify(NOTIFY_SENTDEFERRED). A message whose SetLockState is refused because another spooler sharing the
- * store's queue holds it (MAPI_E_NO_ACCESS, or MAPI_E_BUSY while it is being taken) is passed by without a retry
- * time, and so is one the queue shows locked; the queue is then read again every {@link #HELD_LOOK} until the other
- * spooler let go of them; one that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was abandoned (TransportLogoff, cancel) stays queued
- * (R-MAIL-2). A pass runs on the spooler's mail thread; when a transport takes several messages at once
- * ({@link org.jmapi.spi.ConcurrentSubmissions}) the pass hands its messages to the spooler's sender threads, as many
- * at once as {@link Spooler#sendWidth}, and each transport gets only as many as it takes; the pass ends, and its
- * outcomes are flushed, once every message it handed out is done; while its last messages are being sent it reads
- * the queue again when one ends (and every {@code TAIL_LOOK}) and hands out mail submitted meanwhile. Messages start
- * in submission order; with more than one in flight they may end in another.
+ * store's queue holds it (MAPI_E_NO_ACCESS, or MAPI_E_BUSY while it is being taken) is passed by without a retry time,
+ * and so is one the queue shows locked; the queue is then read again every {@link #HELD_LOOK} until the other spooler
+ * lets go of them. One that left the queue meanwhile (MAPI_E_NOT_IN_QUEUE) is forgotten. A message whose send was
+ * abandoned (TransportLogoff, cancel) stays queued (R-MAIL-2). A pass runs on the spooler's mail thread; when a
+ * transport takes several messages at once ({@link org.jmapi.spi.ConcurrentSubmissions}) the pass hands its messages to
+ * the spooler's sender threads, as many at once as {@link Spooler#sendWidth}, and each transport gets only as many as
+ * it takes; the pass ends, and its outcomes are flushed, once every message it handed out is done; while its last
+ * messages are being sent it reads the queue again when one ends (and every {@code TAIL_LOOK}) and hands out mail
+ * submitted meanwhile. Messages start in submission order; with more than one in flight they may end in another.
  */
 final class Outbound {
     private static final int RESEND_NOW_LIMIT = 3;

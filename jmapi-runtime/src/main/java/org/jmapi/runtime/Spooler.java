@@ -45,13 +45,13 @@ import java.util.concurrent.TimeoutException;
  * it. The mail thread {@code jmapi-spooler-mail-<session>} sends (GetOutgoingQueue, SetLockState,
  * SubmitMessage/EndMessage, FinishedMsg) and runs flushes; the inbound thread {@code jmapi-spooler-in-<session>}
  * receives (Poll, StartMessage, NotifyNewMail), so a long send never holds up a receive and both can be in flight
- * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs,
- * and every poll interval; the mail thread also every second while another spooler sharing a queue holds messages
- * (another spooler's unlock is not always notified, {@link Outbound#HELD_LOOK}). When a transport takes several messages at once ({@link ConcurrentSubmissions}, e.g.
- * SMTP over several connections), the mail thread hands a send pass's messages to sender threads
- * {@code jmapi-spooler-send-<session>-N}, as many at once as the most any available transport takes (each transport
- * gets no more than it takes), and the pass ends when all of them did. A store's {@code use} lock keeps them apart
- * from the control thread: it never releases a store while another spooler thread is using it. Not started
+ * at once, as the LOGOFF_* flags expect. Both wake on queue-table notifications, SpoolerNotify, flushes, logoffs, and
+ * every poll interval; the mail thread also every second while another spooler sharing a queue holds messages (another
+ * spooler's unlock is not always notified, {@link Outbound#HELD_LOOK}). When a transport takes several messages at once
+ * ({@link ConcurrentSubmissions}, e.g. SMTP over several connections), the mail thread hands a send pass's messages to
+ * sender threads {@code jmapi-spooler-send-<session>-N}, as many at once as the most any available transport takes
+ * (each transport gets no more than it takes), and the pass ends when all of them did. A store's {@code use} lock keeps
+ * them apart from the control thread: it never releases a store while another spooler thread is using it. Not started
  * for MAPI_NO_MAIL sessions (R-SES-3). Every call of the store methods only the spooler makes (GetOutgoingQueue,
  * SetLockState, FinishedMsg, NotifyNewMail) is traced, object {@code "spooler"}, so the lifecycle trace shows that
  * none follows the spooler's release of a store (R-SLT-10).
