@@ -221,7 +221,11 @@ final class Outbound {
                 }
                 String k = key(id);
                 if (q.locked()) {
-                    heldElsewhere = true; // its spooler's unlock may never be notified: see HELD_LOOK
+                    // Another spooler's, whose unlock may never be notified (see HELD_LOOK). A message this pass
+                    // handed out shows this spooler's own lock while a sender thread sends it (a tail look).
+                    if (!had.contains(k)) {
+                        heldElsewhere = true; // set, never cleared, here: a sender thread may set it at the same time
+                    }
                     continue;
                 }
                 if (spooler.stopping() || !isReady(k, force) || had.contains(k)) {
